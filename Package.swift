@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "CrystalRL",
+  products: [
+    .executable(name: "crystalrl", targets: ["crystalrl"]),
+    .library(name: "CrystalRL", targets: ["CrystalCore", "RewardPipeline", "PluginHost", "CrystalConfig"]),
+    // Example reward plugins, built as shared libraries (libAtomicDensity.so, ...).
+    .library(name: "AtomicDensity", type: .dynamic, targets: ["AtomicDensity"]),
+    .library(name: "AtomicDensitySwift", type: .dynamic, targets: ["AtomicDensitySwift"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+  ],
+  targets: [
+    // The public C header of the plugin ABI, plus its frozen-layout guard.
+    .target(name: "CrystalRLABI"),
+    .target(name: "CrystalCore"),
+    .target(name: "RewardPipeline", dependencies: ["CrystalCore"]),
+    .target(name: "PluginHost", dependencies: ["CrystalRLABI", "CrystalCore", "RewardPipeline"]),
+    .target(name: "CrystalConfig", dependencies: ["Yams"]),
+    .target(
+      name: "CrystalRLCommands",
+      dependencies: [
+        "CrystalCore", "RewardPipeline", "PluginHost", "CrystalConfig",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .executableTarget(name: "crystalrl", dependencies: ["CrystalRLCommands"]),
+
+    // Example plugins.
+    .target(
+      name: "AtomicDensity", dependencies: ["CrystalRLABI"], path: "Plugins/AtomicDensity",
+      publicHeadersPath: "."),
+    .target(name: "AtomicDensitySwift", dependencies: ["CrystalRLABI"], path: "Plugins/AtomicDensitySwift"),
+
+    .testTarget(name: "CrystalCoreTests", dependencies: ["CrystalCore"]),
+  ],
+  swiftLanguageModes: [.v5]
+)

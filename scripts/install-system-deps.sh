@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs the system packages CrystalRL builds against (OpenBLAS, libffi) when missing.
+set -euo pipefail
+missing=()
+for pkg in libopenblas-dev libffi-dev; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing system packages: ${missing[*]}"
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
