@@ -17,7 +17,12 @@ let package = Package(
   targets: [
     // The public C header of the plugin ABI, plus its frozen-layout guard.
     .target(name: "CrystalRLABI"),
+    // OpenBLAS's CBLAS (system package libopenblas-dev).
+    .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
     .target(name: "CrystalCore"),
+    .target(name: "StructureMatching", dependencies: ["CrystalCore"]),
+    .target(name: "DNGMetrics", dependencies: ["CrystalCore", "COpenBLAS"]),
+    .target(name: "TensorEngine", dependencies: ["COpenBLAS"]),
     .target(name: "RewardPipeline", dependencies: ["CrystalCore"]),
     .target(name: "PluginHost", dependencies: ["CrystalRLABI", "CrystalCore", "RewardPipeline"]),
     .target(name: "CrystalConfig", dependencies: ["Yams"]),
@@ -35,7 +40,18 @@ let package = Package(
       publicHeadersPath: "."),
     .target(name: "AtomicDensitySwift", dependencies: ["CrystalRLABI"], path: "Plugins/AtomicDensitySwift"),
 
-    .testTarget(name: "CrystalCoreTests", dependencies: ["CrystalCore"]),
+    // Helpers shared by the test targets (Python oracles, dataset paths).
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .testTarget(name: "CrystalCoreTests", dependencies: ["CrystalCore", "TestSupport"]),
+    .testTarget(name: "StructureMatchingTests", dependencies: ["StructureMatching", "TestSupport"]),
+    .testTarget(name: "DNGMetricsTests", dependencies: ["DNGMetrics", "TestSupport"]),
+    .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "TestSupport"]),
+    .testTarget(
+      name: "RewardPipelineTests", dependencies: ["RewardPipeline", "CrystalCore", "TestSupport"]),
+    .testTarget(
+      name: "PluginHostTests",
+      dependencies: ["PluginHost", "RewardPipeline", "CrystalCore", "TestSupport"]),
+    .testTarget(name: "CrystalConfigTests", dependencies: ["CrystalConfig", "TestSupport"]),
   ],
   swiftLanguageModes: [.v5]
 )

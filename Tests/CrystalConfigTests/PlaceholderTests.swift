@@ -1,0 +1,5 @@
+import XCTest
+
+final class CrystalConfigPlaceholderTests: XCTestCase {
+  func testPlaceholder() {}
+}

@@ -1,0 +1,5 @@
+import XCTest
+
+final class DNGMetricsPlaceholderTests: XCTestCase {
+  func testPlaceholder() {}
+}

@@ -1,0 +1,5 @@
+import XCTest
+
+final class PluginHostPlaceholderTests: XCTestCase {
+  func testPlaceholder() {}
+}

@@ -1,0 +1,5 @@
+import XCTest
+
+final class RewardPipelinePlaceholderTests: XCTestCase {
+  func testPlaceholder() {}
+}

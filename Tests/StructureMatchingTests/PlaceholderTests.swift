@@ -1,0 +1,5 @@
+import XCTest
+
+final class StructureMatchingPlaceholderTests: XCTestCase {
+  func testPlaceholder() {}
+}

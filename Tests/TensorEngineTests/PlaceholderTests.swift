@@ -1,0 +1,5 @@
+import XCTest
+
+final class TensorEnginePlaceholderTests: XCTestCase {
+  func testPlaceholder() {}
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// Runs Python reference code (pymatgen, amd, numpy) from the test-oracle virtual environment.
+///
+/// `make test` creates the environment with scripts/python-env.sh and passes its interpreter in
+/// `CRYSTALRL_PYTHON`; when that is unset the default location of scripts/python-env.sh is used.
+/// A missing environment is a test failure, never a skip.
+public enum PythonOracle {
+  /// Path of the oracle interpreter.
+  public static var interpreter: String {
+    if let path = ProcessInfo.processInfo.environment["CRYSTALRL_PYTHON"], !path.isEmpty {
+      return path
+    }
+    let cache =
+      ProcessInfo.processInfo.environment["XDG_CACHE_HOME"]
+      ?? (NSHomeDirectory() + "/.cache")
+    return cache + "/crystalrl/venv/bin/python"
+  }
+
+  /// Errors from running the oracle.
+  public struct Failure: Error, CustomStringConvertible {
+    public let description: String
+  }
+
+  /// Runs `script` with `arguments`, feeding `input` on standard input; returns standard output.
+  /// Throws with the script's standard error when it exits non-zero.
+  @discardableResult
+  public static func run(_ script: String, arguments: [String] = [], input: String = "") throws
+    -> String
+  {
+    guard FileManager.default.isExecutableFile(atPath: interpreter) else {
+      throw Failure(
+        description:
+          "Python oracle not found at \(interpreter); run `make test` (it creates the environment "
+          + "with scripts/python-env.sh) or set CRYSTALRL_PYTHON")
+    }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: interpreter)
+    process.arguments = ["-c", script] + arguments
+    let stdin = Pipe()
+    let stdout = Pipe()
+    let stderr = Pipe()
+    process.standardInput = stdin
+    process.standardOutput = stdout
+    process.standardError = stderr
+    try process.run()
+    // Read both pipes concurrently with writing so large outputs cannot deadlock.
+    var output = Data()
+    var errors = Data()
+    let group = DispatchGroup()
+    DispatchQueue.global().async(group: group) {
+      output = stdout.fileHandleForReading.readDataToEndOfFile()
+    }
+    DispatchQueue.global().async(group: group) {
+      errors = stderr.fileHandleForReading.readDataToEndOfFile()
+    }
+    stdin.fileHandleForWriting.write(Data(input.utf8))
+    try stdin.fileHandleForWriting.close()
+    group.wait()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+      throw Failure(
+        description: "python exited \(process.terminationStatus): "
+          + String(decoding: errors, as: UTF8.self))
+    }
+    return String(decoding: output, as: UTF8.self)
+  }
+
+  /// Runs `script` and decodes its standard output as JSON.
+  public static func json<T: Decodable>(
+    _ type: T.Type, _ script: String, arguments: [String] = [], input: String = ""
+  ) throws -> T {
+    let text = try run(script, arguments: arguments, input: input)
+    return try JSONDecoder().decode(T.self, from: Data(text.utf8))
+  }
+}
