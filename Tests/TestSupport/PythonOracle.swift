@@ -34,30 +34,27 @@ public enum PythonOracle {
           "Python oracle not found at \(interpreter); run `make test` (it creates the environment "
           + "with scripts/python-env.sh) or set CRYSTALRL_PYTHON")
     }
+    // Standard input and error go through temporary files so only standard output is a pipe,
+    // read to its end here: large outputs cannot deadlock.
+    let scratch = FileManager.default.temporaryDirectory
+      .appendingPathComponent("crystalrl-oracle-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let inputURL = scratch.appendingPathComponent("stdin")
+    let errorURL = scratch.appendingPathComponent("stderr")
+    try Data(input.utf8).write(to: inputURL)
+    FileManager.default.createFile(atPath: errorURL.path, contents: nil)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: interpreter)
     process.arguments = ["-c", script] + arguments
-    let stdin = Pipe()
     let stdout = Pipe()
-    let stderr = Pipe()
-    process.standardInput = stdin
+    process.standardInput = try FileHandle(forReadingFrom: inputURL)
     process.standardOutput = stdout
-    process.standardError = stderr
+    process.standardError = try FileHandle(forWritingTo: errorURL)
     try process.run()
-    // Read both pipes concurrently with writing so large outputs cannot deadlock.
-    var output = Data()
-    var errors = Data()
-    let group = DispatchGroup()
-    DispatchQueue.global().async(group: group) {
-      output = stdout.fileHandleForReading.readDataToEndOfFile()
-    }
-    DispatchQueue.global().async(group: group) {
-      errors = stderr.fileHandleForReading.readDataToEndOfFile()
-    }
-    stdin.fileHandleForWriting.write(Data(input.utf8))
-    try stdin.fileHandleForWriting.close()
-    group.wait()
+    let output = stdout.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
+    let errors = (try? Data(contentsOf: errorURL)) ?? Data()
     guard process.terminationStatus == 0 else {
       throw Failure(
         description: "python exited \(process.terminationStatus): "
