@@ -43,7 +43,7 @@ public enum PythonOracle {
     let inputURL = scratch.appendingPathComponent("stdin")
     let errorURL = scratch.appendingPathComponent("stderr")
     try Data(input.utf8).write(to: inputURL)
-    FileManager.default.createFile(atPath: errorURL.path, contents: nil)
+    try Data().write(to: errorURL)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: interpreter)
     process.arguments = ["-c", script] + arguments
