@@ -5,6 +5,7 @@ let package = Package(
   name: "CrystalRL",
   products: [
     .executable(name: "crystalrl", targets: ["crystalrl"]),
+    .executable(name: "crystalrl-bench", targets: ["Benchmarks"]),
     .library(name: "CrystalRL", targets: ["CrystalCore", "RewardPipeline", "PluginHost", "CrystalConfig"]),
     // Example reward plugins, built as shared libraries (libAtomicDensity.so, ...).
     .library(name: "AtomicDensity", type: .dynamic, targets: ["AtomicDensity"]),
@@ -23,6 +24,7 @@ let package = Package(
     .target(name: "StructureMatching", dependencies: ["CrystalCore"]),
     .target(name: "DNGMetrics", dependencies: ["CrystalCore", "COpenBLAS"]),
     .target(name: "TensorEngine", dependencies: ["COpenBLAS"]),
+    .target(name: "CrystalModels", dependencies: ["TensorEngine", "CrystalCore"]),
     .target(name: "RewardPipeline", dependencies: ["CrystalCore"]),
     .target(name: "PluginHost", dependencies: ["CrystalRLABI", "CrystalCore", "RewardPipeline"]),
     .target(name: "CrystalConfig", dependencies: ["Yams"]),
@@ -33,6 +35,12 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "crystalrl", dependencies: ["CrystalRLCommands"]),
+    .executableTarget(
+      name: "Benchmarks",
+      dependencies: [
+        "CrystalCore", "RewardPipeline", "PluginHost", "StructureMatching", "DNGMetrics",
+        "TensorEngine", "CrystalModels",
+      ]),
 
     // Example plugins.
     .target(
