@@ -1,1 +1,3 @@
-print("crystalrl")
+import CrystalRLCommands
+
+CrystalRLCommand.main()

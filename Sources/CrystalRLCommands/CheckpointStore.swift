@@ -1,0 +1,33 @@
+import CrystalConfig
+import Foundation
+
+/// The local store of named model checkpoints that `${hub:NAME}` resolves against:
+/// `$CRYSTALRL_CHECKPOINTS`, else `~/.cache/crystalrl/checkpoints`. Checkpoint NAME is the
+/// file NAME.safetensors there.
+struct CheckpointStore {
+  let directory: URL
+
+  static var standard: CheckpointStore {
+    let environment = ProcessInfo.processInfo.environment
+    if let path = environment["CRYSTALRL_CHECKPOINTS"], !path.isEmpty {
+      return CheckpointStore(directory: URL(fileURLWithPath: path))
+    }
+    let cache = environment["XDG_CACHE_HOME"] ?? (NSHomeDirectory() + "/.cache")
+    return CheckpointStore(directory: URL(fileURLWithPath: cache + "/crystalrl/checkpoints"))
+  }
+
+  /// The path of checkpoint `name`; a missing one is an error saying how to make it.
+  func resolve(_ name: String) throws -> ConfigValue {
+    let file = directory.appendingPathComponent("\(name).safetensors")
+    guard FileManager.default.fileExists(atPath: file.path) else {
+      let maker =
+        name.hasSuffix("_vae")
+        ? "crystalrl train-vae" : name.contains("_rl") ? "crystalrl train-rl" : "crystalrl train-ldm"
+      throw ConfigError(
+        "checkpoint '\(name)' is not in the local store \(directory.path); make it with "
+          + "`\(maker)` (it registers the result under that name) or copy a "
+          + "\(name).safetensors file there (CRYSTALRL_CHECKPOINTS overrides the store)")
+    }
+    return .string(file.path)
+  }
+}

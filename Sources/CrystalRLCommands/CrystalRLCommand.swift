@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `crystalrl` command line.
+public struct CrystalRLCommand: ParsableCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "crystalrl",
+    abstract: "Reinforcement-learning fine-tuning of crystal generative models with plugin rewards.",
+    subcommands: [RewardCommand.self, PluginCommand.self, ConfigCommand.self])
+
+  public init() {}
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import PluginHost
+
+/// `crystalrl plugin inspect PATH`: what a plugin library declares.
+struct PluginCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "plugin", abstract: "Work with reward plugins.",
+    subcommands: [Inspect.self])
+
+  /// Prints a plugin's ABI version and its components.
+  struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Print a plugin's ABI version, components, parameters and required metrics.")
+
+    @Argument(help: "Plugin file, or a name on the plugin search path.")
+    var plugin: String
+
+    func run() throws {
+      let library = try PluginLibrary(path: try PluginLocator.standard.locate(plugin))
+      let info = library.info
+      print("plugin:      \(info.name) \(info.version)")
+      print("file:        \(info.path)")
+      print("built for:   ABI \(info.abiVersion) (host speaks ABI \(ABIVersion.host))")
+      if !info.description.isEmpty { print("description: \(info.description)") }
+      for component in info.components {
+        print("\ncomponent \(component.name)")
+        if !component.description.isEmpty { print("  \(component.description)") }
+        let metrics = component.requiredMetrics
+        print("  required metrics: \(metrics.isEmpty ? "none" : metrics.joined(separator: ", "))")
+        if component.outputMayBeNaN { print("  may return NaN") }
+        if component.parameters.isEmpty { print("  parameters: none") }
+        for parameter in component.parameters {
+          let fallback = parameter.defaultJSON.map { "default \($0)" } ?? "required"
+          print("  parameter \(parameter.name) (\(parameter.kind.rawValue), \(fallback))")
+          if !parameter.description.isEmpty { print("    \(parameter.description)") }
+        }
+      }
+    }
+  }
+}

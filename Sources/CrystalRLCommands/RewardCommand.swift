@@ -1,0 +1,37 @@
+import ArgumentParser
+import CrystalConfig
+import CrystalCore
+import Foundation
+import RewardPipeline
+
+/// `crystalrl reward`: scores structures from a file with the configured reward pipeline.
+struct RewardCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "reward",
+    abstract: "Score structures (CIF, POSCAR or CDVAE-layout CSV) with a reward config.")
+
+  @Option(help: "Structure file: .cif, POSCAR/.vasp, or a CDVAE-layout .csv.")
+  var structures: String
+
+  @Option(help: "Output: table, csv or json.")
+  var format: ReportFormat = .table
+
+  @Option(help: "Score only the first N structures.")
+  var limit: Int?
+
+  @OptionGroup var config: ConfigOptions
+
+  func run() throws {
+    let interpolator = try config.load()
+    guard let rewardConfig = try interpolator.resolved(at: "rl_module.reward_fn") else {
+      throw ConfigError("the composed configuration has no rl_module.reward_fn")
+    }
+    var factory = RewardFactory()
+    let pipeline = try factory.makePipeline(rewardConfig)
+    var loaded = try StructureInput.read(path: structures)
+    if let limit { loaded = Array(loaded.prefix(max(limit, 0))) }
+    guard !loaded.isEmpty else { throw ValidationError("\(structures) holds no structures") }
+    let report = try pipeline.score(loaded)
+    print(ReportWriter(report: report, structures: loaded).render(format), terminator: "")
+  }
+}

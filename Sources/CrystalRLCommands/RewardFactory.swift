@@ -1,0 +1,177 @@
+import CrystalConfig
+import PluginHost
+import RewardPipeline
+
+/// Builds a `ReinforceReward` from a resolved `reward_fn` config node, loading plugins as
+/// needed. Accepts the seed's `_target_` class paths as aliases of built-in components and
+/// `plugin: PATH_OR_NAME` + `component: NAME` for plugin components; every other key of a
+/// component goes to the component as a parameter and is checked against what it declares.
+public struct RewardFactory {
+  /// Keys the pipeline itself reads from `reward_fn`.
+  static let pipelineKeys = ["_target_", "normalize_fn", "eps", "reference_dataset", "components"]
+  /// Keys the pipeline reads from each component entry; all others are parameters.
+  static let componentKeys = ["_target_", "plugin", "component", "weight", "normalize_fn", "eps"]
+  static let pipelineTargets = ["src.rl_module.reward.ReinforceReward", "ReinforceReward"]
+
+  /// Where a `_target_` alias points.
+  enum Target {
+    case builtin(parameters: [String], make: ([String: ConfigValue]) throws -> RewardComponent)
+    case plugin(name: String, component: String)
+  }
+
+  /// `_target_` names understood, by full class path and by short name.
+  static let targets: [String: Target] = {
+    let customReward = Target.builtin(parameters: ["target_density"]) { parameters in
+      guard let target = parameters["target_density"] else { return AtomicDensityReward() }
+      guard let value = target.doubleValue, value.isFinite else {
+        throw RewardError.configuration("target_density must be a finite number, got \(target.json)")
+      }
+      return AtomicDensityReward(targetDensity: value)
+    }
+    let dng: [(String, String)] = [
+      ("CreativityReward", "creativity"), ("EnergyReward", "energy"),
+      ("StructureDiversityReward", "structure_diversity"),
+      ("CompositionDiversityReward", "composition_diversity"),
+    ]
+    var table: [String: Target] = ["CustomReward": customReward, "AtomicDensityReward": customReward]
+    for (name, component) in dng { table[name] = .plugin(name: "DNG", component: component) }
+    table["PredictorReward"] = .plugin(name: "Predictor", component: "predictor")
+    for (name, target) in table { table["src.rl_module.components.\(name)"] = target }
+    return table
+  }()
+
+  public let locator: PluginLocator
+  public let metrics: MetricRegistry
+  private var libraries: [String: PluginLibrary] = [:]
+
+  public init(locator: PluginLocator = .standard, metrics: MetricRegistry = .standard) {
+    self.locator = locator
+    self.metrics = metrics
+  }
+
+  /// Builds the pipeline described by `config` (the resolved `rl_module.reward_fn` node).
+  public mutating func makePipeline(_ config: ConfigValue) throws -> ReinforceReward {
+    guard let map = config.mapValue else {
+      throw RewardError.configuration("reward_fn must be a map, got \(config.json)")
+    }
+    try checkKeys(map, allowed: Self.pipelineKeys, where: "reward_fn")
+    if let target = map["_target_"]?.stringValue, !Self.pipelineTargets.contains(target) {
+      throw RewardError.configuration(
+        "reward_fn._target_ '\(target)' is not a pipeline; valid: "
+          + Self.pipelineTargets.joined(separator: ", "))
+    }
+    guard let entries = map["components"]?.listValue, !entries.isEmpty else {
+      throw RewardError.configuration("reward_fn.components must be a non-empty list")
+    }
+    let components = try entries.enumerated().map { index, entry in
+      try makeComponent(entry, where: "reward_fn.components.\(index)")
+    }
+    return ReinforceReward(
+      components: components, normalization: try normalization(map["normalize_fn"]),
+      eps: try number(map["eps"], default: 1e-4, key: "reward_fn.eps"), metrics: metrics)
+  }
+
+  private mutating func makeComponent(_ entry: ConfigValue, where location: String) throws
+    -> WeightedComponent
+  {
+    guard let map = entry.mapValue else {
+      throw RewardError.configuration("\(location) must be a map, got \(entry.json)")
+    }
+    let parameters = map.filter { !Self.componentKeys.contains($0.key) }
+    let component: RewardComponent
+    if let plugin = map["plugin"]?.stringValue {
+      guard let name = map["component"]?.stringValue else {
+        throw RewardError.configuration("\(location): `plugin` needs `component: NAME` too")
+      }
+      component = try pluginComponent(plugin, name, parameters, location)
+    } else if let targetName = map["_target_"]?.stringValue {
+      switch Self.targets[targetName] {
+      case .builtin(let allowed, let make)?:
+        try checkKeys(
+          parameters, allowed: allowed + Self.componentKeys, where: "\(location) (\(targetName))")
+        component = try make(parameters)
+      case .plugin(let plugin, let name)?:
+        component = try pluginComponent(plugin, name, parameters, location)
+      case nil:
+        let known = Self.targets.keys.filter { $0.hasPrefix("src.") }.sorted()
+        throw RewardError.configuration(
+          "\(location): unknown _target_ '\(targetName)'; valid: \(known.joined(separator: ", ")) "
+            + "(or give `plugin: PATH_OR_NAME` and `component: NAME`)")
+      }
+    } else {
+      throw RewardError.configuration(
+        "\(location) names no component: give `_target_` or `plugin` + `component`")
+    }
+    return WeightedComponent(
+      component, weight: try number(map["weight"], default: 1, key: "\(location).weight"),
+      normalization: try normalization(map["normalize_fn"]),
+      eps: try number(map["eps"], default: 1e-4, key: "\(location).eps"))
+  }
+
+  private mutating func pluginComponent(
+    _ plugin: String, _ name: String, _ parameters: [String: ConfigValue], _ location: String
+  ) throws -> RewardComponent {
+    let path = try locator.locate(plugin)
+    let library = try libraries[path] ?? PluginLibrary(path: path)
+    libraries[path] = library
+    let info = try library.component(named: name)
+    try checkKeys(
+      parameters, allowed: info.parameters.map(\.name) + Self.componentKeys,
+      where: "\(location) (\(name))")
+    for parameter in info.parameters {
+      guard let value = parameters[parameter.name] else {
+        if parameter.defaultJSON == nil {
+          throw RewardError.configuration(
+            "\(location): component '\(name)' needs parameter '\(parameter.name)' "
+              + "(\(parameter.kind.rawValue)): \(parameter.description)")
+        }
+        continue
+      }
+      try check(value, is: parameter.kind, key: "\(location).\(parameter.name)")
+    }
+    return try PluginComponent(
+      library: library, name: name, configJSON: ConfigValue.map(parameters).json)
+  }
+
+  private func check(_ value: ConfigValue, is kind: PluginParameter.Kind, key: String) throws {
+    let ok: Bool
+    switch kind {
+    case .number: ok = value.doubleValue?.isFinite ?? false
+    case .integer: ok = value.intValue != nil
+    case .bool: ok = value.boolValue != nil
+    case .string: ok = value.stringValue != nil
+    case .unknown: ok = true
+    }
+    guard ok else {
+      throw RewardError.configuration("\(key) must be a \(kind.rawValue), got \(value.json)")
+    }
+  }
+
+  private func checkKeys(_ map: [String: ConfigValue], allowed: [String], where location: String)
+    throws
+  {
+    let unknown = map.keys.filter { !allowed.contains($0) }
+    guard unknown.isEmpty else {
+      throw RewardError.configuration(
+        "\(location): unknown key(s) \(unknown.sorted().joined(separator: ", ")); valid: "
+          + allowed.joined(separator: ", "))
+    }
+  }
+
+  private func normalization(_ value: ConfigValue?) throws -> Normalization? {
+    guard let value, !value.isNull else { return nil }
+    guard let name = value.stringValue else {
+      throw RewardError.configuration("normalize_fn must be a name or null, got \(value.json)")
+    }
+    return try Normalization.parse(name)
+  }
+
+  private func number(_ value: ConfigValue?, default fallback: Double, key: String) throws -> Double
+  {
+    guard let value else { return fallback }
+    guard let number = value.doubleValue, number.isFinite else {
+      throw RewardError.configuration("\(key) must be a finite number, got \(value.json)")
+    }
+    return number
+  }
+}

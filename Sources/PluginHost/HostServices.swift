@@ -1,0 +1,43 @@
+import CrystalRLABI
+import Foundation
+
+/// The services table (`crl_host_api`) handed to plugins: ABI version and logging.
+/// Messages go to `sink`, prefixed with the plugin's name; the default prints to stderr.
+final class HostServices {
+  /// Receives plugin log messages: level (crl_log_level) and text.
+  typealias Sink = @Sendable (_ level: Int32, _ message: String) -> Void
+
+  let sink: Sink
+  /// Stable storage for the C struct; plugins may keep the pointer while loaded.
+  let api: UnsafeMutablePointer<crl_host_api>
+
+  init(sink: @escaping Sink) {
+    self.sink = sink
+    api = .allocate(capacity: 1)
+    api.initialize(
+      to: crl_host_api(
+        struct_size: UInt32(MemoryLayout<crl_host_api>.size),
+        abi_version: ABIVersion.host.packed,
+        host_context: nil,
+        log: { context, level, message in
+          guard let context, let message else { return }
+          let services = Unmanaged<HostServices>.fromOpaque(context).takeUnretainedValue()
+          services.sink(level, String(cString: message))
+        }))
+    api.pointee.host_context = Unmanaged.passUnretained(self).toOpaque()
+  }
+
+  deinit {
+    api.deinitialize(count: 1)
+    api.deallocate()
+  }
+
+  /// A sink that writes "[plugin NAME] LEVEL: message" to standard error.
+  static func standardError(plugin: String) -> Sink {
+    { level, message in
+      let names = ["debug", "info", "warning", "error"]
+      let label = names.indices.contains(Int(level)) ? names[Int(level)] : "log"
+      FileHandle.standardError.write(Data("[plugin \(plugin)] \(label): \(message)\n".utf8))
+    }
+  }
+}
