@@ -58,7 +58,8 @@ let package = Package(
       name: "RewardPipelineTests", dependencies: ["RewardPipeline", "CrystalCore", "TestSupport"]),
     .testTarget(
       name: "PluginHostTests",
-      dependencies: ["PluginHost", "RewardPipeline", "CrystalCore", "TestSupport"]),
+      dependencies: ["PluginHost", "RewardPipeline", "CrystalCore", "TestSupport"],
+      exclude: ["Fixtures"]),
     .testTarget(name: "CrystalConfigTests", dependencies: ["CrystalConfig", "TestSupport"]),
   ],
   swiftLanguageModes: [.v5]

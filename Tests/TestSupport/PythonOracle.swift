@@ -17,11 +17,6 @@ public enum PythonOracle {
     return cache + "/crystalrl/venv/bin/python"
   }
 
-  /// Errors from running the oracle.
-  public struct Failure: Error, CustomStringConvertible {
-    public let description: String
-  }
-
   /// Runs `script` with `arguments`, feeding `input` on standard input; returns standard output.
   /// Throws with the script's standard error when it exits non-zero.
   @discardableResult
@@ -29,7 +24,7 @@ public enum PythonOracle {
     -> String
   {
     guard FileManager.default.isExecutableFile(atPath: interpreter) else {
-      throw Failure(
+      throw SupportError(
         description:
           "Python oracle not found at \(interpreter); run `make test` (it creates the environment "
           + "with scripts/python-env.sh) or set CRYSTALRL_PYTHON")
@@ -56,7 +51,7 @@ public enum PythonOracle {
     process.waitUntilExit()
     let errors = (try? Data(contentsOf: errorURL)) ?? Data()
     guard process.terminationStatus == 0 else {
-      throw Failure(
+      throw SupportError(
         description: "python exited \(process.terminationStatus): "
           + String(decoding: errors, as: UTF8.self))
     }

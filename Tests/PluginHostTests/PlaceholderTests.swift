@@ -1,5 +1,0 @@
-import XCTest
-
-final class PluginHostPlaceholderTests: XCTestCase {
-  func testPlaceholder() {}
-}

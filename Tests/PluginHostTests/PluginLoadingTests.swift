@@ -1,0 +1,148 @@
+import CrystalCore
+import Foundation
+import PluginHost
+import RewardPipeline
+import TestSupport
+import XCTest
+
+/// Loads test plugins built on the fly and checks every outcome of the loader and adapter.
+final class PluginLoadingTests: XCTestCase {
+  static let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("Fixtures/test_plugin.c")
+
+  func plugin(_ defines: String...) throws -> String {
+    try CPluginBuilder.build(
+      source: Self.source, defines: defines, name: defines.first?.lowercased() ?? "good")
+  }
+
+  func structures() throws -> [Structure] {
+    let lattice = try Lattice.cubic(3)
+    let na = Element(symbol: "Na")!
+    let cl = Element(symbol: "Cl")!
+    return [
+      try Structure(lattice: lattice, elements: [na, cl], fractional: [.zero, Vector3(0.5, 0.5, 0.5)]),
+      try Structure(lattice: lattice, elements: [na], fractional: [.zero]),
+      try Structure(
+        lattice: try Lattice.cubic(4), elements: [na, na, cl],
+        fractional: [.zero, Vector3(0.5, 0.5, 0), Vector3(0.5, 0, 0.5)]),
+    ]
+  }
+
+  func score(_ path: String, config: String = "{}") throws -> [Double] {
+    let library = try PluginLibrary(path: path, log: { _, _ in })
+    let component = try PluginComponent(library: library, name: "count", configJSON: config)
+    let pipeline = ReinforceReward(components: [WeightedComponent(component)])
+    return try pipeline.score(try structures()).components[0].raw
+  }
+
+  func assertThrows(_ expected: String, _ body: () throws -> Void) {
+    XCTAssertThrowsError(try body()) { error in
+      XCTAssertTrue(
+        "\(error)".contains(expected), "error '\(error)' does not mention '\(expected)'")
+    }
+  }
+
+  func testGoodPluginReceivesBatchAndMetricsWithoutCopies() throws {
+    XCTAssertEqual(try score(try plugin()), [2, 1, 3])
+    XCTAssertEqual(try score(try plugin(), config: #"{"offset": 0.5}"#), [2.5, 1.5, 3.5])
+  }
+
+  func testDescriptorIsRead() throws {
+    let library = try PluginLibrary(path: try plugin(), log: { _, _ in })
+    XCTAssertEqual(library.info.abiVersion, ABIVersion.host)
+    let component = try library.component(named: "count")
+    XCTAssertEqual(component.requiredMetrics, ["num_atoms"])
+    XCTAssertEqual(component.parameters.map(\.name), ["offset"])
+    XCTAssertEqual(component.parameters.first?.kind, .number)
+    XCTAssertEqual(component.parameters.first?.defaultJSON, "0")
+  }
+
+  func testGrownDescriptorsAreWalkedByTheirStructSize() throws {
+    let library = try PluginLibrary(path: try plugin("STRIDE_GROWTH"), log: { _, _ in })
+    XCTAssertEqual(library.info.components.map(\.name), ["count", "second"])
+    XCTAssertEqual(
+      try library.component(named: "count").parameters.map(\.name), ["offset", "label"])
+    XCTAssertEqual(try score(library.info.path, config: #"{"offset": 1}"#), [3, 2, 4])
+  }
+
+  func testPluginLogsReachTheHost() throws {
+    let received = LockedMessages()
+    let library = try PluginLibrary(path: try plugin(), log: { _, message in received.append(message) })
+    _ = try PluginComponent(library: library, name: "count")
+    XCTAssertEqual(received.messages, ["test plugin created"])
+  }
+
+  func testFutureMajorIsRefusedNamingBothVersions() throws {
+    let path = try plugin("FUTURE_MAJOR")
+    assertThrows("built for ABI 2.0 but this host speaks ABI 1.0") {
+      _ = try PluginLibrary(path: path)
+    }
+  }
+
+  func testNewerMinorIsRefused() throws {
+    let path = try plugin("FUTURE_MINOR")
+    assertThrows("built for ABI 1.99") { _ = try PluginLibrary(path: path) }
+  }
+
+  func testMissingEntrySymbol() throws {
+    let path = try plugin("NO_ENTRY")
+    assertThrows("does not export crystalrl_plugin_entry") { _ = try PluginLibrary(path: path) }
+  }
+
+  func testPluginRefusingHost() throws {
+    let path = try plugin("REFUSE_HOST")
+    assertThrows("refused this host") { _ = try PluginLibrary(path: path) }
+  }
+
+  func testCreateFailureCarriesPluginMessage() throws {
+    let library = try PluginLibrary(path: try plugin("CREATE_FAILS"))
+    assertThrows("the test plugin refuses to start") {
+      _ = try PluginComponent(library: library, name: "count")
+    }
+  }
+
+  func testComputeErrorCarriesPluginMessage() throws {
+    let path = try plugin("COMPUTE_FAILS")
+    assertThrows("CRL_ERROR: structure 0 is not to my liking") { _ = try score(path) }
+  }
+
+  func testNaNOutputIsRejected() throws {
+    let path = try plugin("NAN_OUTPUT")
+    assertThrows("returned NaN for structure 1") { _ = try score(path) }
+  }
+
+  func testWrongCountIsRejected() throws {
+    let path = try plugin("WRONG_COUNT")
+    assertThrows("returned 2 rewards for 3 structures") { _ = try score(path) }
+  }
+
+  func testMissingFileAndNonSharedObject() throws {
+    assertThrows("not found") { _ = try PluginLibrary(path: "/nonexistent/libnothing.so") }
+    let notELF = try SharedData.temporaryDirectory().appendingPathComponent("libtext.so")
+    try Data("not a library".utf8).write(to: notELF)
+    assertThrows("cannot load plugin") { _ = try PluginLibrary(path: notELF.path) }
+  }
+
+  func testUnknownComponentListsAvailable() throws {
+    let library = try PluginLibrary(path: try plugin(), log: { _, _ in })
+    assertThrows("has no component 'nope'; it has: count") {
+      _ = try PluginComponent(library: library, name: "nope")
+    }
+  }
+
+  func testLocatorSearchesPathByName() throws {
+    let path = try plugin()
+    let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    let locator = PluginLocator(searchDirectories: ["/nonexistent", directory])
+    XCTAssertEqual(try locator.locate("good"), path)
+    assertThrows("searched: /nonexistent") { _ = try locator.locate("absent") }
+  }
+}
+
+/// Collects log messages from any thread.
+final class LockedMessages: @unchecked Sendable {
+  private let lock = NSLock()
+  private var storage: [String] = []
+  func append(_ message: String) { lock.withLock { storage.append(message) } }
+  var messages: [String] { lock.withLock { storage } }
+}

@@ -1,0 +1,30 @@
+import Foundation
+
+/// Builds C reward plugins for tests with the documented one-line command:
+/// `cc -shared -fPIC -I<include dir> source.c -o libNAME.so`.
+public enum CPluginBuilder {
+  /// The directory holding crystalrl_plugin.h.
+  public static let includeDirectory = SharedData.packageRoot
+    .appendingPathComponent("Sources/CrystalRLABI/include").path
+
+  /// Compiles `source` with extra `defines` (e.g. ["NO_ENTRY"]) into a fresh .so; returns its
+  /// path. Throws with the compiler's output on failure.
+  public static func build(source: URL, defines: [String] = [], name: String) throws -> String {
+    let output = try SharedData.temporaryDirectory().appendingPathComponent("lib\(name).so").path
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments =
+      ["cc", "-shared", "-fPIC", "-I", includeDirectory] + defines.map { "-D\($0)" }
+      + [source.path, "-o", output]
+    let errors = Pipe()
+    process.standardError = errors
+    try process.run()
+    let message = errors.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+      throw SupportError(
+        description: "cc failed: " + String(decoding: message, as: UTF8.self))
+    }
+    return output
+  }
+}
