@@ -1,5 +1,0 @@
-import XCTest
-
-final class CrystalConfigPlaceholderTests: XCTestCase {
-  func testPlaceholder() {}
-}

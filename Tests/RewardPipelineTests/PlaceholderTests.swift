@@ -1,5 +1,0 @@
-import XCTest
-
-final class RewardPipelinePlaceholderTests: XCTestCase {
-  func testPlaceholder() {}
-}

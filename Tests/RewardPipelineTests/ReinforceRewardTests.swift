@@ -1,0 +1,124 @@
+import CrystalCore
+import RewardPipeline
+import XCTest
+
+/// A component returning fixed values, counting its calls.
+final class FixedReward: RewardComponent {
+  let name: String
+  let values: [Double]
+  let requiredMetrics: [String]
+  private(set) var seenMetrics: MetricTable = [:]
+
+  init(_ name: String, _ values: [Double], metrics: [String] = []) {
+    self.name = name
+    self.values = values
+    self.requiredMetrics = metrics
+  }
+
+  func compute(_ batch: StructureBatch, metrics: MetricTable) throws -> [Double] {
+    seenMetrics = metrics
+    return values
+  }
+}
+
+/// Counts how often it computes.
+final class CountingMetric: MetricProvider {
+  let name = "counted"
+  private(set) var calls = 0
+  func compute(_ batch: StructureBatch) throws -> MetricColumn {
+    calls += 1
+    return MetricColumn(name: name, values: Array(repeating: 1, count: batch.count))
+  }
+}
+
+final class ReinforceRewardTests: XCTestCase {
+  func structures(_ count: Int) throws -> [Structure] {
+    let fe = Element(symbol: "Fe")!
+    return try (1...count).map { index in
+      try Structure(
+        lattice: try Lattice.cubic(2 + Double(index)), elements: [fe, fe],
+        fractional: [.zero, Vector3(0.5, 0.5, 0.5)], id: "s\(index)")
+    }
+  }
+
+  func testComponentsAreNormalizedWeightedAndSummed() throws {
+    let a = FixedReward("a", [1, 2, 4])
+    let b = FixedReward("b", [10, 10, 40])
+    let pipeline = ReinforceReward(components: [
+      WeightedComponent(a, weight: 2),
+      WeightedComponent(b, weight: 0.5, normalization: .norm),
+    ])
+    let report = try pipeline.score(try structures(3))
+    XCTAssertEqual(report.components[0].weighted, [2, 4, 8])
+    let normB = [0, 0, 30 / 30.0001]
+    XCTAssertEqual(report.components[1].normalized, normB)
+    for (index, total) in report.total.enumerated() {
+      XCTAssertEqual(total, [2.0, 4, 8][index] + 0.5 * normB[index], accuracy: 1e-12)
+    }
+  }
+
+  func testEachRequiredMetricIsComputedOncePerBatch() throws {
+    let metric = CountingMetric()
+    var registry = MetricRegistry.standard
+    registry.register(metric)
+    let a = FixedReward("a", [0, 0], metrics: ["counted", "density"])
+    let b = FixedReward("b", [0, 0], metrics: ["counted"])
+    let pipeline = ReinforceReward(
+      components: [WeightedComponent(a), WeightedComponent(b)], metrics: registry)
+    XCTAssertEqual(pipeline.requiredMetrics, ["counted", "density"])
+    let report = try pipeline.score(try structures(2))
+    XCTAssertEqual(metric.calls, 1)
+    XCTAssertEqual(b.seenMetrics["counted"]?.values, [1, 1])
+    XCTAssertEqual(report.metrics["density"]!.values[0], 2 / 27.0, accuracy: 1e-12)
+  }
+
+  func testBuiltinAtomicDensity() throws {
+    let pipeline = ReinforceReward(components: [
+      WeightedComponent(AtomicDensityReward()),
+      WeightedComponent(AtomicDensityReward(targetDensity: 0.1)),
+    ])
+    let report = try pipeline.score(try structures(2))
+    XCTAssertEqual(report.components[0].raw[1], 2 / 64.0, accuracy: 1e-12)
+    XCTAssertEqual(report.components[1].raw[1], -abs(2 / 64.0 - 0.1), accuracy: 1e-12)
+  }
+
+  func testNaNTotalIsRejectedNamingStructureAndComponent() throws {
+    let pipeline = ReinforceReward(components: [
+      WeightedComponent(FixedReward("fine", [1, 1])),
+      WeightedComponent(FixedReward("broken", [1, .nan])),
+    ])
+    XCTAssertThrowsError(try pipeline.score(try structures(2))) { error in
+      XCTAssertEqual(
+        "\(error)", "NaN reward: total reward of structure 1 (s2) is NaN; from component(s) broken")
+    }
+  }
+
+  func testWrongCountAndUnknownMetric() throws {
+    let short = ReinforceReward(components: [WeightedComponent(FixedReward("short", [1]))])
+    XCTAssertThrowsError(try short.score(try structures(2))) { error in
+      XCTAssertTrue("\(error)".contains("returned 1 rewards for 2 structures"))
+    }
+    let needy = ReinforceReward(components: [
+      WeightedComponent(FixedReward("needy", [1], metrics: ["unobtainium"]))
+    ])
+    XCTAssertThrowsError(try needy.score(try structures(1))) { error in
+      XCTAssertTrue("\(error)".contains("known metrics: density, num_atoms, volume"))
+    }
+  }
+
+  func testGlobalNormalization() throws {
+    let pipeline = ReinforceReward(components: [], normalization: .subtractMean)
+    XCTAssertEqual(try pipeline.normalize([1, 3, 5, 7]), [-3, -1, 1, 3])
+    XCTAssertEqual(try pipeline.normalize([1, 3, 5, 7], groupSize: 2), [-1, 1, -1, 1])
+    let none = ReinforceReward(components: [])
+    XCTAssertEqual(try none.normalize([1, 3]), [1, 3])
+  }
+
+  func testBatchLayout() throws {
+    let batch = StructureBatch(try structures(2))
+    XCTAssertEqual(batch.atomOffsets, [0, 2, 4])
+    XCTAssertEqual(batch.atomicNumbers, [26, 26, 26, 26])
+    XCTAssertEqual(batch.fractionalCoordinates.count, 12)
+    XCTAssertEqual(Array(batch.lattices[9..<18]), [4, 0, 0, 0, 4, 0, 0, 0, 4])
+  }
+}
