@@ -61,6 +61,9 @@ let package = Package(
       dependencies: ["PluginHost", "RewardPipeline", "CrystalCore", "TestSupport"],
       exclude: ["Fixtures"]),
     .testTarget(name: "CrystalConfigTests", dependencies: ["CrystalConfig", "TestSupport"]),
+    .testTarget(
+      name: "CrystalRLCommandsTests",
+      dependencies: ["CrystalRLCommands", "CrystalConfig", "PluginHost", "RewardPipeline", "CrystalCore", "TestSupport"]),
   ],
   swiftLanguageModes: [.v5]
 )

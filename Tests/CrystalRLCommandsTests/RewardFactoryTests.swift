@@ -1,0 +1,91 @@
+import CrystalConfig
+import CrystalCore
+import CrystalRLCommands
+import Foundation
+import PluginHost
+import RewardPipeline
+import TestSupport
+import XCTest
+
+/// Building pipelines from reward_fn configs: aliases, plugins, parameters and their errors.
+final class RewardFactoryTests: XCTestCase {
+  func pipeline(_ yaml: String) throws -> ReinforceReward {
+    // The standard locator finds the package's plugins next to the test executable.
+    var factory = RewardFactory()
+    return try factory.makePipeline(try ConfigValue.parse(yaml: yaml, source: "test"))
+  }
+
+  func assertError(_ yaml: String, mentions expected: String, line: UInt = #line) {
+    XCTAssertThrowsError(try pipeline(yaml), line: line) { error in
+      XCTAssertTrue("\(error)".contains(expected), "'\(error)' lacks '\(expected)'", line: line)
+    }
+  }
+
+  func rockSalt() throws -> Structure {
+    let na = Element(symbol: "Na")!
+    let cl = Element(symbol: "Cl")!
+    return try Structure(
+      lattice: try Lattice.cubic(5.64), elements: [na, na, na, na, cl, cl, cl, cl],
+      fractional: [
+        Vector3(0, 0, 0), Vector3(0.5, 0.5, 0), Vector3(0.5, 0, 0.5), Vector3(0, 0.5, 0.5),
+        Vector3(0.5, 0, 0), Vector3(0, 0.5, 0), Vector3(0, 0, 0.5), Vector3(0.5, 0.5, 0.5),
+      ])
+  }
+
+  func testSeedAliasAndPluginGiveTheSameDensity() throws {
+    let reward = try pipeline(
+      """
+      _target_: src.rl_module.reward.ReinforceReward
+      normalize_fn: std
+      components:
+        - _target_: src.rl_module.components.CustomReward
+        - plugin: AtomicDensity
+          component: atomic_density
+          weight: 2.0
+        - plugin: AtomicDensity
+          component: target_density
+          target_density: 0.05
+        - plugin: AtomicDensitySwift
+          component: atomic_density
+      """)
+    let report = try reward.score([try rockSalt()])
+    let density = 8 / (5.64 * 5.64 * 5.64)
+    XCTAssertEqual(report.components[0].raw[0], density, accuracy: 1e-12)
+    XCTAssertEqual(report.components[1].weighted[0], 2 * density, accuracy: 1e-12)
+    XCTAssertEqual(report.components[2].raw[0], -abs(density - 0.05), accuracy: 1e-12)
+    XCTAssertEqual(report.components[3].raw[0], density, accuracy: 1e-12)
+    XCTAssertEqual(reward.normalization, .std)
+  }
+
+  func testConfigurationErrorsListWhatIsValid() {
+    assertError(
+      "components:\n  - _target_: src.rl_module.components.Nope\n",
+      mentions: "unknown _target_ 'src.rl_module.components.Nope'; valid: src.rl_module.components.AtomicDensityReward")
+    assertError(
+      "components:\n  - plugin: AtomicDensity\n    component: atomic_density\n    colour: red\n",
+      mentions: "unknown key(s) colour; valid: _target_, plugin")
+    assertError(
+      "components:\n  - plugin: AtomicDensity\n    component: target_density\n",
+      mentions: "needs parameter 'target_density' (number)")
+    assertError(
+      "components:\n  - plugin: AtomicDensity\n    component: target_density\n    target_density: high\n",
+      mentions: "target_density must be a number")
+    assertError(
+      "components:\n  - plugin: AtomicDensity\n    component: atomic_density\n    normalize_fn: zscore\n",
+      mentions: "valid: norm, std, subtract_mean, clip, null")
+    assertError(
+      "components:\n  - plugin: NoSuchPlugin\n    component: x\n",
+      mentions: "plugin 'NoSuchPlugin' not found; searched:")
+    assertError("normalise_fn: std\ncomponents: []\n", mentions: "unknown key(s) normalise_fn")
+    assertError("components: []\n", mentions: "components must be a non-empty list")
+    assertError(
+      "components:\n  - plugin: AtomicDensity\n    component: atomic_density\n    weight: heavy\n",
+      mentions: "weight must be a finite number")
+  }
+
+  func testDNGAliasesPointAtTheDNGPlugin() {
+    assertError(
+      "components:\n  - _target_: src.rl_module.components.CreativityReward\n",
+      mentions: "plugin 'DNG' not found")
+  }
+}
