@@ -10,6 +10,7 @@ let package = Package(
     // Example reward plugins, built as shared libraries (libAtomicDensity.so, ...).
     .library(name: "AtomicDensity", type: .dynamic, targets: ["AtomicDensity"]),
     .library(name: "AtomicDensitySwift", type: .dynamic, targets: ["AtomicDensitySwift"]),
+    .library(name: "DNG", type: .dynamic, targets: ["DNG"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -47,6 +48,7 @@ let package = Package(
       name: "AtomicDensity", dependencies: ["CrystalRLABI"], path: "Plugins/AtomicDensity",
       publicHeadersPath: "."),
     .target(name: "AtomicDensitySwift", dependencies: ["CrystalRLABI"], path: "Plugins/AtomicDensitySwift"),
+    .target(name: "DNG", dependencies: ["CrystalRLABI"], path: "Plugins/DNG", publicHeadersPath: "."),
 
     // Helpers shared by the test targets (Python oracles, dataset paths).
     .target(name: "TestSupport", path: "Tests/TestSupport"),
