@@ -24,6 +24,7 @@ let package = Package(
     .target(name: "CrystalCore"),
     .target(name: "StructureMatching", dependencies: ["CrystalCore"]),
     .target(name: "DNGMetrics", dependencies: ["CrystalCore", "COpenBLAS"]),
+    .target(name: "EnergyCalculation", dependencies: ["CrystalCore"]),
     .target(name: "TensorEngine", dependencies: ["COpenBLAS"]),
     .target(name: "CrystalModels", dependencies: ["TensorEngine", "CrystalCore"]),
     .target(name: "RewardPipeline", dependencies: ["CrystalCore"]),
@@ -55,6 +56,9 @@ let package = Package(
     .testTarget(name: "CrystalCoreTests", dependencies: ["CrystalCore", "TestSupport"]),
     .testTarget(name: "StructureMatchingTests", dependencies: ["StructureMatching", "TestSupport"]),
     .testTarget(name: "DNGMetricsTests", dependencies: ["DNGMetrics", "TestSupport"]),
+    .testTarget(
+      name: "EnergyCalculationTests", dependencies: ["EnergyCalculation", "CrystalCore", "TestSupport"],
+      exclude: ["Fixtures"]),
     .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "TestSupport"]),
     .testTarget(
       name: "RewardPipelineTests", dependencies: ["RewardPipeline", "CrystalCore", "TestSupport"]),

@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
-# Creates (once) the Python virtual environment that holds the test oracles
-# (pymatgen, average-minimum-distance, numpy), outside the tracked tree, and
-# prints the path of its python. Re-runs only when requirements change.
+# Creates (once) a Python virtual environment outside the tracked tree and prints the path
+# of its python. Re-runs pip only when the requirements file changes.
+#   scripts/python-env.sh          test oracles: pymatgen, average-minimum-distance, numpy
+#   scripts/python-env.sh chgnet   the CHGNet energy calculator (torch; large, cached)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-requirements="$here/requirements-test.txt"
-venv="${CRYSTALRL_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/crystalrl/venv}"
+kind="${1:-test}"
+requirements="$here/requirements-$kind.txt"
+[ -f "$requirements" ] || { echo "unknown environment '$kind'" >&2; exit 2; }
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/crystalrl"
+case "$kind" in
+  test) venv="${CRYSTALRL_VENV:-$cache/venv}" ;;
+  *) venv="$cache/venv-$kind" ;;
+esac
 stamp="$venv/.requirements.sha256"
 want="$(sha256sum "$requirements" | cut -d' ' -f1)"
 if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  echo "setting up test oracles in $venv" >&2
+  echo "setting up the $kind Python environment in $venv" >&2
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q --disable-pip-version-check -r "$requirements" >&2
   echo "$want" >"$stamp"
