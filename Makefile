@@ -13,8 +13,11 @@ run: build
 	.build/release/crystalrl reward --structures ../shared/data/perov_5/val.csv --limit 10
 
 test: deps
-	$(SWIFT) build
-	CRYSTALRL_PYTHON="$$(scripts/python-env.sh)" $(SWIFT) test --parallel --num-workers 2
+	$(SWIFT) build --build-tests
+	CRYSTALRL_PYTHON="$$(scripts/python-env.sh)" \
+	CRYSTALRL_CHGNET_PYTHON="$$(scripts/python-env.sh chgnet)" \
+	  $(SWIFT) test
+	CRYSTALRL=.build/debug/crystalrl Examples/atomic-density/run.sh >/dev/null
 
 bench: build
 	CRYSTALRL_PYTHON="$$(scripts/python-env.sh)" .build/release/crystalrl-bench

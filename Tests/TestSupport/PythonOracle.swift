@@ -20,9 +20,9 @@ public enum PythonOracle {
   /// Runs `script` with `arguments`, feeding `input` on standard input; returns standard output.
   /// Throws with the script's standard error when it exits non-zero.
   @discardableResult
-  public static func run(_ script: String, arguments: [String] = [], input: String = "") throws
-    -> String
-  {
+  public static func run(
+    _ script: String, arguments: [String] = [], input: String = "", interpreter: String = interpreter
+  ) throws -> String {
     guard FileManager.default.isExecutableFile(atPath: interpreter) else {
       throw SupportError(
         description:
@@ -60,9 +60,10 @@ public enum PythonOracle {
 
   /// Runs `script` and decodes its standard output as JSON.
   public static func json<T: Decodable>(
-    _ type: T.Type, _ script: String, arguments: [String] = [], input: String = ""
+    _ type: T.Type, _ script: String, arguments: [String] = [], input: String = "",
+    interpreter: String = interpreter
   ) throws -> T {
-    let text = try run(script, arguments: arguments, input: input)
+    let text = try run(script, arguments: arguments, input: input, interpreter: interpreter)
     return try JSONDecoder().decode(T.self, from: Data(text.utf8))
   }
 }
