@@ -25,6 +25,7 @@ let package = Package(
     .target(name: "StructureMatching", dependencies: ["CrystalCore"]),
     .target(name: "DNGMetrics", dependencies: ["CrystalCore", "COpenBLAS"]),
     .target(name: "EnergyCalculation", dependencies: ["CrystalCore"]),
+    .target(name: "ReferenceData", dependencies: ["CrystalCore"]),
     .target(name: "TensorEngine", dependencies: ["COpenBLAS"]),
     .target(name: "CrystalModels", dependencies: ["TensorEngine", "CrystalCore"]),
     .target(name: "RewardPipeline", dependencies: ["CrystalCore"]),

@@ -1,0 +1,131 @@
+import CrystalCore
+import Foundation
+
+/// A compact binary file of structures (and optional per-structure values such as energies),
+/// used to cache parsed reference datasets: loading 45k structures from it takes a fraction
+/// of a second where parsing their CIFs takes many.
+///
+/// Layout (little-endian): magic "CRLARCH1", UInt64 source key, UInt64 structure count,
+/// UInt64 value width; then per structure: UInt32 id length, id bytes (UTF-8), UInt32 atom
+/// count, 9 Float64 lattice entries, atom count × UInt8 atomic numbers, atom count × 3
+/// Float64 fractional coordinates, value-width × Float64 values.
+public enum StructureArchive {
+  static let magic = Array("CRLARCH1".utf8)
+
+  /// Writes `structures` with their `values` (each of `valueWidth` numbers) atomically.
+  public static func write(
+    _ structures: [Structure], values: [[Double]] = [], valueWidth: Int = 0, sourceKey: UInt64,
+    to url: URL
+  ) throws {
+    precondition(values.isEmpty || values.count == structures.count)
+    var data = Data(magic)
+    data.append(sourceKey)
+    data.append(UInt64(structures.count))
+    data.append(UInt64(valueWidth))
+    for (index, structure) in structures.enumerated() {
+      let id = Array(structure.id.utf8)
+      data.append(UInt32(id.count))
+      data.append(contentsOf: id)
+      data.append(UInt32(structure.count))
+      for entry in structure.lattice.matrix.flat { data.append(entry.bitPattern) }
+      data.append(contentsOf: structure.sites.map { UInt8($0.element.z) })
+      for site in structure.sites {
+        for coordinate in [site.fractional.x, site.fractional.y, site.fractional.z] {
+          data.append(coordinate.bitPattern)
+        }
+      }
+      let row = values.isEmpty ? Array(repeating: Double.nan, count: valueWidth) : values[index]
+      precondition(row.count == valueWidth, "each value row needs \(valueWidth) numbers")
+      for value in row { data.append(value.bitPattern) }
+    }
+    try FileManager.default.createDirectory(
+      at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try data.write(to: url, options: .atomic)
+  }
+
+  /// Reads an archive; returns nil when the file is missing, not an archive, or was made from
+  /// a different source (its key differs), so the caller rebuilds it.
+  public static func read(from url: URL, expectedKey: UInt64) throws -> (
+    structures: [Structure], values: [[Double]]
+  )? {
+    guard let data = try? Data(contentsOf: url, options: .alwaysMapped) else { return nil }
+    return try data.withUnsafeBytes { buffer in
+      var reader = ByteReader(buffer: buffer, source: url.path)
+      guard buffer.count >= magic.count, Array(buffer.prefix(magic.count)) == magic else {
+        return nil
+      }
+      reader.offset = magic.count
+      guard try reader.load(UInt64.self) == expectedKey else { return nil }
+      let count = Int(try reader.load(UInt64.self))
+      let width = Int(try reader.load(UInt64.self))
+      var structures: [Structure] = []
+      var values: [[Double]] = []
+      structures.reserveCapacity(count)
+      for _ in 0..<count {
+        let id = try reader.string(Int(try reader.load(UInt32.self)))
+        let atoms = Int(try reader.load(UInt32.self))
+        let flat = try (0..<9).map { _ in try reader.double() }
+        let lattice = try Lattice(
+          matrix: Matrix3(
+            Vector3(flat[0], flat[1], flat[2]), Vector3(flat[3], flat[4], flat[5]),
+            Vector3(flat[6], flat[7], flat[8])))
+        let numbers = try (0..<atoms).map { _ in try reader.load(UInt8.self) }
+        let sites = try numbers.map { z -> Site in
+          guard let element = Element(z: Int(z)) else {
+            throw CrystalError.parse(location: url.path, message: "corrupt archive: Z = \(z)")
+          }
+          let position = Vector3(try reader.double(), try reader.double(), try reader.double())
+          return Site(element: element, fractional: position)
+        }
+        structures.append(try Structure(lattice: lattice, sites: sites, id: id))
+        if width > 0 { values.append(try (0..<width).map { _ in try reader.double() }) }
+      }
+      return (structures, values)
+    }
+  }
+}
+
+/// Sequential little-endian reads from a byte buffer; throws at the end of data.
+struct ByteReader {
+  let buffer: UnsafeRawBufferPointer
+  let source: String
+  var offset = 0
+
+  private mutating func advance(_ count: Int) throws -> Int {
+    guard count >= 0, offset + count <= buffer.count else {
+      throw CrystalError.parse(location: source, message: "archive truncated at byte \(offset)")
+    }
+    defer { offset += count }
+    return offset
+  }
+
+  mutating func load<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
+    let at = try advance(MemoryLayout<T>.size)
+    return T(littleEndian: buffer.loadUnaligned(fromByteOffset: at, as: T.self))
+  }
+
+  mutating func double() throws -> Double { Double(bitPattern: try load(UInt64.self)) }
+
+  mutating func string(_ count: Int) throws -> String {
+    let at = try advance(count)
+    return String(decoding: UnsafeRawBufferPointer(rebasing: buffer[at..<at + count]), as: UTF8.self)
+  }
+}
+
+extension Data {
+  fileprivate mutating func append<T: FixedWidthInteger>(_ value: T) {
+    Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
+  }
+}
+
+/// A 64-bit FNV-1a hash of a file's bytes: the cache key tying an archive to its source.
+public func sourceKey(of url: URL) throws -> UInt64 {
+  let data = try Data(contentsOf: url, options: .alwaysMapped)
+  var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+  data.withUnsafeBytes { buffer in
+    for byte in buffer {
+      hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+    }
+  }
+  return hash
+}
