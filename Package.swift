@@ -6,6 +6,7 @@ let package = Package(
   products: [
     .executable(name: "crystalrl", targets: ["crystalrl"]),
     .executable(name: "crystalrl-bench", targets: ["Benchmarks"]),
+    .executable(name: "crystalrl-plugin-worker", targets: ["crystalrl-plugin-worker"]),
     .library(name: "CrystalRL", targets: ["CrystalCore", "RewardPipeline", "PluginHost", "CrystalConfig"]),
     // Example reward plugins, built as shared libraries (libAtomicDensity.so, ...).
     .library(name: "AtomicDensity", type: .dynamic, targets: ["AtomicDensity"]),
@@ -24,12 +25,14 @@ let package = Package(
     .target(name: "CrystalCore"),
     .target(name: "StructureMatching", dependencies: ["CrystalCore"]),
     .target(name: "DNGMetrics", dependencies: ["CrystalCore", "COpenBLAS"]),
-    .target(name: "EnergyCalculation", dependencies: ["CrystalCore"]),
+    .target(name: "WorkerProcess"),
+    .target(name: "EnergyCalculation", dependencies: ["CrystalCore", "WorkerProcess"]),
     .target(name: "ReferenceData", dependencies: ["CrystalCore"]),
     .target(name: "TensorEngine", dependencies: ["COpenBLAS"]),
     .target(name: "CrystalModels", dependencies: ["TensorEngine", "CrystalCore"]),
     .target(name: "RewardPipeline", dependencies: ["CrystalCore"]),
-    .target(name: "PluginHost", dependencies: ["CrystalRLABI", "CrystalCore", "RewardPipeline"]),
+    .target(
+      name: "PluginHost", dependencies: ["CrystalRLABI", "CrystalCore", "RewardPipeline", "WorkerProcess"]),
     .target(name: "CrystalConfig", dependencies: ["Yams"]),
     .target(
       name: "CrystalRLCommands",
@@ -38,6 +41,8 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "crystalrl", dependencies: ["CrystalRLCommands"]),
+    // Runs one plugin component in its own process (isolation: process).
+    .executableTarget(name: "crystalrl-plugin-worker", dependencies: ["PluginHost"], path: "Sources/PluginWorker"),
     .executableTarget(
       name: "Benchmarks",
       dependencies: [
@@ -58,7 +63,8 @@ let package = Package(
     .testTarget(name: "StructureMatchingTests", dependencies: ["StructureMatching", "TestSupport"]),
     .testTarget(name: "DNGMetricsTests", dependencies: ["DNGMetrics", "TestSupport"]),
     .testTarget(
-      name: "EnergyCalculationTests", dependencies: ["EnergyCalculation", "CrystalCore", "TestSupport"],
+      name: "EnergyCalculationTests",
+      dependencies: ["EnergyCalculation", "WorkerProcess", "CrystalCore", "TestSupport"],
       exclude: ["Fixtures"]),
     .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "TestSupport"]),
     .testTarget(

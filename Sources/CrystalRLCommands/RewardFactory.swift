@@ -10,7 +10,9 @@ public struct RewardFactory {
   /// Keys the pipeline itself reads from `reward_fn`.
   static let pipelineKeys = ["_target_", "normalize_fn", "eps", "reference_dataset", "components"]
   /// Keys the pipeline reads from each component entry; all others are parameters.
-  static let componentKeys = ["_target_", "plugin", "component", "weight", "normalize_fn", "eps"]
+  static let componentKeys = [
+    "_target_", "plugin", "component", "weight", "normalize_fn", "eps", "isolation", "timeout",
+  ]
   static let pipelineTargets = ["src.rl_module.reward.ReinforceReward", "ReinforceReward"]
 
   /// Where a `_target_` alias points.
@@ -83,7 +85,7 @@ public struct RewardFactory {
       guard let name = map["component"]?.stringValue else {
         throw RewardError.configuration("\(location): `plugin` needs `component: NAME` too")
       }
-      component = try pluginComponent(plugin, name, parameters, location)
+      component = try pluginComponent(plugin, name, parameters, isolation(map, location), location)
     } else if let targetName = map["_target_"]?.stringValue {
       switch Self.targets[targetName] {
       case .builtin(let allowed, let make)?:
@@ -91,7 +93,7 @@ public struct RewardFactory {
           parameters, allowed: allowed + Self.componentKeys, where: "\(location) (\(targetName))")
         component = try make(parameters)
       case .plugin(let plugin, let name)?:
-        component = try pluginComponent(plugin, name, parameters, location)
+        component = try pluginComponent(plugin, name, parameters, isolation(map, location), location)
       case nil:
         let known = Self.targets.keys.filter { $0.hasPrefix("src.") }.sorted()
         throw RewardError.configuration(
@@ -108,8 +110,35 @@ public struct RewardFactory {
       eps: try number(map["eps"], default: 1e-4, key: "\(location).eps"))
   }
 
+  /// How a plugin component runs: in the host process, or in its own worker process with a
+  /// per-batch timeout (`isolation: process`, `timeout: SECONDS`, default 60).
+  enum Isolation {
+    case inProcess
+    case process(timeout: Double)
+  }
+
+  private func isolation(_ map: [String: ConfigValue], _ location: String) throws -> Isolation {
+    let timeout = try number(map["timeout"], default: 60, key: "\(location).timeout")
+    switch map["isolation"]?.stringValue ?? "in_process" {
+    case "in_process":
+      guard map["timeout"] == nil else {
+        throw RewardError.configuration("\(location): timeout needs isolation: process")
+      }
+      return .inProcess
+    case "process":
+      guard timeout > 0 else {
+        throw RewardError.configuration("\(location).timeout must be positive")
+      }
+      return .process(timeout: timeout)
+    default:
+      throw RewardError.configuration(
+        "\(location).isolation must be in_process or process, got \(map["isolation"]!.json)")
+    }
+  }
+
   private mutating func pluginComponent(
-    _ plugin: String, _ name: String, _ parameters: [String: ConfigValue], _ location: String
+    _ plugin: String, _ name: String, _ parameters: [String: ConfigValue],
+    _ isolation: Isolation, _ location: String
   ) throws -> RewardComponent {
     let path = try locator.locate(plugin)
     let library = try libraries[path] ?? PluginLibrary(path: path)
@@ -129,8 +158,14 @@ public struct RewardFactory {
       }
       try check(value, is: parameter.kind, key: "\(location).\(parameter.name)")
     }
-    return try PluginComponent(
-      library: library, name: name, configJSON: ConfigValue.map(parameters).json)
+    let configJSON = ConfigValue.map(parameters).json
+    switch isolation {
+    case .inProcess:
+      return try PluginComponent(library: library, name: name, configJSON: configJSON)
+    case .process(let timeout):
+      return try IsolatedPluginComponent(
+        path: path, name: name, configJSON: configJSON, info: info, timeout: timeout)
+    }
   }
 
   private func check(_ value: ConfigValue, is kind: PluginParameter.Kind, key: String) throws {

@@ -1,4 +1,5 @@
 import Foundation
+import WorkerProcess
 
 /// Locates and starts the CHGNet worker: scripts/chgnet_worker.py run by the CHGNet Python
 /// environment that `scripts/python-env.sh chgnet` creates.

@@ -1,4 +1,5 @@
 import CrystalCore
+import WorkerProcess
 import Foundation
 
 /// An energy calculator backed by a long-lived Python worker process (scripts/chgnet_worker.py

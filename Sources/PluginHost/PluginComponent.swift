@@ -32,19 +32,40 @@ public final class PluginComponent: RewardComponent {
   deinit { desc.pointee.destroy(instance) }
 
   public func compute(_ batch: StructureBatch, metrics: MetricTable) throws -> [Double] {
-    var rewards = [Double](repeating: .nan, count: batch.count)
-    let columns = requiredMetrics.map { metrics[$0]! }
+    let result = try rawCompute(
+      offsets: batch.atomOffsets, numbers: batch.atomicNumbers,
+      coordinates: batch.fractionalCoordinates, lattices: batch.lattices,
+      metrics: requiredMetrics.map { metrics[$0]! })
+    try info.validate(result.rewards, count: result.count, expected: batch.count)
+    return result.rewards
+  }
+
+  /// Scores a decoded batch as the worker process receives it, leaving validation to the host.
+  func rawCompute(_ batch: BatchCodec.Decoded) throws -> (rewards: [Double], count: Int) {
+    try rawCompute(
+      offsets: batch.offsets, numbers: batch.numbers, coordinates: batch.coordinates,
+      lattices: batch.lattices, metrics: batch.metrics)
+  }
+
+  /// Calls the plugin on a batch given as flat arrays; returns the output buffer and the count
+  /// the plugin reported, unchecked.
+  private func rawCompute(
+    offsets: [UInt64], numbers: [Int32], coordinates: [Double], lattices: [Double],
+    metrics: [MetricColumn]
+  ) throws -> (rewards: [Double], count: Int) {
+    let structureCount = offsets.count - 1
+    var rewards = [Double](repeating: .nan, count: structureCount)
     var count: UInt64 = 0
-    try withMetricPointers(columns) { metricPointers in
-      try batch.atomOffsets.withUnsafeBufferPointer { offsets in
-        try batch.atomicNumbers.withUnsafeBufferPointer { numbers in
-          try batch.fractionalCoordinates.withUnsafeBufferPointer { coordinates in
-            try batch.lattices.withUnsafeBufferPointer { lattices in
+    try withMetricPointers(metrics) { metricPointers in
+      try offsets.withUnsafeBufferPointer { offsets in
+        try numbers.withUnsafeBufferPointer { numbers in
+          try coordinates.withUnsafeBufferPointer { coordinates in
+            try lattices.withUnsafeBufferPointer { lattices in
               try rewards.withUnsafeMutableBufferPointer { output in
                 try metricPointers.withUnsafeBufferPointer { metricList in
                   var cBatch = crl_batch(
                     struct_size: UInt32(MemoryLayout<crl_batch>.size), reserved: 0,
-                    num_structures: UInt64(batch.count), num_atoms: UInt64(batch.atomCount),
+                    num_structures: UInt64(structureCount), num_atoms: UInt64(numbers.count),
                     atom_offsets: offsets.baseAddress, atomic_numbers: numbers.baseAddress,
                     frac_coords: coordinates.baseAddress, lattices: lattices.baseAddress,
                     num_metrics: UInt64(metricList.count), metrics: metricList.baseAddress)
@@ -53,7 +74,8 @@ public final class PluginComponent: RewardComponent {
                     rewards: output.baseAddress, capacity: UInt64(output.count), count: 0)
                   try PluginComponent.call(component: name, failure: PluginError.computeFailed) {
                     error in
-                    desc.pointee.compute(instance, &cBatch, &cOutput, error, PluginComponent.errorCapacity)
+                    desc.pointee.compute(
+                      instance, &cBatch, &cOutput, error, PluginComponent.errorCapacity)
                   }
                   count = cOutput.count
                 }
@@ -63,13 +85,7 @@ public final class PluginComponent: RewardComponent {
         }
       }
     }
-    guard count == UInt64(batch.count) else {
-      throw PluginError.wrongCount(component: name, expected: batch.count, got: Int(count))
-    }
-    if !info.outputMayBeNaN, let index = rewards.firstIndex(where: \.isNaN) {
-      throw PluginError.nanOutput(component: name, index: index)
-    }
-    return rewards
+    return (rewards, Int(min(count, UInt64(Int.max))))
   }
 
   /// Calls into the plugin with a fresh error buffer; a non-OK status throws `failure` with

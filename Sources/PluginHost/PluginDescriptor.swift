@@ -20,6 +20,17 @@ public struct PluginComponentInfo: Sendable {
   public let requiredMetrics: [String]
   /// Whether NaN outputs are meaningful (CRL_COMPONENT_OUTPUT_MAY_BE_NAN).
   public let outputMayBeNaN: Bool
+
+  /// Checks a compute result: the plugin wrote `count` of `expected` rewards, and NaN only if
+  /// the component allows it.
+  func validate(_ rewards: [Double], count: Int, expected: Int) throws {
+    guard count == expected else {
+      throw PluginError.wrongCount(component: name, expected: expected, got: count)
+    }
+    if !outputMayBeNaN, let index = rewards.firstIndex(where: \.isNaN) {
+      throw PluginError.nanOutput(component: name, index: index)
+    }
+  }
 }
 
 /// What a plugin says about itself.

@@ -1,5 +1,6 @@
 import CrystalCore
 import EnergyCalculation
+import WorkerProcess
 import Foundation
 import TestSupport
 import XCTest

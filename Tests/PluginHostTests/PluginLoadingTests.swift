@@ -15,7 +15,8 @@ final class PluginLoadingTests: XCTestCase {
       source: Self.source, defines: defines, name: defines.first?.lowercased() ?? "good")
   }
 
-  func structures() throws -> [Structure] {
+  /// Three small structures with 2, 1 and 3 atoms.
+  static func structures() throws -> [Structure] {
     let lattice = try Lattice.cubic(3)
     let na = Element(symbol: "Na")!
     let cl = Element(symbol: "Cl")!
@@ -32,7 +33,7 @@ final class PluginLoadingTests: XCTestCase {
     let library = try PluginLibrary(path: path, log: { _, _ in })
     let component = try PluginComponent(library: library, name: "count", configJSON: config)
     let pipeline = ReinforceReward(components: [WeightedComponent(component)])
-    return try pipeline.score(try structures()).components[0].raw
+    return try pipeline.score(try Self.structures()).components[0].raw
   }
 
   func assertThrows(_ expected: String, _ body: () throws -> Void) {

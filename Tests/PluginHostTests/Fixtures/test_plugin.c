@@ -10,8 +10,11 @@
  *   NAN_OUTPUT      compute() writes NaN for structure 1
  *   WRONG_COUNT     compute() reports one reward fewer than asked
  *   STRIDE_GROWTH   descriptors built with a larger (future) struct_size
+ *   CRASH           compute() dereferences NULL (run it only in a worker process)
+ *   HANG            compute() never returns (run it only in a worker process)
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -45,6 +48,14 @@ static crl_status create(const crl_host_api *host, const char *config, void **in
 static crl_status compute(void *instance, const crl_batch *batch, crl_output *output,
                           char *error, size_t error_size) {
     const state *s = instance;
+#ifdef CRASH
+    volatile int *nowhere = NULL;
+    *nowhere = 1;
+#endif
+#ifdef HANG
+    for (;;) {
+    }
+#endif
 #ifdef COMPUTE_FAILS
     snprintf(error, error_size, "structure 0 is not to my liking");
     return CRL_ERROR;
