@@ -83,9 +83,35 @@ final class RewardFactoryTests: XCTestCase {
       mentions: "weight must be a finite number")
   }
 
-  func testDNGAliasesPointAtTheDNGPlugin() {
+  func testDNGAliasesPointAtTheDNGPlugin() throws {
+    let reward = try pipeline(
+      """
+      components:
+        - _target_: src.rl_module.components.CreativityReward
+        - _target_: src.rl_module.components.EnergyReward
+          normalize_fn: norm
+        - _target_: src.rl_module.components.StructureDiversityReward
+        - _target_: src.rl_module.components.CompositionDiversityReward
+      """)
+    XCTAssertEqual(
+      reward.components.map(\.component.name),
+      ["creativity", "energy", "structure_diversity", "composition_diversity"])
+    XCTAssertEqual(
+      reward.requiredMetrics,
+      ["unique", "novel", "creativity_distance", "e_above_hull", "structure_diversity",
+       "composition_diversity"])
+  }
+
+  func testIsolationKeys() throws {
+    let reward = try pipeline(
+      "components:\n  - plugin: AtomicDensity\n    component: atomic_density\n    isolation: process\n    timeout: 5\n")
+    XCTAssertTrue(reward.components[0].component is IsolatedPluginComponent)
+    XCTAssertEqual(try reward.score([try rockSalt()]).total[0], 8 / (5.64 * 5.64 * 5.64), accuracy: 1e-12)
     assertError(
-      "components:\n  - _target_: src.rl_module.components.CreativityReward\n",
-      mentions: "plugin 'DNG' not found")
+      "components:\n  - plugin: AtomicDensity\n    component: atomic_density\n    isolation: thread\n",
+      mentions: "isolation must be in_process or process")
+    assertError(
+      "components:\n  - plugin: AtomicDensity\n    component: atomic_density\n    timeout: 5\n",
+      mentions: "timeout needs isolation: process")
   }
 }
