@@ -17,25 +17,26 @@ public struct Lattice: Hashable, Sendable {
     self.matrix = matrix
   }
 
-  /// A lattice from parameters: lengths in Å, angles in degrees; a lies along x and b in the
-  /// xy-plane.
+  /// A lattice from parameters: lengths in Å, angles in degrees. Oriented as pymatgen's
+  /// `Lattice.from_parameters` orients it (c along z, a in the xz-plane), so Cartesian
+  /// coordinates agree with files written by pymatgen.
   public init(a: Double, b: Double, c: Double, alpha: Double, beta: Double, gamma: Double) throws
   {
     let values = [a, b, c, alpha, beta, gamma]
-    guard values.allSatisfy(\.isFinite), a > 0, b > 0, c > 0 else {
+    guard values.allSatisfy(\.isFinite), a > 0, b > 0, c > 0,
+      [alpha, beta, gamma].allSatisfy({ $0 > 0 && $0 < 180 })
+    else {
       throw CrystalError.invalidLattice("invalid lattice parameters \(values)")
     }
     let (ca, cb, cg) = (cosDeg(alpha), cosDeg(beta), cosDeg(gamma))
-    let sg = sinDeg(gamma)
-    let cx = c * cb
-    let cy = c * (ca - cb * cg) / sg
-    let czSquared = c * c - cx * cx - cy * cy
-    guard czSquared > 0 else {
-      throw CrystalError.invalidLattice("angles \(alpha), \(beta), \(gamma) do not form a cell")
-    }
+    let (sa, sb) = (sinDeg(alpha), sinDeg(beta))
+    let cosGammaStar = max(-1, min(1, (ca * cb - cg) / (sa * sb)))
+    let gammaStar = acos(cosGammaStar)
     try self.init(
       matrix: Matrix3(
-        Vector3(a, 0, 0), Vector3(b * cg, b * sg, 0), Vector3(cx, cy, czSquared.squareRoot())))
+        Vector3(a * sb, 0, a * cb),
+        Vector3(-b * sa * cos(gammaStar), b * sa * sin(gammaStar), b * ca),
+        Vector3(0, 0, c)))
   }
 
   /// A cubic lattice with edge `a`.
@@ -77,15 +78,6 @@ public struct Lattice: Hashable, Sendable {
   public var metricTensor: Matrix3 { matrix * matrix.transposed }
 }
 
-private func cosDeg(_ x: Double) -> Double {
-  // Exact values for the right angles that dominate real cells.
-  if x == 90 { return 0 }
-  if x == 120 { return -0.5 }
-  if x == 60 { return 0.5 }
-  return cos(x * .pi / 180)
-}
+private func cosDeg(_ x: Double) -> Double { cos(x * .pi / 180) }
 
-private func sinDeg(_ x: Double) -> Double {
-  if x == 90 { return 1 }
-  return sin(x * .pi / 180)
-}
+private func sinDeg(_ x: Double) -> Double { sin(x * .pi / 180) }

@@ -28,8 +28,8 @@ struct RewardCommand: ParsableCommand {
     }
     var factory = RewardFactory()
     let pipeline = try factory.makePipeline(rewardConfig)
-    var loaded = try StructureInput.read(path: structures)
-    if let limit { loaded = Array(loaded.prefix(max(limit, 0))) }
+    let loaded = try StructureFile.read(
+      URL(fileURLWithPath: structures), limit: limit.map { max($0, 0) })
     guard !loaded.isEmpty else { throw ValidationError("\(structures) holds no structures") }
     let report = try pipeline.score(loaded)
     print(ReportWriter(report: report, structures: loaded).render(format), terminator: "")
