@@ -62,10 +62,12 @@ public enum POSCAR {
     } catch { throw CrystalError.parse(location: source, message: "\(error)") }
   }
 
-  /// Writes `structure` in VASP 5 format with direct coordinates, species grouped.
+  /// Writes `structure` in VASP 5 format with direct coordinates, species grouped in order of
+  /// first appearance (so a structure already grouped keeps its site order).
   public static func write(_ structure: Structure) -> String {
     func row(_ v: Vector3) -> String { String(format: "  %.10f  %.10f  %.10f", v.x, v.y, v.z) }
-    let species = structure.composition.elements
+    var seen = Set<Element>()
+    let species = structure.elements.filter { seen.insert($0).inserted }
     var lines = [
       structure.id.isEmpty ? structure.composition.formula : structure.id, "1.0",
       row(structure.lattice.matrix[0]), row(structure.lattice.matrix[1]),

@@ -1,0 +1,98 @@
+import Foundation
+import TestSupport
+import XCTest
+
+@testable import CrystalCore
+
+final class CIFTests: XCTestCase {
+  /// Rock salt in Fm-3m written with only the generators needed: the F-centring translations
+  /// and enough point operations to place Cl from one site.
+  let rockSaltSymmetric = """
+    data_NaCl
+    _cell_length_a 5.640(1)
+    _cell_length_b 5.640
+    _cell_length_c 5.640
+    _cell_angle_alpha 90
+    _cell_angle_beta 90
+    _cell_angle_gamma 90
+    loop_
+    _space_group_symop_operation_xyz
+    'x, y, z'
+    'x, y+1/2, z+1/2'
+    'x+1/2, y, z+1/2'
+    'x+1/2, y+1/2, z'
+    '-x, -y, -z'
+    loop_
+    _atom_site_label
+    _atom_site_type_symbol
+    _atom_site_fract_x
+    _atom_site_fract_y
+    _atom_site_fract_z
+    _atom_site_occupancy
+    Na1 Na+ 0 0 0 1.0
+    Cl1 Cl- 0.5 0.5 0.5 1.0
+    """
+
+  func testSymmetryOperationsGenerateTheCell() throws {
+    let structure = try XCTUnwrap(CIF.parse(rockSaltSymmetric, source: "NaCl.cif").first)
+    XCTAssertEqual(structure.count, 8)
+    XCTAssertEqual(structure.composition.counts[Element(symbol: "Na")!], 4)
+    XCTAssertEqual(structure.volume, 5.64 * 5.64 * 5.64, accuracy: 1e-9)
+    XCTAssertEqual(structure.composition.reducedFormula, "NaCl")
+  }
+
+  func testSymmetryOperationParsing() throws {
+    let operation = try XCTUnwrap(SymmetryOperation("-x+y, 1/2+x, -z-1/4"))
+    let image = operation.apply(Vector3(0.1, 0.2, 0.3))
+    XCTAssertEqual(image.x, 0.1, accuracy: 1e-12)
+    XCTAssertEqual(image.y, 0.6, accuracy: 1e-12)
+    XCTAssertEqual(image.z, -0.55, accuracy: 1e-12)
+    XCTAssertNil(SymmetryOperation("x, y"))
+    XCTAssertNil(SymmetryOperation("x, y, q"))
+  }
+
+  func testRoundTripThroughWriter() throws {
+    let original = try XCTUnwrap(CIF.parse(rockSaltSymmetric, source: "NaCl.cif").first)
+    let again = try XCTUnwrap(CIF.parse(CIF.write(original), source: "written").first)
+    XCTAssertEqual(again.count, original.count)
+    XCTAssertEqual(again.volume, original.volume, accuracy: 1e-6)
+    for (a, b) in zip(original.sites, again.sites) {
+      XCTAssertEqual(a.element, b.element)
+      XCTAssertLessThan(length(a.fractional - b.fractional), 1e-7)
+    }
+  }
+
+  func assertParseError(_ text: String, mentions expected: String, line: UInt = #line) {
+    XCTAssertThrowsError(try CIF.parse(text, source: "bad.cif"), line: line) { error in
+      XCTAssertTrue("\(error)".contains(expected), "'\(error)' lacks '\(expected)'", line: line)
+      XCTAssertTrue("\(error)".contains("bad.cif"), "error does not name the file", line: line)
+    }
+  }
+
+  func testBadInputsAreClearErrors() {
+    assertParseError(
+      rockSaltSymmetric.replacingOccurrences(of: "Cl1 Cl- 0.5 0.5 0.5 1.0", with: "Cl1 Cl- 0.5 0.5 0.5 0.5"),
+      mentions: "occupancy 0.5; partially occupied")
+    assertParseError(
+      rockSaltSymmetric.replacingOccurrences(of: "Na1 Na+", with: "Xx1 Xx"),
+      mentions: "unknown element 'Xx'")
+    assertParseError(
+      rockSaltSymmetric.replacingOccurrences(of: "_cell_angle_gamma 90", with: "_cell_angle_gamma 180"),
+      mentions: "invalid lattice parameters")
+    assertParseError(
+      rockSaltSymmetric.replacingOccurrences(of: "Cl1 Cl- 0.5 0.5 0.5", with: "Cl1 Cl- nan 0.5 0.5"),
+      mentions: "not finite numbers")
+    assertParseError(String(rockSaltSymmetric.dropLast(8)), mentions: "not a multiple of")
+    assertParseError("", mentions: "no data_ block")
+    assertParseError(
+      rockSaltSymmetric.replacingOccurrences(of: "_cell_length_c 5.640\n", with: ""),
+      mentions: "missing _cell_length_c")
+  }
+
+  func testElementSymbolsFromLabels() {
+    XCTAssertEqual(CIF.elementSymbol("Fe2+"), "Fe")
+    XCTAssertEqual(CIF.elementSymbol("O1"), "O")
+    XCTAssertEqual(CIF.elementSymbol("CA"), "Ca")
+    XCTAssertEqual(CIF.elementSymbol("C12"), "C")
+  }
+}

@@ -1,0 +1,54 @@
+import XCTest
+
+@testable import CrystalCore
+
+final class POSCARTests: XCTestCase {
+  let text = """
+    perovskite
+    1.0
+      3.9 0 0
+      0 3.9 0
+      0 0 3.9
+    Sr Ti O
+    1 1 3
+    Selective dynamics
+    Direct
+      0 0 0 T T T
+      0.5 0.5 0.5 T T T
+      0.5 0.5 0 T T T
+      0.5 0 0.5 T T T
+      0 0.5 0.5 T T T
+    """
+
+  func testParseAndRoundTrip() throws {
+    let structure = try POSCAR.parse(text, source: "POSCAR")
+    XCTAssertEqual(structure.composition.reducedFormula, "SrTiO3")
+    XCTAssertEqual(structure.volume, 3.9 * 3.9 * 3.9, accuracy: 1e-9)
+    let again = try POSCAR.parse(POSCAR.write(structure), source: "written")
+    XCTAssertEqual(again.sites, structure.sites)
+  }
+
+  func testCartesianAndVolumeScale() throws {
+    let cartesian = text.replacingOccurrences(of: "Direct", with: "Cartesian")
+      .replacingOccurrences(of: "0.5 0.5 0.5 T", with: "1.95 1.95 1.95 T")
+      .replacingOccurrences(of: "\n1.0\n", with: "\n-118.638\n")
+    let structure = try POSCAR.parse(cartesian, source: "POSCAR")
+    XCTAssertEqual(structure.volume, 118.638, accuracy: 1e-9)
+    XCTAssertEqual(structure.sites[1].fractional.x, 0.5 * 1.0, accuracy: 1e-3)
+  }
+
+  func testBadInputs() {
+    XCTAssertThrowsError(try POSCAR.parse("x\n1.0\n1 0 0\n", source: "P")) { error in
+      XCTAssertTrue("\(error)".contains("P: line 4"), "\(error)")
+    }
+    XCTAssertThrowsError(
+      try POSCAR.parse(text.replacingOccurrences(of: "Sr Ti O", with: "Sr Ti Q"), source: "P")
+    ) { error in XCTAssertTrue("\(error)".contains("unknown element 'Q'")) }
+    XCTAssertThrowsError(
+      try POSCAR.parse(text.replacingOccurrences(of: "  0 0 3.9", with: "  0 0 0"), source: "P")
+    ) { error in XCTAssertTrue("\(error)".contains("degenerate")) }
+    XCTAssertThrowsError(try POSCAR.parse(String(text.dropLast(30)), source: "P")) { error in
+      XCTAssertTrue("\(error)".contains("truncated") || "\(error)".contains("expected 3"), "\(error)")
+    }
+  }
+}
