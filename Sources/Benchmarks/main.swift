@@ -8,7 +8,7 @@ struct Benchmark {
   let run: () throws -> Void
 }
 
-let benchmarks: [Benchmark] = []
+let benchmarks: [Benchmark] = [pluginOverheadBenchmark, parsingBenchmark]
 
 let requested = Set(CommandLine.arguments.dropFirst())
 for benchmark in benchmarks where requested.isEmpty || requested.contains(benchmark.name) {

@@ -1,0 +1,36 @@
+import CrystalCore
+import Foundation
+import PluginHost
+import RewardPipeline
+
+/// Per-batch time of the atomic-density reward through the dlopen'd C plugin vs the same
+/// reward as a built-in Swift component, on a 320-structure batch.
+let pluginOverheadBenchmark = Benchmark(name: "plugin-overhead") {
+  let structures = try benchmarkStructures(count: 320)
+  let library = try PluginLibrary(path: try PluginLocator.standard.locate("AtomicDensity"))
+  let plugin = ReinforceReward(components: [
+    WeightedComponent(try PluginComponent(library: library, name: "atomic_density"))
+  ])
+  let builtin = ReinforceReward(components: [WeightedComponent(AtomicDensityReward())])
+  let batch = StructureBatch(structures)
+  let pluginTime = try medianSeconds(repetitions: 2000) { _ = try plugin.score(batch) }
+  let builtinTime = try medianSeconds(repetitions: 2000) { _ = try builtin.score(batch) }
+  let same = try plugin.score(batch).total == builtin.score(batch).total
+  print(String(format: "batch of %d structures, identical rewards: %@", structures.count, same ? "yes" : "NO"))
+  print(String(format: "C plugin:        %8.2f µs/batch", pluginTime * 1e6))
+  print(String(format: "built-in Swift:  %8.2f µs/batch", builtinTime * 1e6))
+  print(String(format: "plugin / built-in: %.3f", pluginTime / builtinTime))
+}
+
+/// Median wall time of `body` over `repetitions` runs, after one warm-up.
+func medianSeconds(repetitions: Int, _ body: () throws -> Void) rethrows -> Double {
+  try body()
+  var times: [Double] = []
+  times.reserveCapacity(repetitions)
+  for _ in 0..<repetitions {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+  }
+  return times.sorted()[times.count / 2]
+}
