@@ -10,7 +10,7 @@ build: deps
 	$(SWIFT) build -c release
 
 run: build
-	.build/release/crystalrl reward --structures ../shared/data/perov_5/val.csv --limit 10
+	.build/release/crystalrl reward --structures builtin --limit 6
 
 test: deps
 	$(SWIFT) build --build-tests

@@ -10,7 +10,9 @@ struct RewardCommand: ParsableCommand {
     commandName: "reward",
     abstract: "Score structures (CIF, POSCAR or CDVAE-layout CSV) with a reward config.")
 
-  @Option(help: "Structure file: .cif, POSCAR/.vasp, or a CDVAE-layout .csv.")
+  @Option(
+    help: "Structure file (.cif, POSCAR/.vasp, CDVAE-layout .csv), or `builtin` for the built-in prototype library."
+  )
   var structures: String
 
   @Option(help: "Output: table, csv or json.")
@@ -28,8 +30,11 @@ struct RewardCommand: ParsableCommand {
     }
     var factory = RewardFactory()
     let pipeline = try factory.makePipeline(rewardConfig)
-    let loaded = try StructureFile.read(
-      URL(fileURLWithPath: structures), limit: limit.map { max($0, 0) })
+    let limit = self.limit.map { max($0, 0) }
+    let loaded =
+      structures == "builtin"
+      ? Array(PrototypeLibrary.structures().prefix(limit ?? .max))
+      : try StructureFile.read(URL(fileURLWithPath: structures), limit: limit)
     guard !loaded.isEmpty else { throw ValidationError("\(structures) holds no structures") }
     let report = try pipeline.score(loaded)
     print(ReportWriter(report: report, structures: loaded).render(format), terminator: "")
