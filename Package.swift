@@ -61,7 +61,7 @@ let package = Package(
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "CrystalCoreTests", dependencies: ["CrystalCore", "TestSupport"]),
     .testTarget(name: "StructureMatchingTests", dependencies: ["StructureMatching", "TestSupport"]),
-    .testTarget(name: "DNGMetricsTests", dependencies: ["DNGMetrics", "TestSupport"]),
+    .testTarget(name: "DNGMetricsTests", dependencies: ["DNGMetrics", "CrystalCore", "TestSupport"]),
     .testTarget(
       name: "EnergyCalculationTests",
       dependencies: ["EnergyCalculation", "WorkerProcess", "CrystalCore", "TestSupport"],

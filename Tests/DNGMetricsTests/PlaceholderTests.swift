@@ -1,5 +1,0 @@
-import XCTest
-
-final class DNGMetricsPlaceholderTests: XCTestCase {
-  func testPlaceholder() {}
-}
