@@ -24,6 +24,20 @@ public struct Element: Hashable, Comparable, Sendable, CustomStringConvertible {
   /// Period (row) of the periodic table.
   public var period: Int { Element.periodStarts.lastIndex { $0 <= z }! + 1 }
 
+  /// Group (column, 1-18) of the periodic table; lanthanides and actinides count as group 3.
+  public var group: Int {
+    let offset = z - Element.periodStarts[period - 1]
+    switch period {
+    case 1: return z == 1 ? 1 : 18
+    case 2, 3: return offset < 2 ? offset + 1 : offset + 11
+    case 4, 5: return offset + 1
+    default:
+      if offset < 2 { return offset + 1 }
+      if offset < 17 { return 3 }
+      return offset - 14 + 1
+    }
+  }
+
   public var description: String { symbol }
 
   public static func < (lhs: Element, rhs: Element) -> Bool { lhs.z < rhs.z }
