@@ -60,7 +60,8 @@ let package = Package(
     // Helpers shared by the test targets (Python oracles, dataset paths).
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "CrystalCoreTests", dependencies: ["CrystalCore", "TestSupport"]),
-    .testTarget(name: "StructureMatchingTests", dependencies: ["StructureMatching", "TestSupport"]),
+    .testTarget(
+      name: "StructureMatchingTests", dependencies: ["StructureMatching", "CrystalCore", "TestSupport"]),
     .testTarget(name: "DNGMetricsTests", dependencies: ["DNGMetrics", "CrystalCore", "TestSupport"]),
     .testTarget(
       name: "EnergyCalculationTests",

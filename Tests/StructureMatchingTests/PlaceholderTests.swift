@@ -1,5 +1,0 @@
-import XCTest
-
-final class StructureMatchingPlaceholderTests: XCTestCase {
-  func testPlaceholder() {}
-}
