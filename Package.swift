@@ -28,6 +28,12 @@ let package = Package(
     .target(name: "WorkerProcess"),
     .target(name: "EnergyCalculation", dependencies: ["CrystalCore", "WorkerProcess"]),
     .target(name: "ReferenceData", dependencies: ["CrystalCore"]),
+    .target(
+      name: "DNGRewardMetrics",
+      dependencies: [
+        "CrystalCore", "RewardPipeline", "StructureMatching", "DNGMetrics", "EnergyCalculation",
+        "ReferenceData",
+      ]),
     .target(name: "TensorEngine", dependencies: ["COpenBLAS"]),
     .target(name: "CrystalModels", dependencies: ["TensorEngine", "CrystalCore"]),
     .target(name: "RewardPipeline", dependencies: ["CrystalCore"]),
@@ -37,7 +43,8 @@ let package = Package(
     .target(
       name: "CrystalRLCommands",
       dependencies: [
-        "CrystalCore", "RewardPipeline", "PluginHost", "CrystalConfig",
+        "CrystalCore", "RewardPipeline", "PluginHost", "CrystalConfig", "DNGMetrics", "DNGRewardMetrics",
+        "EnergyCalculation", "ReferenceData",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "crystalrl", dependencies: ["CrystalRLCommands"]),

@@ -37,9 +37,23 @@ struct ConfigOptions: ParsableArguments {
   }
 
   /// The composed configuration with its interpolator.
-  func load() throws -> Interpolator {
+  func load(extraOverrides: [String] = []) throws -> Interpolator {
     let root = try ConfigLoader(directory: try directory())
-      .compose(primary: configName, overrides: overrides)
+      .compose(primary: configName, overrides: overrides + extraOverrides)
     return Interpolator(root: root, resolvers: ["hub": CheckpointStore.standard.resolve])
+  }
+
+  /// The CSV of a reference dataset: a path as given, or the `reference_file` of
+  /// configs/data/NAME.yaml (the seed's "mp-20" is accepted for "mp_20").
+  func datasetFile(_ nameOrPath: String) throws -> URL {
+    if nameOrPath.contains("/") || nameOrPath.hasSuffix(".csv") {
+      return URL(fileURLWithPath: nameOrPath)
+    }
+    let name = nameOrPath.replacingOccurrences(of: "-", with: "_")
+    let interpolator = try load(extraOverrides: ["data=\(name)"])
+    guard let file = try interpolator.resolved(at: "data.reference_file")?.stringValue else {
+      throw ConfigError("configs/data/\(name).yaml has no reference_file")
+    }
+    return URL(fileURLWithPath: file)
   }
 }

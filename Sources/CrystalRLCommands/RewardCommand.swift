@@ -28,7 +28,9 @@ struct RewardCommand: ParsableCommand {
     guard let rewardConfig = try interpolator.resolved(at: "rl_module.reward_fn") else {
       throw ConfigError("the composed configuration has no rl_module.reward_fn")
     }
-    var factory = RewardFactory()
+    var factory = RewardFactory(
+      resolveDataset: config.datasetFile,
+      log: { FileHandle.standardError.write(Data("\($0)\n".utf8)) })
     let pipeline = try factory.makePipeline(rewardConfig)
     let limit = self.limit.map { max($0, 0) }
     let loaded =

@@ -1,4 +1,5 @@
 import CrystalConfig
+import Foundation
 import PluginHost
 import RewardPipeline
 
@@ -8,7 +9,9 @@ import RewardPipeline
 /// component goes to the component as a parameter and is checked against what it declares.
 public struct RewardFactory {
   /// Keys the pipeline itself reads from `reward_fn`.
-  static let pipelineKeys = ["_target_", "normalize_fn", "eps", "reference_dataset", "components"]
+  static let pipelineKeys = [
+    "_target_", "normalize_fn", "eps", "reference_dataset", "energy_calculator", "components",
+  ]
   /// Keys the pipeline reads from each component entry; all others are parameters.
   static let componentKeys = [
     "_target_", "plugin", "component", "weight", "normalize_fn", "eps", "isolation", "timeout",
@@ -44,11 +47,21 @@ public struct RewardFactory {
 
   public let locator: PluginLocator
   public let metrics: MetricRegistry
+  /// Finds a reference dataset's CSV from its name (configs/data/NAME.yaml) or path.
+  public var resolveDataset: (String) throws -> URL
+  /// Progress messages (loading references, computing reference energies).
+  public var log: (String) -> Void
   private var libraries: [String: PluginLibrary] = [:]
 
-  public init(locator: PluginLocator = .standard, metrics: MetricRegistry = .standard) {
+  public init(
+    locator: PluginLocator = .standard, metrics: MetricRegistry = .standard,
+    resolveDataset: @escaping (String) throws -> URL = { URL(fileURLWithPath: $0) },
+    log: @escaping (String) -> Void = { _ in }
+  ) {
     self.locator = locator
     self.metrics = metrics
+    self.resolveDataset = resolveDataset
+    self.log = log
   }
 
   /// Builds the pipeline described by `config` (the resolved `rl_module.reward_fn` node).
@@ -68,9 +81,12 @@ public struct RewardFactory {
     let components = try entries.enumerated().map { index, entry in
       try makeComponent(entry, where: "reward_fn.components.\(index)")
     }
+    var registry = metrics
+    try DNGMetricsSetup(resolveDataset: resolveDataset, log: log).register(
+      Set(components.flatMap(\.component.requiredMetrics)), config: map, into: &registry)
     return ReinforceReward(
       components: components, normalization: try normalization(map["normalize_fn"]),
-      eps: try number(map["eps"], default: 1e-4, key: "reward_fn.eps"), metrics: metrics)
+      eps: try number(map["eps"], default: 1e-4, key: "reward_fn.eps"), metrics: registry)
   }
 
   private mutating func makeComponent(_ entry: ConfigValue, where location: String) throws

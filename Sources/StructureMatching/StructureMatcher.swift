@@ -50,10 +50,14 @@ public struct StructureMatcher: Sendable {
   /// formula, the earliest unassigned structure collects every later one it fits. Groups are
   /// lists of indices; the first index of each group is its earliest member.
   public func group(_ structures: [Structure]) -> [[Int]] {
-    let reducedStructures = structures.map(reduced)
+    groupReduced(structures.map(reduced))
+  }
+
+  /// `group` for structures already passed through `reduced`.
+  public func groupReduced(_ reducedStructures: [Structure]) -> [[Int]] {
     var byFormula: [String: [Int]] = [:]
     var order: [String] = []
-    for (index, structure) in structures.enumerated() {
+    for (index, structure) in reducedStructures.enumerated() {
       let key = structure.composition.reducedFormula
       if byFormula[key] == nil { order.append(key) }
       byFormula[key, default: []].append(index)

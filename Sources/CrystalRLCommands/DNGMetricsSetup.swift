@@ -1,0 +1,72 @@
+import CrystalConfig
+import DNGMetrics
+import DNGRewardMetrics
+import EnergyCalculation
+import Foundation
+import ReferenceData
+import RewardPipeline
+
+/// Registers the metrics the DNG components need (unique, novel, creativity_distance,
+/// e_above_hull, structure_diversity, composition_diversity), building only the parts the
+/// pipeline requires: the reference set (`reference_dataset`), its energies from the
+/// `energy_calculator` (`chgnet`, or `table:PATH`), and the reference features.
+struct DNGMetricsSetup {
+  static let metricNames: Set<String> = [
+    "unique", "novel", "creativity_distance", "e_above_hull", "structure_diversity",
+    "composition_diversity",
+  ]
+
+  /// Finds a reference dataset's CSV from its name or path.
+  let resolveDataset: (String) throws -> URL
+  let log: (String) -> Void
+
+  func register(
+    _ required: Set<String>, config: [String: ConfigValue], into registry: inout MetricRegistry
+  ) throws {
+    let needed = required.intersection(Self.metricNames)
+    guard !needed.isEmpty else { return }
+    guard let name = config["reference_dataset"]?.stringValue else {
+      throw RewardError.configuration(
+        "reward_fn.reference_dataset is required by \(needed.sorted().joined(separator: ", ")): "
+          + "give a dataset name under configs/data/, `builtin`, or a path to a CDVAE-layout CSV")
+    }
+    let cacheDirectory = ReferenceSet.defaultCacheDirectory
+    let reference =
+      name == "builtin"
+      ? ReferenceSet.builtin : try ReferenceSet.load(try resolveDataset(name), cacheDirectory: cacheDirectory)
+    log("reference set \(reference.source): \(reference.structures.count) structures")
+    let context = ReferenceContext(reference: reference)
+    if needed.contains("unique") { registry.register(UniqueMetric(context: context)) }
+    if needed.contains("novel") { registry.register(NovelMetric(context: context)) }
+    if needed.contains("creativity_distance") {
+      registry.register(CreativityDistanceMetric(context: context))
+    }
+    if needed.contains("e_above_hull") {
+      let calculator = try makeCalculator(config["energy_calculator"]?.stringValue ?? "chgnet")
+      let entries = try ReferenceEnergies.entries(
+        for: reference, calculator: calculator, cache: ValueCache(directory: cacheDirectory), log: log)
+      registry.register(EnergyAboveHullMetric(calculator: calculator, references: entries))
+    }
+    if needed.contains("structure_diversity") {
+      registry.register(
+        DiversityMetric(
+          name: "structure_diversity", featurizer: StructureDescriptor(),
+          reference: reference.structures))
+    }
+    if needed.contains("composition_diversity") {
+      registry.register(
+        DiversityMetric(
+          name: "composition_diversity", featurizer: CompositionDescriptor(),
+          reference: reference.structures))
+    }
+  }
+
+  private func makeCalculator(_ spec: String) throws -> EnergyCalculator {
+    if spec == "chgnet" { return try ChgnetCalculator.start() }
+    if spec.hasPrefix("table:") {
+      return try TableEnergyCalculator(url: URL(fileURLWithPath: String(spec.dropFirst(6))))
+    }
+    throw RewardError.configuration(
+      "reward_fn.energy_calculator must be chgnet or table:PATH, got '\(spec)'")
+  }
+}
