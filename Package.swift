@@ -69,6 +69,12 @@ let package = Package(
     .testTarget(name: "CrystalCoreTests", dependencies: ["CrystalCore", "TestSupport"]),
     .testTarget(
       name: "StructureMatchingTests", dependencies: ["StructureMatching", "CrystalCore", "TestSupport"]),
+    .testTarget(
+      name: "DNGRewardMetricsTests",
+      dependencies: [
+        "DNGRewardMetrics", "DNGMetrics", "ReferenceData", "RewardPipeline", "CrystalCore",
+        "EnergyCalculation", "TestSupport",
+      ]),
     .testTarget(name: "DNGMetricsTests", dependencies: ["DNGMetrics", "CrystalCore", "TestSupport"]),
     .testTarget(
       name: "EnergyCalculationTests",
