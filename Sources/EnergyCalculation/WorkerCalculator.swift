@@ -19,8 +19,9 @@ public final class WorkerCalculator: EnergyCalculator {
   public let identifier: String
   public let worker: LineWorker
   /// Seconds allowed per structure of a request (a request gets count × this, at least
-  /// `minimumTimeout`).
+  /// `minimumTimeout`); relaxations get `relaxationFactor` times as long.
   public var secondsPerStructure: Double
+  public var relaxationFactor = 30.0
   public var minimumTimeout: Double = 30
   public let startTimeout: Double
   /// Receives warnings about failed structures (default: standard error).
@@ -76,8 +77,9 @@ public final class WorkerCalculator: EnergyCalculator {
 
   private func send(_ op: String, _ structures: [Structure]) throws -> [Result?] {
     let request = "{\"op\": \"\(op)\", \"structures\": [" + structures.map(encode).joined(separator: ", ") + "]}"
+    let perStructure = secondsPerStructure * (op == "relax" ? relaxationFactor : 1)
     let line = try worker.request(
-      request, timeout: max(minimumTimeout, secondsPerStructure * Double(structures.count)),
+      request, timeout: max(minimumTimeout, perStructure * Double(structures.count)),
       startTimeout: startTimeout)
     guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
       let energies = object["energies"] as? [Any], energies.count == structures.count

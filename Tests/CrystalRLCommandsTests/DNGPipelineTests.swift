@@ -1,0 +1,88 @@
+import CrystalConfig
+import CrystalCore
+import CrystalRLCommands
+import Foundation
+import RewardPipeline
+import TestSupport
+import XCTest
+
+/// The DNG reward end to end through the DNG plugin, with energies from a table calculator.
+final class DNGPipelineTests: XCTestCase {
+  /// Energies from perov_5's formation heats on top of fixed elemental chemical potentials,
+  /// with entries for the elemental prototypes the hull falls back on.
+  func energyTable(_ records: [DatasetRecord]) throws -> URL {
+    func potential(_ element: Element) -> Double { -1 - Double(element.z % 7) }
+    var lines = ["id,energy"]
+    for record in records {
+      let heat = Double(record.columns["heat_all"]!)!
+      let base = record.structure.elements.reduce(0) { $0 + potential($1) }
+      lines.append("\(record.id),\(base + heat * Double(record.structure.count))")
+    }
+    for element in Set(records.flatMap(\.structure.elements)) {
+      for prototype in PrototypeCatalog.elemental {
+        guard let structure = prototype.decorate([element]) else { continue }
+        lines.append("\(structure.id),\(potential(element) * Double(structure.count))")
+      }
+    }
+    let url = try SharedData.temporaryDirectory().appendingPathComponent("energies.csv")
+    try lines.joined(separator: "\n").write(to: url, atomically: true, encoding: .utf8)
+    return url
+  }
+
+  func testDNGRewardWithTableEnergies() throws {
+    let source = SharedData.url("perov_5/val.csv")
+    let records = try CDVAEDataset.read(source)
+    let table = try energyTable(records)
+    var factory = RewardFactory()
+    let pipeline = try factory.makePipeline(
+      try ConfigValue.parse(
+        yaml: """
+          normalize_fn: std
+          reference_dataset: \(source.path)
+          energy_calculator: table:\(table.path)
+          components:
+            - _target_: src.rl_module.components.CreativityReward
+              weight: 1.0
+              normalize_fn: null
+            - _target_: src.rl_module.components.EnergyReward
+              weight: 1.0
+              normalize_fn: norm
+            - _target_: src.rl_module.components.StructureDiversityReward
+              weight: 0.1
+              normalize_fn: norm
+            - _target_: src.rl_module.components.CompositionDiversityReward
+              weight: 1.0
+              normalize_fn: norm
+          """, source: "test"))
+    // Ten reference structures (known: not novel) and a never-seen relabelled copy.
+    var batch = records.prefix(10).map(\.structure)
+    let swapped = batch[0].sites.map { site in
+      Site(element: site.element.symbol == "N" ? Element(symbol: "P")! : site.element, fractional: site.fractional)
+    }
+    batch.append(try Structure(lattice: batch[0].lattice, sites: swapped, id: "made-up"))
+    let report = try pipeline.score(batch)
+    let metric = { (name: String) in report.metrics[name]!.values }
+    XCTAssertEqual(metric("unique"), Array(repeating: 1, count: 11))
+    XCTAssertEqual(metric("novel"), Array(repeating: 0, count: 10) + [1])
+    // Unique but known: the AMD fallback, the smallest non-zero distance to a same-formula
+    // structure (0 when the only ones are the structure itself); unique and novel: 1.
+    let creativity = report.components[0].raw
+    XCTAssertTrue(creativity.prefix(10).allSatisfy { $0 >= 0 && $0 < 1 }, "\(creativity)")
+    XCTAssertTrue(creativity.prefix(10).contains { $0 > 0 }, "\(creativity)")
+    XCTAssertEqual(creativity[10], 1)
+    XCTAssertEqual(creativity.prefix(10), metric("creativity_distance").prefix(10))
+    // Energy: -clamp(e_above_hull, 0, 1); the made-up structure has no energy: NaN → -1.
+    let hull = metric("e_above_hull")
+    XCTAssertTrue(hull[10].isNaN)
+    for (reward, e) in zip(report.components[1].raw, hull) {
+      XCTAssertEqual(reward, -min(max(e.isNaN ? 1 : e, 0), 1))
+    }
+    XCTAssertTrue(hull.prefix(10).allSatisfy { $0.isFinite && $0 > -1e-9 }, "\(hull)")
+    XCTAssertEqual(report.components[2].raw, metric("structure_diversity"))
+    XCTAssertEqual(report.components[3].raw, metric("composition_diversity"))
+    for index in batch.indices {
+      let sum = report.components.reduce(0) { $0 + $1.weighted[index] }
+      XCTAssertEqual(report.total[index], sum, accuracy: 1e-12)
+    }
+  }
+}
