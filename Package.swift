@@ -54,7 +54,7 @@ let package = Package(
       name: "Benchmarks",
       dependencies: [
         "CrystalCore", "RewardPipeline", "PluginHost", "StructureMatching", "DNGMetrics",
-        "TensorEngine", "CrystalModels",
+        "TensorEngine", "CrystalModels", "CrystalRLCommands", "CrystalConfig",
       ]),
 
     // Example plugins.

@@ -8,7 +8,10 @@ struct Benchmark {
   let run: () throws -> Void
 }
 
-let benchmarks: [Benchmark] = [pluginOverheadBenchmark, parsingBenchmark]
+let benchmarks: [Benchmark] = [
+  pluginOverheadBenchmark, parsingBenchmark, matcherBenchmark, amdBenchmark, hullBenchmark,
+  dngRewardBenchmark,
+]
 
 let requested = Set(CommandLine.arguments.dropFirst())
 for benchmark in benchmarks where requested.isEmpty || requested.contains(benchmark.name) {
