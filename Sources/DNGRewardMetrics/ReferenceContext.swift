@@ -23,24 +23,24 @@ public final class ReferenceContext: @unchecked Sendable {
 
   /// The matcher's reduced form of `structure`, memoized.
   public func reduced(_ structure: Structure) -> Structure {
-    memo(&reducedMemo, structure) { matcher.reduced($0) }
+    if let known = lock.withLock({ reducedMemo[structure] }) { return known }
+    let value = matcher.reduced(structure)
+    lock.withLock { store(value, for: structure, in: &reducedMemo) }
+    return value
   }
 
   /// The AMD vector (k = 100) of `structure`, memoized.
   public func amd(_ structure: Structure) -> [Double] {
-    memo(&amdMemo, structure) { AverageMinimumDistance.vector($0, k: amdK) }
+    if let known = lock.withLock({ amdMemo[structure] }) { return known }
+    let value = AverageMinimumDistance.vector(structure, k: amdK)
+    lock.withLock { store(value, for: structure, in: &amdMemo) }
+    return value
   }
 
-  private func memo<Value>(
-    _ table: inout [Structure: Value], _ key: Structure, _ make: (Structure) -> Value
-  ) -> Value {
-    if let known = lock.withLock({ table[key] }) { return known }
-    let value = make(key)
-    lock.withLock {
-      if table.count > 200_000 { table.removeAll() }  // bound memory over long runs
-      table[key] = value
-    }
-    return value
+  /// Stores a memo entry (call with the lock held), bounding memory over long runs.
+  private func store<Value>(_ value: Value, for key: Structure, in table: inout [Structure: Value]) {
+    if table.count > 200_000 { table.removeAll() }
+    table[key] = value
   }
 }
 
