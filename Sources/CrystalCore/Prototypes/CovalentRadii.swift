@@ -1,6 +1,6 @@
 extension Element {
   /// Covalent radius in Å (Cordero et al., Dalton Trans. 2008; low-spin values for Mn, Fe,
-  /// Co), for the elements the prototype library decorates with; nil for the others.
+  /// Co; sp3 carbon), H through Cm; nil beyond, where the table has no data.
   public var covalentRadius: Double? { Element.covalentRadii[symbol] }
 
   private static let covalentRadii: [String: Double] = [
@@ -12,6 +12,11 @@ extension Element {
     "Nb": 1.64, "Mo": 1.54, "Ru": 1.46, "Rh": 1.42, "Pd": 1.39, "Ag": 1.45, "Cd": 1.44,
     "In": 1.42, "Sn": 1.39, "Sb": 1.39, "Te": 1.38, "I": 1.39, "Cs": 2.44, "Ba": 2.15,
     "La": 2.07, "Hf": 1.75, "Ta": 1.70, "W": 1.62, "Ir": 1.41, "Pt": 1.36, "Au": 1.36,
-    "Pb": 1.46, "Bi": 1.48,
+    "Pb": 1.46, "Bi": 1.48, "He": 0.28, "Ne": 0.58, "Ar": 1.06, "Kr": 1.16, "Xe": 1.40,
+    "Rn": 1.50, "Tc": 1.47, "Re": 1.51, "Os": 1.44, "Hg": 1.32, "Tl": 1.45, "Po": 1.40,
+    "At": 1.50, "Fr": 2.60, "Ra": 2.21, "Ac": 2.15, "Th": 2.06, "Pa": 2.00, "U": 1.96,
+    "Np": 1.90, "Pu": 1.87, "Am": 1.80, "Cm": 1.69, "Ce": 2.04, "Pr": 2.03, "Nd": 2.01,
+    "Pm": 1.99, "Sm": 1.98, "Eu": 1.98, "Gd": 1.96, "Tb": 1.94, "Dy": 1.92, "Ho": 1.92,
+    "Er": 1.89, "Tm": 1.90, "Yb": 1.87, "Lu": 1.87,
   ]
 }
