@@ -65,7 +65,7 @@ def main():
             energies, relaxed = [], []
             for s in structures:
                 try:
-                    result = optimizer.relax(s, fmax=0.05, steps=200, verbose=False)
+                    result = optimizer.relax(s, fmax=0.1, steps=150, verbose=False)
                     energies.append(float(result["trajectory"].energies[-1]))
                     relaxed.append(encode(result["final_structure"]))
                 except Exception as error:  # one bad structure must not end the worker

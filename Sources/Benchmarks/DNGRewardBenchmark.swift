@@ -24,7 +24,8 @@ let dngRewardBenchmark = Benchmark(name: "dng-reward") {
     }
   }
   let table = try SharedScratch.write(lines.joined(separator: "\n"))
-  var factory = RewardFactory()
+  var factory = RewardFactory(
+    cacheDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("crystalrl-bench-cache"))
   let pipeline = try factory.makePipeline(
     try ConfigValue.parse(
       yaml: """

@@ -19,6 +19,7 @@ struct DNGMetricsSetup {
   /// Finds a reference dataset's CSV from its name or path.
   let resolveDataset: (String) throws -> URL
   let log: (String) -> Void
+  let cacheDirectory: URL
 
   func register(
     _ required: Set<String>, config: [String: ConfigValue], into registry: inout MetricRegistry
@@ -30,7 +31,6 @@ struct DNGMetricsSetup {
         "reward_fn.reference_dataset is required by \(needed.sorted().joined(separator: ", ")): "
           + "give a dataset name under configs/data/, `builtin`, or a path to a CDVAE-layout CSV")
     }
-    let cacheDirectory = ReferenceSet.defaultCacheDirectory
     let reference =
       name == "builtin"
       ? ReferenceSet.builtin : try ReferenceSet.load(try resolveDataset(name), cacheDirectory: cacheDirectory)

@@ -1,6 +1,7 @@
 import CrystalConfig
 import Foundation
 import PluginHost
+import ReferenceData
 import RewardPipeline
 
 /// Builds a `ReinforceReward` from a resolved `reward_fn` config node, loading plugins as
@@ -51,13 +52,17 @@ public struct RewardFactory {
   public var resolveDataset: (String) throws -> URL
   /// Progress messages (loading references, computing reference energies).
   public var log: (String) -> Void
+  /// Where parsed reference sets and their energies are cached.
+  public var cacheDirectory: URL
   private var libraries: [String: PluginLibrary] = [:]
 
   public init(
     locator: PluginLocator = .standard, metrics: MetricRegistry = .standard,
     resolveDataset: @escaping (String) throws -> URL = { URL(fileURLWithPath: $0) },
-    log: @escaping (String) -> Void = { _ in }
+    log: @escaping (String) -> Void = { _ in },
+    cacheDirectory: URL = ReferenceSet.defaultCacheDirectory
   ) {
+    self.cacheDirectory = cacheDirectory
     self.locator = locator
     self.metrics = metrics
     self.resolveDataset = resolveDataset
@@ -82,7 +87,7 @@ public struct RewardFactory {
       try makeComponent(entry, where: "reward_fn.components.\(index)")
     }
     var registry = metrics
-    try DNGMetricsSetup(resolveDataset: resolveDataset, log: log).register(
+    try DNGMetricsSetup(resolveDataset: resolveDataset, log: log, cacheDirectory: cacheDirectory).register(
       Set(components.flatMap(\.component.requiredMetrics)), config: map, into: &registry)
     return ReinforceReward(
       components: components, normalization: try normalization(map["normalize_fn"]),

@@ -7,7 +7,8 @@ import ReferenceData
 /// The phase-diagram entries of a reference set: every reference structure's energy from the
 /// run's calculator, plus elemental references for elements the set has no elemental phase
 /// of (perov_5 has none), taken from elemental prototypes (fcc, bcc, hcp, diamond) relaxed
-/// with the same calculator. Both are cached on disk next to the reference archive.
+/// with the same calculator. Both are cached on disk next to the reference archive when the
+/// calculator is worth caching.
 public enum ReferenceEnergies {
   public static func entries(
     for reference: ReferenceSet, calculator: EnergyCalculator, cache: ValueCache,
@@ -16,14 +17,16 @@ public enum ReferenceEnergies {
     let calculatorKey = stableKey(calculator.identifier)
     let name = "energies-\(String(reference.sourceKey, radix: 16))-\(String(calculatorKey, radix: 16))"
     let energies: [Double]
-    if let cached = cache.read(name, key: reference.sourceKey ^ calculatorKey),
+    if calculator.worthCaching, let cached = cache.read(name, key: reference.sourceKey ^ calculatorKey),
       cached.count == reference.structures.count
     {
       energies = cached
     } else {
       log("computing \(reference.structures.count) reference energies with \(calculator.identifier)")
       energies = calculator.totalEnergies(reference.structures)
-      try cache.write(name, key: reference.sourceKey ^ calculatorKey, values: energies)
+      if calculator.worthCaching {
+        try cache.write(name, key: reference.sourceKey ^ calculatorKey, values: energies)
+      }
     }
     var entries = zip(reference.structures, energies).map {
       PhaseEntry(composition: $0.composition, energy: $1)
@@ -34,14 +37,21 @@ public enum ReferenceEnergies {
         .flatMap(\.composition.elements))
     let missing = elements.subtracting(covered).sorted()
     guard !missing.isEmpty else { return entries }
-    let elementalName = "elemental-\(String(stableKey(missing.map(\.symbol).joined(separator: "-")), radix: 16))-\(String(calculatorKey, radix: 16))"
+    // Keyed by the prototypes themselves, so a change of prototype geometry recomputes them.
+    let prototypes = missing.map { element in
+      PrototypeCatalog.elemental.compactMap { $0.decorate([element]) }
+    }
+    let signature = prototypes.joined().map { "\($0.id):\($0.volume)" }.joined(separator: ";")
+    let elementalName = "elemental-\(String(stableKey(signature), radix: 16))-\(String(calculatorKey, radix: 16))"
     let perAtom: [Double]
-    if let cached = cache.read(elementalName, key: calculatorKey), cached.count == missing.count {
+    if calculator.worthCaching, let cached = cache.read(elementalName, key: calculatorKey),
+      cached.count == missing.count
+    {
       perAtom = cached
     } else {
       log("relaxing elemental prototypes for \(missing.count) elements with \(calculator.identifier)")
-      perAtom = missing.map { lowestEnergyPerAtom(of: $0, calculator: calculator) }
-      try cache.write(elementalName, key: calculatorKey, values: perAtom)
+      perAtom = prototypes.map { lowestEnergyPerAtom(calculator.relax($0)) }
+      if calculator.worthCaching { try cache.write(elementalName, key: calculatorKey, values: perAtom) }
     }
     for (element, energy) in zip(missing, perAtom) where energy.isFinite {
       entries.append(PhaseEntry(composition: Composition([element]), energy: energy))
@@ -49,12 +59,9 @@ public enum ReferenceEnergies {
     return entries
   }
 
-  /// The lowest relaxed energy per atom of the element's elemental prototypes (NaN if none
-  /// could be computed).
-  static func lowestEnergyPerAtom(of element: Element, calculator: EnergyCalculator) -> Double {
-    let prototypes = PrototypeCatalog.elemental.compactMap { $0.decorate([element]) }
-    return calculator.relax(prototypes).compactMap { result in
-      result.map { $0.energy / Double($0.structure.count) }
-    }.min() ?? .nan
+  /// The lowest energy per atom among relaxation results (NaN if none succeeded).
+  static func lowestEnergyPerAtom(_ results: [(structure: Structure, energy: Double)?]) -> Double {
+    results.compactMap { result in result.map { $0.energy / Double($0.structure.count) } }.min()
+      ?? .nan
   }
 }

@@ -5,6 +5,8 @@ import CrystalCore
 public protocol EnergyCalculator: AnyObject {
   /// A short name for logs and cache keys ("chgnet", "table:energies.csv").
   var identifier: String { get }
+  /// Whether results are expensive enough to cache on disk (false for table lookups).
+  var worthCaching: Bool { get }
   /// Total energy of each structure in eV, NaN where unavailable.
   func totalEnergies(_ structures: [Structure]) -> [Double]
   /// Relaxes each structure (positions and cell) and returns the relaxed structures with their
@@ -14,6 +16,8 @@ public protocol EnergyCalculator: AnyObject {
 }
 
 extension EnergyCalculator {
+  public var worthCaching: Bool { true }
+
   public func relax(_ structures: [Structure]) -> [(structure: Structure, energy: Double)?] {
     zip(structures, totalEnergies(structures)).map { $1.isNaN ? nil : ($0, $1) }
   }

@@ -6,6 +6,7 @@ import Foundation
 /// (eV/atom). Structures are looked up by `Structure.id`; unknown ids get NaN.
 public final class TableEnergyCalculator: EnergyCalculator {
   public let identifier: String
+  public var worthCaching: Bool { false }
   private let totals: [String: Double]
   private let perAtom: [String: Double]
 

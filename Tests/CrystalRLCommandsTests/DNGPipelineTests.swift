@@ -33,7 +33,7 @@ final class DNGPipelineTests: XCTestCase {
     let source = SharedData.url("perov_5/val.csv")
     let records = try CDVAEDataset.read(source)
     let table = try energyTable(records)
-    var factory = RewardFactory()
+    var factory = RewardFactory(cacheDirectory: try SharedData.temporaryDirectory())
     let pipeline = try factory.makePipeline(
       try ConfigValue.parse(
         yaml: """
