@@ -20,41 +20,45 @@ private func report(_ message: String, _ error: UnsafeMutablePointer<CChar>?, _ 
   error[bytes.count] = 0
 }
 
-private let create: @convention(c) (
-  UnsafePointer<crl_host_api>?, UnsafePointer<CChar>?, UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
-  UnsafeMutablePointer<CChar>?, Int
-) -> crl_status = { _, _, instance, _, _ in
-  instance?.pointee = nil  // stateless
-  return CRL_OK
-}
+private let create:
+  @convention(c) (
+    UnsafePointer<crl_host_api>?, UnsafePointer<CChar>?,
+    UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
+    UnsafeMutablePointer<CChar>?, Int
+  ) -> crl_status = { _, _, instance, _, _ in
+    instance?.pointee = nil  // stateless
+    return CRL_OK
+  }
 
-private let compute: @convention(c) (
-  UnsafeMutableRawPointer?, UnsafePointer<crl_batch>?, UnsafeMutablePointer<crl_output>?,
-  UnsafeMutablePointer<CChar>?, Int
-) -> crl_status = { _, batchPointer, outputPointer, error, errorSize in
-  guard let batch = batchPointer?.pointee, let output = outputPointer,
-    let offsets = batch.atom_offsets, let lattices = batch.lattices,
-    let rewards = output.pointee.rewards
-  else {
-    report("null batch or output", error, errorSize)
-    return CRL_INVALID_ARGUMENT
-  }
-  let count = Int(batch.num_structures)
-  guard output.pointee.capacity >= batch.num_structures else {
-    report("output holds \(output.pointee.capacity) rewards for \(count) structures", error, errorSize)
-    return CRL_INVALID_ARGUMENT
-  }
-  for index in 0..<count {
-    let volume = cellVolume(lattices, index)
-    guard volume > 0 else {
-      report("structure \(index) has a degenerate cell (volume \(volume))", error, errorSize)
+private let compute:
+  @convention(c) (
+    UnsafeMutableRawPointer?, UnsafePointer<crl_batch>?, UnsafeMutablePointer<crl_output>?,
+    UnsafeMutablePointer<CChar>?, Int
+  ) -> crl_status = { _, batchPointer, outputPointer, error, errorSize in
+    guard let batch = batchPointer?.pointee, let output = outputPointer,
+      let offsets = batch.atom_offsets, let lattices = batch.lattices,
+      let rewards = output.pointee.rewards
+    else {
+      report("null batch or output", error, errorSize)
       return CRL_INVALID_ARGUMENT
     }
-    rewards[index] = Double(offsets[index + 1] - offsets[index]) / volume
+    let count = Int(batch.num_structures)
+    guard output.pointee.capacity >= batch.num_structures else {
+      report(
+        "output holds \(output.pointee.capacity) rewards for \(count) structures", error, errorSize)
+      return CRL_INVALID_ARGUMENT
+    }
+    for index in 0..<count {
+      let volume = cellVolume(lattices, index)
+      guard volume > 0 else {
+        report("structure \(index) has a degenerate cell (volume \(volume))", error, errorSize)
+        return CRL_INVALID_ARGUMENT
+      }
+      rewards[index] = Double(offsets[index + 1] - offsets[index]) / volume
+    }
+    output.pointee.count = UInt64(count)
+    return CRL_OK
   }
-  output.pointee.count = UInt64(count)
-  return CRL_OK
-}
 
 private let destroy: @convention(c) (UnsafeMutableRawPointer?) -> Void = { _ in }
 
@@ -92,6 +96,8 @@ private func cString(_ text: StaticString) -> UnsafePointer<CChar> {
 
 /// The plugin's one exported symbol.
 @_cdecl("crystalrl_plugin_entry")
-public func crystalrlPluginEntry(_ host: UnsafePointer<crl_host_api>?) -> UnsafePointer<crl_plugin_desc>? {
+public func crystalrlPluginEntry(_ host: UnsafePointer<crl_host_api>?) -> UnsafePointer<
+  crl_plugin_desc
+>? {
   UnsafePointer(plugin)
 }

@@ -61,14 +61,17 @@ let hullBenchmark = Benchmark(name: "hull") {
   var references = records.map { record -> PhaseEntry in
     let heat = Double(record.columns["heat_all"]!)!
     let base = record.structure.elements.reduce(0) { $0 + potential($1) }
-    return PhaseEntry(composition: record.structure.composition, energy: base + heat * Double(record.structure.count))
+    return PhaseEntry(
+      composition: record.structure.composition,
+      energy: base + heat * Double(record.structure.count))
   }
   for element in Set(records.flatMap(\.structure.elements)).sorted() {
     references.append(PhaseEntry(composition: Composition([element]), energy: potential(element)))
   }
   let queries = (0..<320).map { index -> PhaseEntry in
     let entry = references[index * 11]
-    return PhaseEntry(composition: entry.composition, energy: entry.energy + 0.01 * Double(index % 7))
+    return PhaseEntry(
+      composition: entry.composition, energy: entry.energy + 0.01 * Double(index % 7))
   }
   var results: [Double] = []
   let seconds = medianSeconds(repetitions: 3) {
@@ -76,10 +79,13 @@ let hullBenchmark = Benchmark(name: "hull") {
     results = queries.map(diagram.energyAboveHull)
   }
   func json(_ entries: [PhaseEntry]) -> String {
-    "[" + entries.map { entry in
-      "[{" + entry.composition.counts.map { "\"\($0.key.symbol)\": \($0.value)" }.joined(separator: ", ")
-        + "}, \(entry.energy)]"
-    }.joined(separator: ", ") + "]"
+    "["
+      + entries.map { entry in
+        "[{"
+          + entry.composition.counts.map { "\"\($0.key.symbol)\": \($0.value)" }.joined(
+            separator: ", ")
+          + "}, \(entry.energy)]"
+      }.joined(separator: ", ") + "]"
   }
   let input = try SharedScratch.write("[\(json(references)), \(json(queries))]")
   let python = try pythonSeconds(
@@ -97,7 +103,8 @@ let hullBenchmark = Benchmark(name: "hull") {
     """, arguments: [input.path])
   report(
     "entries", count: queries.count, ours: seconds, theirs: python[0],
-    note: String(format: "Σ e_above_hull: ours %.9f, pymatgen %.9f", results.reduce(0, +), python[1]))
+    note: String(
+      format: "Σ e_above_hull: ours %.9f, pymatgen %.9f", results.reduce(0, +), python[1]))
 }
 
 /// Prints one comparison line: rate of ours and theirs, and the speed-up.

@@ -15,7 +15,9 @@ let dngRewardBenchmark = Benchmark(name: "dng-reward") {
   var lines = ["id,energy"]
   for record in records {
     let base = record.structure.elements.reduce(0) { $0 + potential($1) }
-    lines.append("\(record.id),\(base + Double(record.columns["heat_all"]!)! * Double(record.structure.count))")
+    lines.append(
+      "\(record.id),\(base + Double(record.columns["heat_all"]!)! * Double(record.structure.count))"
+    )
   }
   for element in Set(records.flatMap(\.structure.elements)) {
     for prototype in PrototypeCatalog.elemental {
@@ -25,7 +27,8 @@ let dngRewardBenchmark = Benchmark(name: "dng-reward") {
   }
   let table = try SharedScratch.write(lines.joined(separator: "\n"))
   var factory = RewardFactory(
-    cacheDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("crystalrl-bench-cache"))
+    cacheDirectory: FileManager.default.temporaryDirectory.appendingPathComponent(
+      "crystalrl-bench-cache"))
   let pipeline = try factory.makePipeline(
     try ConfigValue.parse(
       yaml: """

@@ -21,7 +21,10 @@ let parsingBenchmark = Benchmark(name: "parsing") {
   ).split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
   let oursRate = Double(count) / ours
   let pythonRate = python[0] / python[1]
-  print(String(format: "CrystalRL CSV reader: %.0f structures/s (%d structures, whole file)", oursRate, count))
+  print(
+    String(
+      format: "CrystalRL CSV reader: %.0f structures/s (%d structures, whole file)", oursRate, count
+    ))
   print(String(format: "pymatgen from_str:    %.0f structures/s (parse loop only)", pythonRate))
   print(String(format: "ratio: %.1fx", oursRate / pythonRate))
 }

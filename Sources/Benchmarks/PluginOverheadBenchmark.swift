@@ -16,7 +16,10 @@ let pluginOverheadBenchmark = Benchmark(name: "plugin-overhead") {
   let pluginTime = try medianSeconds(repetitions: 2000) { _ = try plugin.score(batch) }
   let builtinTime = try medianSeconds(repetitions: 2000) { _ = try builtin.score(batch) }
   let same = try plugin.score(batch).total == builtin.score(batch).total
-  print(String(format: "batch of %d structures, identical rewards: %@", structures.count, same ? "yes" : "NO"))
+  print(
+    String(
+      format: "batch of %d structures, identical rewards: %@", structures.count, same ? "yes" : "NO"
+    ))
   print(String(format: "C plugin:        %8.2f µs/batch", pluginTime * 1e6))
   print(String(format: "built-in Swift:  %8.2f µs/batch", builtinTime * 1e6))
   print(String(format: "plugin / built-in: %.3f", pluginTime / builtinTime))

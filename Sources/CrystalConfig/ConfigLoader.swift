@@ -113,7 +113,8 @@ public struct ConfigLoader {
       if item.stringValue == "_self_" { return nil }
       guard case .map(let entry) = item, entry.count == 1, let (group, option) = entry.first
       else {
-        throw ConfigError("\(file).yaml: defaults entries are `group: option` or _self_, got \(item.json)")
+        throw ConfigError(
+          "\(file).yaml: defaults entries are `group: option` or _self_, got \(item.json)")
       }
       switch option {
       case .string(let name): return (group, name)

@@ -24,7 +24,8 @@ public enum ConfigOverride: Equatable {
       throw ConfigError("override '\(argument)' has an empty key")
     }
     self = .set(
-      path: path, value: try ConfigValue.parseValue(String(argument[argument.index(after: equals)...])),
+      path: path,
+      value: try ConfigValue.parseValue(String(argument[argument.index(after: equals)...])),
       add: add)
   }
 
@@ -78,10 +79,13 @@ extension ConfigValue {
       return .map(map)
     case .list(var list):
       guard let index = Int(key), list.indices.contains(index) else {
-        throw ConfigError("'\(fullPath)': '\(key)' is not an index of a list of \(list.count) items")
+        throw ConfigError(
+          "'\(fullPath)': '\(key)' is not an index of a list of \(list.count) items")
       }
       if path.count == 1 {
-        guard let outcome = change(list[index]) else { throw ConfigError("cannot set '\(fullPath)'") }
+        guard let outcome = change(list[index]) else {
+          throw ConfigError("cannot set '\(fullPath)'")
+        }
         if let outcome { list[index] = outcome } else { list.remove(at: index) }
         return .list(list)
       }

@@ -20,8 +20,7 @@ public struct Lattice: Hashable, Sendable {
   /// A lattice from parameters: lengths in Å, angles in degrees. Oriented as pymatgen's
   /// `Lattice.from_parameters` orients it (c along z, a in the xz-plane), so Cartesian
   /// coordinates agree with files written by pymatgen.
-  public init(a: Double, b: Double, c: Double, alpha: Double, beta: Double, gamma: Double) throws
-  {
+  public init(a: Double, b: Double, c: Double, alpha: Double, beta: Double, gamma: Double) throws {
     let values = [a, b, c, alpha, beta, gamma]
     guard values.allSatisfy(\.isFinite), a > 0, b > 0, c > 0,
       [alpha, beta, gamma].allSatisfy({ $0 > 0 && $0 < 180 })

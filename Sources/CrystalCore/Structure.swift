@@ -53,7 +53,9 @@ public struct Structure: Hashable, Sendable {
   public var atomicDensity: Double { Double(count) / volume }
 
   /// Mass density in g/cm³.
-  public var density: Double { composition.weight / volume * Structure.amuPerCubicAngstromInGramsPerCubicCm }
+  public var density: Double {
+    composition.weight / volume * Structure.amuPerCubicAngstromInGramsPerCubicCm
+  }
 
   /// 1 amu/Å³ in g/cm³ (1.66053906660e-24 g / 1e-24 cm³).
   public static let amuPerCubicAngstromInGramsPerCubicCm = 1.66053906660

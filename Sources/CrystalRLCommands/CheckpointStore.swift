@@ -22,7 +22,8 @@ struct CheckpointStore {
     guard FileManager.default.fileExists(atPath: file.path) else {
       let maker =
         name.hasSuffix("_vae")
-        ? "crystalrl train-vae" : name.contains("_rl") ? "crystalrl train-rl" : "crystalrl train-ldm"
+        ? "crystalrl train-vae"
+        : name.contains("_rl") ? "crystalrl train-rl" : "crystalrl train-ldm"
       throw ConfigError(
         "checkpoint '\(name)' is not in the local store \(directory.path); make it with "
           + "`\(maker)` (it registers the result under that name) or copy a "

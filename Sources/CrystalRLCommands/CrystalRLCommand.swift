@@ -4,7 +4,8 @@ import ArgumentParser
 public struct CrystalRLCommand: ParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "crystalrl",
-    abstract: "Reinforcement-learning fine-tuning of crystal generative models with plugin rewards.",
+    abstract:
+      "Reinforcement-learning fine-tuning of crystal generative models with plugin rewards.",
     subcommands: [RewardCommand.self, PluginCommand.self, ConfigCommand.self])
 
   public init() {}

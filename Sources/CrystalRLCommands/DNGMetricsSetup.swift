@@ -33,7 +33,8 @@ struct DNGMetricsSetup {
     }
     let reference =
       name == "builtin"
-      ? ReferenceSet.builtin : try ReferenceSet.load(try resolveDataset(name), cacheDirectory: cacheDirectory)
+      ? ReferenceSet.builtin
+      : try ReferenceSet.load(try resolveDataset(name), cacheDirectory: cacheDirectory)
     log("reference set \(reference.source): \(reference.structures.count) structures")
     let context = ReferenceContext(reference: reference)
     if needed.contains("unique") { registry.register(UniqueMetric(context: context)) }
@@ -44,7 +45,8 @@ struct DNGMetricsSetup {
     if needed.contains("e_above_hull") {
       let calculator = try makeCalculator(config["energy_calculator"]?.stringValue ?? "chgnet")
       let entries = try ReferenceEnergies.entries(
-        for: reference, calculator: calculator, cache: ValueCache(directory: cacheDirectory), log: log)
+        for: reference, calculator: calculator, cache: ValueCache(directory: cacheDirectory),
+        log: log)
       registry.register(EnergyAboveHullMetric(calculator: calculator, references: entries))
     }
     if needed.contains("structure_diversity") {

@@ -67,14 +67,17 @@ struct ReportWriter {
   private func json() -> String {
     let (header, rows) = records()
     let objects = rows.map { row in
-      "  {" + zip(header, row).map { key, value in
-        let isText = key == "id" || key == "formula"
-        let rendered =
-          isText ? quoted(value)
-          : value.contains(" ") ? "[" + value.split(separator: " ").joined(separator: ", ") + "]"
-          : value == "nan" ? "null" : value
-        return "\(quoted(key)): \(rendered)"
-      }.joined(separator: ", ") + "}"
+      "  {"
+        + zip(header, row).map { key, value in
+          let isText = key == "id" || key == "formula"
+          let rendered =
+            isText
+            ? quoted(value)
+            : value.contains(" ")
+              ? "[" + value.split(separator: " ").joined(separator: ", ") + "]"
+              : value == "nan" ? "null" : value
+          return "\(quoted(key)): \(rendered)"
+        }.joined(separator: ", ") + "}"
     }
     return "[\n" + objects.joined(separator: ",\n") + "\n]\n"
   }
@@ -83,14 +86,17 @@ struct ReportWriter {
     var out = ""
     for index in structures.indices {
       out += "\(ids[index])  \(structures[index].composition.formula)\n"
-      out += "  component".padding(toLength: 28, withPad: " ", startingAt: 0)
+      out +=
+        "  component".padding(toLength: 28, withPad: " ", startingAt: 0)
         + ["raw", "normalized", "weighted"].map { $0.leftPadded(14) }.joined() + "\n"
       for (label, scores) in zip(labels, report.components) {
-        out += "  \(label)".padding(toLength: 28, withPad: " ", startingAt: 0)
+        out +=
+          "  \(label)".padding(toLength: 28, withPad: " ", startingAt: 0)
           + [scores.raw[index], scores.normalized[index], scores.weighted[index]]
           .map { format($0).leftPadded(14) }.joined() + "\n"
       }
-      out += "  total".padding(toLength: 28, withPad: " ", startingAt: 0)
+      out +=
+        "  total".padding(toLength: 28, withPad: " ", startingAt: 0)
         + String(repeating: " ", count: 28) + format(report.total[index]).leftPadded(14) + "\n"
     }
     return out
@@ -107,7 +113,8 @@ private func csvField(_ text: String) -> String {
 }
 
 private func quoted(_ text: String) -> String {
-  "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+  "\""
+    + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
     + "\""
 }
 

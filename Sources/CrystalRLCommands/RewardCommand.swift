@@ -11,7 +11,8 @@ struct RewardCommand: ParsableCommand {
     abstract: "Score structures (CIF, POSCAR or CDVAE-layout CSV) with a reward config.")
 
   @Option(
-    help: "Structure file (.cif, POSCAR/.vasp, CDVAE-layout .csv), or `builtin` for the built-in prototype library."
+    help:
+      "Structure file (.cif, POSCAR/.vasp, CDVAE-layout .csv), or `builtin` for the built-in prototype library."
   )
   var structures: String
 

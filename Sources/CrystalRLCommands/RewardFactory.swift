@@ -30,7 +30,8 @@ public struct RewardFactory {
     let customReward = Target.builtin(parameters: ["target_density"]) { parameters in
       guard let target = parameters["target_density"] else { return AtomicDensityReward() }
       guard let value = target.doubleValue, value.isFinite else {
-        throw RewardError.configuration("target_density must be a finite number, got \(target.json)")
+        throw RewardError.configuration(
+          "target_density must be a finite number, got \(target.json)")
       }
       return AtomicDensityReward(targetDensity: value)
     }
@@ -39,7 +40,9 @@ public struct RewardFactory {
       ("StructureDiversityReward", "structure_diversity"),
       ("CompositionDiversityReward", "composition_diversity"),
     ]
-    var table: [String: Target] = ["CustomReward": customReward, "AtomicDensityReward": customReward]
+    var table: [String: Target] = [
+      "CustomReward": customReward, "AtomicDensityReward": customReward,
+    ]
     for (name, component) in dng { table[name] = .plugin(name: "DNG", component: component) }
     table["PredictorReward"] = .plugin(name: "Predictor", component: "predictor")
     for (name, target) in table { table["src.rl_module.components.\(name)"] = target }
@@ -87,8 +90,9 @@ public struct RewardFactory {
       try makeComponent(entry, where: "reward_fn.components.\(index)")
     }
     var registry = metrics
-    try DNGMetricsSetup(resolveDataset: resolveDataset, log: log, cacheDirectory: cacheDirectory).register(
-      Set(components.flatMap(\.component.requiredMetrics)), config: map, into: &registry)
+    try DNGMetricsSetup(resolveDataset: resolveDataset, log: log, cacheDirectory: cacheDirectory)
+      .register(
+        Set(components.flatMap(\.component.requiredMetrics)), config: map, into: &registry)
     return ReinforceReward(
       components: components, normalization: try normalization(map["normalize_fn"]),
       eps: try number(map["eps"], default: 1e-4, key: "reward_fn.eps"), metrics: registry)
@@ -114,7 +118,8 @@ public struct RewardFactory {
           parameters, allowed: allowed + Self.componentKeys, where: "\(location) (\(targetName))")
         component = try make(parameters)
       case .plugin(let plugin, let name)?:
-        component = try pluginComponent(plugin, name, parameters, isolation(map, location), location)
+        component = try pluginComponent(
+          plugin, name, parameters, isolation(map, location), location)
       case nil:
         let known = Self.targets.keys.filter { $0.hasPrefix("src.") }.sorted()
         throw RewardError.configuration(

@@ -73,7 +73,9 @@ public struct MMDReward: Sendable {
   /// Sum and trace of the kernel matrix between `a` and `b` (trace meaningful when a == b),
   /// adding each row's sum into `rowSums`. Computed in blocks of b's rows so memory stays
   /// bounded for large reference sets.
-  static func kernelSums(_ a: FeatureMatrix, _ b: FeatureMatrix, rowSums: UnsafeMutablePointer<Double>?)
+  static func kernelSums(
+    _ a: FeatureMatrix, _ b: FeatureMatrix, rowSums: UnsafeMutablePointer<Double>?
+  )
     -> (sum: Double, trace: Double)
   {
     let d = Double(a.columns)

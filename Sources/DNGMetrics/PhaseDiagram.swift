@@ -58,7 +58,8 @@ public struct PhaseDiagram: Sendable {
     // Start from the elemental references: feasible with λ = the target fractions.
     let start = elements.map { element in
       candidates.indices.filter {
-        candidates[$0].composition.counts.count == 1 && candidates[$0].composition.counts[element] != nil
+        candidates[$0].composition.counts.count == 1
+          && candidates[$0].composition.counts[element] != nil
       }.min { candidates[$0].energyPerAtom < candidates[$1].energyPerAtom }!
     }
     return LinearProgram.minimize(

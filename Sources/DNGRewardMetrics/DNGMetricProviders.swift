@@ -12,7 +12,8 @@ public final class UniqueMetric: MetricProvider {
   public init(context: ReferenceContext) { self.context = context }
 
   public func compute(_ batch: StructureBatch) throws -> MetricColumn {
-    let groups = context.matcher.groupReduced(parallelMap(batch.count) { context.reduced(batch.structures[$0]) })
+    let groups = context.matcher.groupReduced(
+      parallelMap(batch.count) { context.reduced(batch.structures[$0]) })
     var values = [Double](repeating: 0, count: batch.count)
     for group in groups { values[group[0]] = 1 }
     return MetricColumn(name: name, values: values)

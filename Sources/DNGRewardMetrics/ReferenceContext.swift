@@ -38,7 +38,8 @@ public final class ReferenceContext: @unchecked Sendable {
   }
 
   /// Stores a memo entry (call with the lock held), bounding memory over long runs.
-  private func store<Value>(_ value: Value, for key: Structure, in table: inout [Structure: Value]) {
+  private func store<Value>(_ value: Value, for key: Structure, in table: inout [Structure: Value])
+  {
     if table.count > 200_000 { table.removeAll() }
     table[key] = value
   }

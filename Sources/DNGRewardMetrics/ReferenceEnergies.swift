@@ -15,14 +15,17 @@ public enum ReferenceEnergies {
     log: (String) -> Void = { _ in }
   ) throws -> [PhaseEntry] {
     let calculatorKey = stableKey(calculator.identifier)
-    let name = "energies-\(String(reference.sourceKey, radix: 16))-\(String(calculatorKey, radix: 16))"
+    let name =
+      "energies-\(String(reference.sourceKey, radix: 16))-\(String(calculatorKey, radix: 16))"
     let energies: [Double]
-    if calculator.worthCaching, let cached = cache.read(name, key: reference.sourceKey ^ calculatorKey),
+    if calculator.worthCaching,
+      let cached = cache.read(name, key: reference.sourceKey ^ calculatorKey),
       cached.count == reference.structures.count
     {
       energies = cached
     } else {
-      log("computing \(reference.structures.count) reference energies with \(calculator.identifier)")
+      log(
+        "computing \(reference.structures.count) reference energies with \(calculator.identifier)")
       energies = calculator.totalEnergies(reference.structures)
       if calculator.worthCaching {
         try cache.write(name, key: reference.sourceKey ^ calculatorKey, values: energies)
@@ -42,16 +45,20 @@ public enum ReferenceEnergies {
       PrototypeCatalog.elemental.compactMap { $0.decorate([element]) }
     }
     let signature = prototypes.joined().map { "\($0.id):\($0.volume)" }.joined(separator: ";")
-    let elementalName = "elemental-\(String(stableKey(signature), radix: 16))-\(String(calculatorKey, radix: 16))"
+    let elementalName =
+      "elemental-\(String(stableKey(signature), radix: 16))-\(String(calculatorKey, radix: 16))"
     let perAtom: [Double]
     if calculator.worthCaching, let cached = cache.read(elementalName, key: calculatorKey),
       cached.count == missing.count
     {
       perAtom = cached
     } else {
-      log("relaxing elemental prototypes for \(missing.count) elements with \(calculator.identifier)")
+      log(
+        "relaxing elemental prototypes for \(missing.count) elements with \(calculator.identifier)")
       perAtom = prototypes.map { lowestEnergyPerAtom(calculator.relax($0)) }
-      if calculator.worthCaching { try cache.write(elementalName, key: calculatorKey, values: perAtom) }
+      if calculator.worthCaching {
+        try cache.write(elementalName, key: calculatorKey, values: perAtom)
+      }
     }
     for (element, energy) in zip(missing, perAtom) where energy.isFinite {
       entries.append(PhaseEntry(composition: Composition([element]), energy: energy))

@@ -1,6 +1,6 @@
 import CrystalCore
-import WorkerProcess
 import Foundation
+import WorkerProcess
 
 /// An energy calculator backed by a long-lived Python worker process (scripts/chgnet_worker.py
 /// for CHGNet) that speaks this line protocol, one JSON object per line:
@@ -25,7 +25,9 @@ public final class WorkerCalculator: EnergyCalculator {
   public var minimumTimeout: Double = 30
   public let startTimeout: Double
   /// Receives warnings about failed structures (default: standard error).
-  public var warn: (String) -> Void = { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) }
+  public var warn: (String) -> Void = {
+    FileHandle.standardError.write(Data("warning: \($0)\n".utf8))
+  }
 
   /// Starts the worker and waits for its greeting; a worker that cannot start (missing
   /// Python package, bad interpreter) is a clear error here.
@@ -42,7 +44,9 @@ public final class WorkerCalculator: EnergyCalculator {
       throw CalculatorError("\(identifier): \(error)")
     }
     let object = try? JSONSerialization.jsonObject(with: Data(greeting.utf8)) as? [String: Any]
-    if let message = object?["error"] as? String { throw CalculatorError("\(identifier): \(message)") }
+    if let message = object?["error"] as? String {
+      throw CalculatorError("\(identifier): \(message)")
+    }
     guard object?["ready"] as? Bool == true else {
       throw CalculatorError("\(identifier): unexpected worker greeting '\(greeting)'")
     }
@@ -76,7 +80,9 @@ public final class WorkerCalculator: EnergyCalculator {
   }
 
   private func send(_ op: String, _ structures: [Structure]) throws -> [Result?] {
-    let request = "{\"op\": \"\(op)\", \"structures\": [" + structures.map(encode).joined(separator: ", ") + "]}"
+    let request =
+      "{\"op\": \"\(op)\", \"structures\": [" + structures.map(encode).joined(separator: ", ")
+      + "]}"
     let perStructure = secondsPerStructure * (op == "relax" ? relaxationFactor : 1)
     let line = try worker.request(
       request, timeout: max(minimumTimeout, perStructure * Double(structures.count)),

@@ -53,7 +53,8 @@ public final class IsolatedPluginComponent: RewardComponent {
     }
     let parts = line.split(separator: " ", maxSplits: 2).map(String.init)
     if parts.first == "error" {
-      throw PluginError.computeFailed(component: name, message: parts.dropFirst().joined(separator: " "))
+      throw PluginError.computeFailed(
+        component: name, message: parts.dropFirst().joined(separator: " "))
     }
     guard parts.count == 3, parts[0] == "ok", let count = Int(parts[1]),
       let data = Data(base64Encoded: parts[2]), data.count == batch.count * 8
@@ -61,9 +62,11 @@ public final class IsolatedPluginComponent: RewardComponent {
       throw PluginError.computeFailed(component: name, message: "malformed worker reply")
     }
     let rewards = (0..<batch.count).map { index in
-      Double(bitPattern: UInt64(littleEndian: data.withUnsafeBytes {
-        $0.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)
-      }))
+      Double(
+        bitPattern: UInt64(
+          littleEndian: data.withUnsafeBytes {
+            $0.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)
+          }))
     }
     try info.validate(rewards, count: count, expected: batch.count)
     return rewards
@@ -81,7 +84,8 @@ public enum PluginWorkerServer {
     let component: PluginComponent
     do {
       let library = try PluginLibrary(path: arguments[0])
-      component = try PluginComponent(library: library, name: arguments[1], configJSON: arguments[2])
+      component = try PluginComponent(
+        library: library, name: arguments[1], configJSON: arguments[2])
     } catch {
       reply("error \(error)")
       return 1
@@ -90,14 +94,17 @@ public enum PluginWorkerServer {
     while let line = readLine() {
       do {
         guard let data = Data(base64Encoded: line) else {
-          throw PluginError.computeFailed(component: component.name, message: "request is not base64")
+          throw PluginError.computeFailed(
+            component: component.name, message: "request is not base64")
         }
         let result = try component.rawCompute(try BatchCodec.decode(data))
         var bytes = Data()
         result.rewards.forEach { bytes.appendRaw($0.bitPattern.littleEndian) }
         reply("ok \(result.count) \(bytes.base64EncodedString())")
       } catch let error as PluginError {
-        if case .computeFailed(_, let message) = error { reply("error \(message)") } else {
+        if case .computeFailed(_, let message) = error {
+          reply("error \(message)")
+        } else {
           reply("error \(error)")
         }
       } catch {
@@ -108,6 +115,7 @@ public enum PluginWorkerServer {
   }
 
   private static func reply(_ line: String) {
-    FileHandle.standardOutput.write(Data((line.replacingOccurrences(of: "\n", with: " ") + "\n").utf8))
+    FileHandle.standardOutput.write(
+      Data((line.replacingOccurrences(of: "\n", with: " ") + "\n").utf8))
   }
 }

@@ -101,8 +101,9 @@ public final class PluginComponent: RewardComponent {
     buffer[errorCapacity - 1] = 0
     let message = String(cString: buffer)
     guard status == CRL_OK else {
-      let statusName = [1: "CRL_ERROR", 2: "CRL_INVALID_ARGUMENT", 3: "CRL_OUT_OF_MEMORY"][
-        Int(status.rawValue)] ?? "status \(status.rawValue)"
+      let statusName =
+        [1: "CRL_ERROR", 2: "CRL_INVALID_ARGUMENT", 3: "CRL_OUT_OF_MEMORY"][
+          Int(status.rawValue)] ?? "status \(status.rawValue)"
       throw failure(
         component, message.isEmpty ? "\(statusName) (no message)" : "\(statusName): \(message)")
     }

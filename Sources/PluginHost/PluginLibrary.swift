@@ -71,7 +71,8 @@ public final class PluginLibrary {
         ).pointee
         guard desc.name != nil, desc.create != nil, desc.compute != nil, desc.destroy != nil
         else {
-          throw DescriptorError("component \(index) lacks a name or a create/compute/destroy function")
+          throw DescriptorError(
+            "component \(index) lacks a name or a create/compute/destroy function")
         }
         return PluginComponentInfo(
           name: DescriptorReader.string(desc.name),

@@ -108,7 +108,8 @@ struct ByteReader {
 
   mutating func string(_ count: Int) throws -> String {
     let at = try advance(count)
-    return String(decoding: UnsafeRawBufferPointer(rebasing: buffer[at..<at + count]), as: UTF8.self)
+    return String(
+      decoding: UnsafeRawBufferPointer(rebasing: buffer[at..<at + count]), as: UTF8.self)
   }
 }
 

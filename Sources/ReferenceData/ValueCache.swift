@@ -13,7 +13,9 @@ public struct ValueCache {
       data.count >= 8, (data.count - 8) % 8 == 0
     else { return nil }
     let words = data.withUnsafeBytes { raw in
-      (0..<data.count / 8).map { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)) }
+      (0..<data.count / 8).map {
+        UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))
+      }
     }
     guard words[0] == key else { return nil }
     return words.dropFirst().map { Double(bitPattern: $0) }

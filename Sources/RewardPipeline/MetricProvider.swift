@@ -58,7 +58,8 @@ public struct MetricRegistry {
       let column = try provider.compute(batch)
       guard column.count == batch.count else {
         throw RewardError.metric(
-          name: name, message: "provider returned \(column.count) rows for \(batch.count) structures")
+          name: name,
+          message: "provider returned \(column.count) rows for \(batch.count) structures")
       }
       table[name] = column
     }

@@ -32,7 +32,8 @@ enum LatticeMapping {
       }
     }
     func angle(_ p: Int, _ q: Int) -> Double {
-      let cosine = dot(points[p].cartesian, points[q].cartesian) / (points[p].length * points[q].length)
+      let cosine =
+        dot(points[p].cartesian, points[q].cartesian) / (points[p].length * points[q].length)
       return acos(max(-1, min(1, cosine))) * 180 / .pi
     }
     let (aList, bList, cList) = (
@@ -45,7 +46,9 @@ enum LatticeMapping {
         where abs(angle(b, c) - targetAngles.x) < angleTolerance
           && abs(angle(a, c) - targetAngles.y) < angleTolerance
         {
-          let (ca, cb, cc) = (points[a].coefficients, points[b].coefficients, points[c].coefficients)
+          let (ca, cb, cc) = (
+            points[a].coefficients, points[b].coefficients, points[c].coefficients
+          )
           let determinant =
             ca.x * (cb.y * cc.z - cb.z * cc.y) - ca.y * (cb.x * cc.z - cb.z * cc.x)
             + ca.z * (cb.x * cc.y - cb.y * cc.x)

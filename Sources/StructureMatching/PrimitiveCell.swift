@@ -61,14 +61,17 @@ enum PrimitiveCell {
       }
       var used = [Bool](repeating: false, count: mapped.count)
       for index in mapped.indices where !used[index] {
-        let group = mapped.indices.filter { !used[$0] && matches(mapped[$0], mapped[index], newTolerance) }
+        let group = mapped.indices.filter {
+          !used[$0] && matches(mapped[$0], mapped[index], newTolerance)
+        }
         guard group.count == n else { return nil }
         group.forEach { used[$0] = true }
         // Average the copies, each taken at its image nearest the first.
-        let mean = group.reduce(Vector3.zero) { sum, member in
-          let offset = mapped[member] - mapped[index]
-          return sum + offset - offset.rounded(.toNearestOrAwayFromZero)
-        } / Double(n)
+        let mean =
+          group.reduce(Vector3.zero) { sum, member in
+            let offset = mapped[member] - mapped[index]
+            return sum + offset - offset.rounded(.toNearestOrAwayFromZero)
+          } / Double(n)
         let position = mapped[index] + mean
         sites.append(Site(element: element, fractional: position - position.rounded(.down)))
       }

@@ -114,9 +114,10 @@ public struct StructureMatcher: Sendable {
         let shifted = s2Fractional.map { $0 + translation }
         guard isSubset(shifted, of: s1Fractional, tolerance: fractionalTolerance, mask: mask)
         else { continue }
-        let value = assignedDistances(
-          shifted, s1Fractional, average: average, reduced: reducedAverage, mask: mask
-        ).max()! * normalization
+        let value =
+          assignedDistances(
+            shifted, s1Fractional, average: average, reduced: reducedAverage, mask: mask
+          ).max()! * normalization
         if value < stol { return value }
       }
     }
@@ -149,7 +150,8 @@ public struct StructureMatcher: Sendable {
     var costs = [[Double]](repeating: [], count: s2.count)
     for i in s2.indices {
       for j in s1.indices {
-        let vector = shortestVector(s1[j] - s2[i], average: average, reduced: reduced, toReduced: toReduced)
+        let vector = shortestVector(
+          s1[j] - s2[i], average: average, reduced: reduced, toReduced: toReduced)
         vectors[i].append(vector)
         costs[i].append(mask[i][j] ? 1e20 : dot(vector, vector))
       }

@@ -16,7 +16,8 @@ public final class LineWorker {
       case .exited(let status, let stderr):
         return "worker exited with status \(status)"
           + (stderr.isEmpty ? "" : "; its last error output:\n\(stderr)")
-      case .timedOut(let seconds): return "worker gave no answer within \(seconds) s and was stopped"
+      case .timedOut(let seconds):
+        return "worker gave no answer within \(seconds) s and was stopped"
       }
     }
   }

@@ -36,7 +36,8 @@ final class ConfigCompositionTests: XCTestCase {
     XCTAssertEqual(
       components.map { $0["weight"]?.doubleValue ?? -1 }, [1.0, 1.0, 0.1, 1.0])
     XCTAssertEqual(
-      components.map { $0["normalize_fn"] }, [.null, .string("norm"), .string("norm"), .string("norm")])
+      components.map { $0["normalize_fn"] },
+      [.null, .string("norm"), .string("norm"), .string("norm")])
   }
 
   func testExperimentWithNestedDefaults() throws {

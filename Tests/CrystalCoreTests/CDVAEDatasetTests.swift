@@ -11,14 +11,16 @@ final class CDVAEDatasetTests: XCTestCase {
     return url
   }
 
-  let cif = "data_Fe\n_cell_length_a 2.87\n_cell_length_b 2.87\n_cell_length_c 2.87\n"
+  let cif =
+    "data_Fe\n_cell_length_a 2.87\n_cell_length_b 2.87\n_cell_length_c 2.87\n"
     + "_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\nloop_\n"
     + "_atom_site_type_symbol\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\n"
     + "Fe 0 0 0\nFe 0.5 0.5 0.5\n"
 
   func testQuotedMultilineFieldsAndColumns() throws {
     let quotedCIF = cif.replacingOccurrences(of: "data_Fe", with: "data_Fe\n_title \"\"bcc\"\"")
-    let url = try write(",material_id,cif,note\n0,mp-13,\"\(cif)\",\"a, b\"\n1,mp-14,\"\(quotedCIF)\",x\n")
+    let url = try write(
+      ",material_id,cif,note\n0,mp-13,\"\(cif)\",\"a, b\"\n1,mp-14,\"\(quotedCIF)\",x\n")
     let records = try CDVAEDataset.read(url)
     XCTAssertEqual(records.map(\.id), ["mp-13", "mp-14"])
     XCTAssertEqual(records[0].columns["note"], "a, b")
@@ -27,7 +29,8 @@ final class CDVAEDatasetTests: XCTestCase {
   }
 
   func testBadRowsNameFileRowAndId() throws {
-    let badElement = try write("material_id,cif\nmp-1,\"\(cif.replacingOccurrences(of: "Fe 0 0 0", with: "Qq 0 0 0"))\"\n")
+    let badElement = try write(
+      "material_id,cif\nmp-1,\"\(cif.replacingOccurrences(of: "Fe 0 0 0", with: "Qq 0 0 0"))\"\n")
     XCTAssertThrowsError(try CDVAEDataset.read(badElement)) { error in
       XCTAssertTrue("\(error)".contains("set.csv: row 1 (mp-1)"), "\(error)")
       XCTAssertTrue("\(error)".contains("unknown element 'Qq'"), "\(error)")
@@ -48,7 +51,8 @@ final class CDVAEDatasetTests: XCTestCase {
     try cif.write(to: cifURL, atomically: true, encoding: .utf8)
     XCTAssertEqual(try StructureFile.read(cifURL).first?.count, 2)
     let poscar = directory.appendingPathComponent("POSCAR")
-    try POSCAR.write(try StructureFile.read(cifURL)[0]).write(to: poscar, atomically: true, encoding: .utf8)
+    try POSCAR.write(try StructureFile.read(cifURL)[0]).write(
+      to: poscar, atomically: true, encoding: .utf8)
     XCTAssertEqual(try StructureFile.read(poscar).first?.count, 2)
     XCTAssertThrowsError(try StructureFile.read(directory.appendingPathComponent("missing.cif")))
   }

@@ -71,16 +71,19 @@ final class CIFTests: XCTestCase {
 
   func testBadInputsAreClearErrors() {
     assertParseError(
-      rockSaltSymmetric.replacingOccurrences(of: "Cl1 Cl- 0.5 0.5 0.5 1.0", with: "Cl1 Cl- 0.5 0.5 0.5 0.5"),
+      rockSaltSymmetric.replacingOccurrences(
+        of: "Cl1 Cl- 0.5 0.5 0.5 1.0", with: "Cl1 Cl- 0.5 0.5 0.5 0.5"),
       mentions: "occupancy 0.5; partially occupied")
     assertParseError(
       rockSaltSymmetric.replacingOccurrences(of: "Na1 Na+", with: "Xx1 Xx"),
       mentions: "unknown element 'Xx'")
     assertParseError(
-      rockSaltSymmetric.replacingOccurrences(of: "_cell_angle_gamma 90", with: "_cell_angle_gamma 180"),
+      rockSaltSymmetric.replacingOccurrences(
+        of: "_cell_angle_gamma 90", with: "_cell_angle_gamma 180"),
       mentions: "invalid lattice parameters")
     assertParseError(
-      rockSaltSymmetric.replacingOccurrences(of: "Cl1 Cl- 0.5 0.5 0.5", with: "Cl1 Cl- nan 0.5 0.5"),
+      rockSaltSymmetric.replacingOccurrences(
+        of: "Cl1 Cl- 0.5 0.5 0.5", with: "Cl1 Cl- nan 0.5 0.5"),
       mentions: "not finite numbers")
     assertParseError(String(rockSaltSymmetric.dropLast(8)), mentions: "not a multiple of")
     assertParseError("", mentions: "no data_ block")

@@ -48,7 +48,8 @@ final class POSCARTests: XCTestCase {
       try POSCAR.parse(text.replacingOccurrences(of: "  0 0 3.9", with: "  0 0 0"), source: "P")
     ) { error in XCTAssertTrue("\(error)".contains("degenerate")) }
     XCTAssertThrowsError(try POSCAR.parse(String(text.dropLast(30)), source: "P")) { error in
-      XCTAssertTrue("\(error)".contains("truncated") || "\(error)".contains("expected 3"), "\(error)")
+      XCTAssertTrue(
+        "\(error)".contains("truncated") || "\(error)".contains("expected 3"), "\(error)")
     }
   }
 }

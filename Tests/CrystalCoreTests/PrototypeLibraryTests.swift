@@ -21,7 +21,8 @@ final class PrototypeLibraryTests: XCTestCase {
   func testPrototypeGeometry() throws {
     let na = Element(symbol: "Na")!
     let cl = Element(symbol: "Cl")!
-    let rocksalt = try XCTUnwrap(PrototypeCatalog.binary.first { $0.name == "rocksalt" }?.decorate([na, cl]))
+    let rocksalt = try XCTUnwrap(
+      PrototypeCatalog.binary.first { $0.name == "rocksalt" }?.decorate([na, cl]))
     XCTAssertEqual(rocksalt.count, 8)
     XCTAssertEqual(rocksalt.minimumInteratomicDistance, 1.66 + 1.02, accuracy: 1e-9)
     for prototype in PrototypeCatalog.all where prototype.roles == 2 {

@@ -57,7 +57,9 @@ final class DNGPipelineTests: XCTestCase {
     // Ten reference structures (known: not novel) and a never-seen relabelled copy.
     var batch = records.prefix(10).map(\.structure)
     let swapped = batch[0].sites.map { site in
-      Site(element: site.element.symbol == "N" ? Element(symbol: "P")! : site.element, fractional: site.fractional)
+      Site(
+        element: site.element.symbol == "N" ? Element(symbol: "P")! : site.element,
+        fractional: site.fractional)
     }
     batch.append(try Structure(lattice: batch[0].lattice, sites: swapped, id: "made-up"))
     let report = try pipeline.score(batch)

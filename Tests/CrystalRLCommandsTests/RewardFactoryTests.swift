@@ -60,7 +60,9 @@ final class RewardFactoryTests: XCTestCase {
   func testConfigurationErrorsListWhatIsValid() {
     assertError(
       "components:\n  - _target_: src.rl_module.components.Nope\n",
-      mentions: "unknown _target_ 'src.rl_module.components.Nope'; valid: src.rl_module.components.AtomicDensityReward")
+      mentions:
+        "unknown _target_ 'src.rl_module.components.Nope'; valid: src.rl_module.components.AtomicDensityReward"
+    )
     assertError(
       "components:\n  - plugin: AtomicDensity\n    component: atomic_density\n    colour: red\n",
       mentions: "unknown key(s) colour; valid: _target_, plugin")
@@ -98,15 +100,19 @@ final class RewardFactoryTests: XCTestCase {
       ["creativity", "energy", "structure_diversity", "composition_diversity"])
     XCTAssertEqual(
       reward.requiredMetrics,
-      ["unique", "novel", "creativity_distance", "e_above_hull", "structure_diversity",
-       "composition_diversity"])
+      [
+        "unique", "novel", "creativity_distance", "e_above_hull", "structure_diversity",
+        "composition_diversity",
+      ])
   }
 
   func testIsolationKeys() throws {
     let reward = try pipeline(
-      "components:\n  - plugin: AtomicDensity\n    component: atomic_density\n    isolation: process\n    timeout: 5\n")
+      "components:\n  - plugin: AtomicDensity\n    component: atomic_density\n    isolation: process\n    timeout: 5\n"
+    )
     XCTAssertTrue(reward.components[0].component is IsolatedPluginComponent)
-    XCTAssertEqual(try reward.score([try rockSalt()]).total[0], 8 / (5.64 * 5.64 * 5.64), accuracy: 1e-12)
+    XCTAssertEqual(
+      try reward.score([try rockSalt()]).total[0], 8 / (5.64 * 5.64 * 5.64), accuracy: 1e-12)
     assertError(
       "components:\n  - plugin: AtomicDensity\n    component: atomic_density\n    isolation: thread\n",
       mentions: "isolation must be in_process or process")

@@ -43,9 +43,13 @@ final class AverageMinimumDistanceTests: XCTestCase {
     let matrix = AverageMinimumDistance.distanceMatrix(Array(ours[..<40]), Array(ours[..<40]))
     var worstDistance = 0.0
     for (row, expectedRow) in zip(matrix, reference.cdist) {
-      for (value, expected) in zip(row, expectedRow) { worstDistance = max(worstDistance, abs(value - expected)) }
+      for (value, expected) in zip(row, expectedRow) {
+        worstDistance = max(worstDistance, abs(value - expected))
+      }
     }
     XCTAssertLessThanOrEqual(worstDistance, 1e-6)
-    print("AMD vs amd package: \(ours.count) structures, max |Δ| \(worst) Å; cdist max |Δ| \(worstDistance) Å")
+    print(
+      "AMD vs amd package: \(ours.count) structures, max |Δ| \(worst) Å; cdist max |Δ| \(worstDistance) Å"
+    )
   }
 }

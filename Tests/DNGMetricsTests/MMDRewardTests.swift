@@ -16,7 +16,8 @@ final class MMDRewardTests: XCTestCase {
   }
 
   func numpy(_ generated: FeatureMatrix, _ reference: FeatureMatrix) throws -> [Double] {
-    let input = "\(generated.rows) \(reference.rows) \(generated.columns)\n"
+    let input =
+      "\(generated.rows) \(reference.rows) \(generated.columns)\n"
       + (generated.values + reference.values).map { "\($0)" }.joined(separator: " ")
     return try PythonOracle.json(
       [Double].self,
@@ -64,7 +65,8 @@ final class MMDRewardTests: XCTestCase {
   }
 
   func testDescriptorsHaveTheirDimension() throws {
-    let structures = try CDVAEDataset.read(SharedData.url("carbon_24/val.csv"), limit: 3).map(\.structure)
+    let structures = try CDVAEDataset.read(SharedData.url("carbon_24/val.csv"), limit: 3).map(
+      \.structure)
     for featurizer in [CompositionDescriptor(), StructureDescriptor()] as [any Featurizer] {
       let matrix = featurizer.matrix(structures)
       XCTAssertEqual(matrix.columns, featurizer.dimension)

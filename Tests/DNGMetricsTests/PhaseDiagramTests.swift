@@ -12,7 +12,8 @@ final class PhaseDiagramTests: XCTestCase {
   }
 
   func composition(_ counts: [String: Int]) -> Composition {
-    Composition(counts: Dictionary(uniqueKeysWithValues: counts.map { (Element(symbol: $0.key)!, $0.value) }))
+    Composition(
+      counts: Dictionary(uniqueKeysWithValues: counts.map { (Element(symbol: $0.key)!, $0.value) }))
   }
 
   /// pymatgen's e_above_hull (allow_negative) of each query against the references of its
@@ -42,16 +43,23 @@ final class PhaseDiagramTests: XCTestCase {
       """, input: input)
   }
 
-  func compare(_ references: [EntrySpec], _ queries: [EntrySpec], file: StaticString = #filePath, line: UInt = #line) throws -> Double {
+  func compare(
+    _ references: [EntrySpec], _ queries: [EntrySpec], file: StaticString = #filePath,
+    line: UInt = #line
+  ) throws -> Double {
     let diagram = PhaseDiagram(
-      references: references.map { PhaseEntry(composition: composition($0.formula), energy: $0.energy) })
+      references: references.map {
+        PhaseEntry(composition: composition($0.formula), energy: $0.energy)
+      })
     let expected = try pymatgen(references, queries)
     var worst = 0.0
     for (query, reference) in zip(queries, expected) {
       let ours = diagram.energyAboveHull(
         PhaseEntry(composition: composition(query.formula), energy: query.energy))
       guard let reference else {
-        XCTAssertTrue(ours.isNaN, "pymatgen has no hull for \(query.formula), we gave \(ours)", file: file, line: line)
+        XCTAssertTrue(
+          ours.isNaN, "pymatgen has no hull for \(query.formula), we gave \(ours)", file: file,
+          line: line)
         continue
       }
       worst = max(worst, abs(ours - reference))
@@ -90,22 +98,26 @@ final class PhaseDiagramTests: XCTestCase {
     var chemicalPotential: [String: Double] = [:]
     var seed: UInt64 = 42
     func next() -> Double {
-      seed = seed &* 6364136223846793005 &+ 1442695040888963407
+      seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
       return Double(seed >> 11) / Double(1 << 53)
     }
     var references: [EntrySpec] = []
     for element in Set(records.flatMap { $0.structure.elements }).sorted() {
       chemicalPotential[element.symbol] = -1 - 8 * next()
-      references.append(.init(formula: [element.symbol: 1], energy: chemicalPotential[element.symbol]!))
+      references.append(
+        .init(formula: [element.symbol: 1], energy: chemicalPotential[element.symbol]!))
     }
     var queries: [EntrySpec] = []
     for (index, record) in records.enumerated() {
-      let counts = Dictionary(uniqueKeysWithValues: record.structure.composition.counts.map { ($0.key.symbol, $0.value) })
+      let counts = Dictionary(
+        uniqueKeysWithValues: record.structure.composition.counts.map { ($0.key.symbol, $0.value) })
       let heat = Double(record.columns["heat_all"] ?? "") ?? 0
       let base = counts.reduce(0.0) { $0 + chemicalPotential[$1.key]! * Double($1.value) }
       let energy = base + heat * Double(record.structure.count)
       if index % 2 == 0 { references.append(.init(formula: counts, energy: energy)) }
-      if index % 5 == 0 { queries.append(.init(formula: counts, energy: energy + 0.3 * (next() - 0.5))) }
+      if index % 5 == 0 {
+        queries.append(.init(formula: counts, energy: energy + 0.3 * (next() - 0.5)))
+      }
     }
     // A quaternary system with random binaries and ternaries.
     let elements = ["Li", "Fe", "P", "O"]
@@ -114,7 +126,9 @@ final class PhaseDiagramTests: XCTestCase {
       references.append(.init(formula: [element: 1], energy: -2))
     }
     for _ in 0..<60 {
-      let counts = Dictionary(uniqueKeysWithValues: elements.map { ($0, Int(next() * 4)) }).filter { $0.value > 0 }
+      let counts = Dictionary(uniqueKeysWithValues: elements.map { ($0, Int(next() * 4)) }).filter {
+        $0.value > 0
+      }
       guard counts.count > 1 else { continue }
       let atoms = Double(counts.values.reduce(0, +))
       let base = counts.reduce(0.0) { $0 + chemicalPotential[$1.key]! * Double($1.value) }
@@ -122,6 +136,8 @@ final class PhaseDiagramTests: XCTestCase {
       if queries.count % 3 == 0 { queries.append(entry) } else { references.append(entry) }
     }
     let worst = try compare(references, queries)
-    print("phase diagram vs pymatgen: \(queries.count) entries, \(references.count) references, max |Δ| \(worst) eV/atom")
+    print(
+      "phase diagram vs pymatgen: \(queries.count) entries, \(references.count) references, max |Δ| \(worst) eV/atom"
+    )
   }
 }

@@ -15,7 +15,9 @@ final class ReferenceSetTests: XCTestCase {
     XCTAssertEqual(first.structures, second.structures)
     XCTAssertEqual(second.structures.count, 3787)
     XCTAssertEqual(second.sameFormula(as: first.structures[0]).first, 0)
-    print("reference set of \(second.structures.count) structures loaded from cache in \(cachedSeconds) s")
+    print(
+      "reference set of \(second.structures.count) structures loaded from cache in \(cachedSeconds) s"
+    )
     // A different source file gets its own archive; a corrupt archive is rebuilt.
     let archives = try FileManager.default.contentsOfDirectory(atPath: cache.path)
     XCTAssertEqual(archives.count, 1)
@@ -26,7 +28,8 @@ final class ReferenceSetTests: XCTestCase {
   func testTruncatedArchiveIsAnError() throws {
     let directory = try SharedData.temporaryDirectory()
     let url = directory.appendingPathComponent("a.crlarch")
-    let structures = try CDVAEDataset.read(SharedData.url("perov_5/val.csv"), limit: 3).map(\.structure)
+    let structures = try CDVAEDataset.read(SharedData.url("perov_5/val.csv"), limit: 3).map(
+      \.structure)
     try StructureArchive.write(structures, sourceKey: 9, to: url)
     let data = try Data(contentsOf: url)
     try data.prefix(data.count - 10).write(to: url)

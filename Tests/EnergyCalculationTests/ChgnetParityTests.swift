@@ -40,8 +40,11 @@ final class ChgnetParityTests: XCTestCase {
     for (index, structure) in structures.enumerated() {
       let difference = abs(energies[index] - reference.energies[index]) / Double(structure.count)
       worst = max(worst, difference)
-      XCTAssertLessThan(difference, 1e-4, "structure \(structure.id): \(energies[index]) vs \(reference.energies[index])")
+      XCTAssertLessThan(
+        difference, 1e-4,
+        "structure \(structure.id): \(energies[index]) vs \(reference.energies[index])")
     }
-    print("CHGNet worker vs chgnet API: \(structures.count) structures, max |ΔE| = \(worst) eV/atom")
+    print(
+      "CHGNet worker vs chgnet API: \(structures.count) structures, max |ΔE| = \(worst) eV/atom")
   }
 }

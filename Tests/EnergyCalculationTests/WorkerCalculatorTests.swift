@@ -1,8 +1,8 @@
 import CrystalCore
 import EnergyCalculation
-import WorkerProcess
 import Foundation
 import TestSupport
+import WorkerProcess
 import XCTest
 
 /// The worker protocol and its failure modes, with a stand-in worker (no torch needed).
@@ -12,7 +12,8 @@ final class WorkerCalculatorTests: XCTestCase {
 
   func calculator(_ mode: String = "ok") throws -> WorkerCalculator {
     let calculator = try WorkerCalculator(
-      identifier: "fake", worker: LineWorker(executable: "/usr/bin/env", arguments: ["python3", Self.fake, mode]),
+      identifier: "fake",
+      worker: LineWorker(executable: "/usr/bin/env", arguments: ["python3", Self.fake, mode]),
       secondsPerStructure: 0.5, startTimeout: 30)
     calculator.warn = { _ in }
     calculator.minimumTimeout = 2
@@ -75,7 +76,8 @@ final class WorkerCalculatorTests: XCTestCase {
   func testTableCalculator() throws {
     let directory = try SharedData.temporaryDirectory()
     let perAtom = directory.appendingPathComponent("per_atom.csv")
-    try "material_id,energy_per_atom\na,-3.5\nb,-1\n".write(to: perAtom, atomically: true, encoding: .utf8)
+    try "material_id,energy_per_atom\na,-3.5\nb,-1\n".write(
+      to: perAtom, atomically: true, encoding: .utf8)
     let table = try TableEnergyCalculator(url: perAtom)
     let energies = table.totalEnergies([
       try structure(["Na", "Cl"], id: "a"), try structure(["Fe"], id: "missing"),

@@ -21,7 +21,8 @@ final class PluginLoadingTests: XCTestCase {
     let na = Element(symbol: "Na")!
     let cl = Element(symbol: "Cl")!
     return [
-      try Structure(lattice: lattice, elements: [na, cl], fractional: [.zero, Vector3(0.5, 0.5, 0.5)]),
+      try Structure(
+        lattice: lattice, elements: [na, cl], fractional: [.zero, Vector3(0.5, 0.5, 0.5)]),
       try Structure(lattice: lattice, elements: [na], fractional: [.zero]),
       try Structure(
         lattice: try Lattice.cubic(4), elements: [na, na, cl],
@@ -68,7 +69,8 @@ final class PluginLoadingTests: XCTestCase {
 
   func testPluginLogsReachTheHost() throws {
     let received = LockedMessages()
-    let library = try PluginLibrary(path: try plugin(), log: { _, message in received.append(message) })
+    let library = try PluginLibrary(
+      path: try plugin(), log: { _, message in received.append(message) })
     _ = try PluginComponent(library: library, name: "count")
     XCTAssertEqual(received.messages, ["test plugin created"])
   }

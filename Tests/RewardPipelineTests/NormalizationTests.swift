@@ -5,9 +5,13 @@ import XCTest
 final class NormalizationTests: XCTestCase {
   let values = [1.0, 2.0, 4.0]
 
-  func assertClose(_ actual: [Double], _ expected: [Double], file: StaticString = #filePath, line: UInt = #line) {
+  func assertClose(
+    _ actual: [Double], _ expected: [Double], file: StaticString = #filePath, line: UInt = #line
+  ) {
     XCTAssertEqual(actual.count, expected.count, file: file, line: line)
-    for (a, e) in zip(actual, expected) { XCTAssertEqual(a, e, accuracy: 1e-12, file: file, line: line) }
+    for (a, e) in zip(actual, expected) {
+      XCTAssertEqual(a, e, accuracy: 1e-12, file: file, line: line)
+    }
   }
 
   func testNorm() {
@@ -37,12 +41,14 @@ final class NormalizationTests: XCTestCase {
     XCTAssertThrowsError(try Normalization.parse("zscore")) { error in
       XCTAssertEqual(
         "\(error)",
-        "configuration error: unknown normalize_fn 'zscore'; valid: norm, std, subtract_mean, clip, null")
+        "configuration error: unknown normalize_fn 'zscore'; valid: norm, std, subtract_mean, clip, null"
+      )
     }
   }
 
   func testGroupwise() throws {
-    let grouped = try Normalization.subtractMean.applyGroupwise([1, 3, 10, 20], groupSize: 2, eps: 1e-4)
+    let grouped = try Normalization.subtractMean.applyGroupwise(
+      [1, 3, 10, 20], groupSize: 2, eps: 1e-4)
     assertClose(grouped, [-1, 1, -5, 5])
     XCTAssertThrowsError(try Normalization.norm.applyGroupwise([1, 2, 3], groupSize: 2, eps: 1e-4))
   }

@@ -88,12 +88,16 @@ final class PymatgenAgreementTests: XCTestCase {
         agree += 1
         byKind[pair[3]]!.agree += 1
       } else {
-        disagreements.append("\(structures[i].id) vs \(structures[j].id) (\(pair[3])): pymatgen \(expected), ours \(ours)")
+        disagreements.append(
+          "\(structures[i].id) vs \(structures[j].id) (\(pair[3])): pymatgen \(expected), ours \(ours)"
+        )
       }
       if expected { matches += 1 }
     }
     let rate = Double(agree) / Double(data.pairs.count)
-    print("structure matcher vs pymatgen: \(agree)/\(data.pairs.count) pairs agree (\(rate * 100)%), \(matches) matching pairs")
+    print(
+      "structure matcher vs pymatgen: \(agree)/\(data.pairs.count) pairs agree (\(rate * 100)%), \(matches) matching pairs"
+    )
     for (kind, counts) in byKind.sorted(by: { $0.key < $1.key }) {
       print("  \(kind): \(counts.agree)/\(counts.total)")
     }

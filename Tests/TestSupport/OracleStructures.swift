@@ -13,7 +13,8 @@ public struct OracleStructure: Decodable {
     let rows = lattice.map { Vector3($0[0], $0[1], $0[2]) }
     return try Structure(
       lattice: try Lattice(matrix: Matrix3(rows[0], rows[1], rows[2])),
-      elements: numbers.map { Element(z: $0)! }, fractional: frac.map { Vector3($0[0], $0[1], $0[2]) },
+      elements: numbers.map { Element(z: $0)! },
+      fractional: frac.map { Vector3($0[0], $0[1], $0[2]) },
       id: id)
   }
 

@@ -21,7 +21,8 @@ public enum PythonOracle {
   /// Throws with the script's standard error when it exits non-zero.
   @discardableResult
   public static func run(
-    _ script: String, arguments: [String] = [], input: String = "", interpreter: String = interpreter
+    _ script: String, arguments: [String] = [], input: String = "",
+    interpreter: String = interpreter
   ) throws -> String {
     guard FileManager.default.isExecutableFile(atPath: interpreter) else {
       throw SupportError(

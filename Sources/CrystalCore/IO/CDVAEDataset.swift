@@ -71,10 +71,12 @@ public enum CDVAEDataset {
     if cif.hasEscapedQuotes {
       structures = try CIF.parse(text(cifColumn), source: location)
     } else {
-      structures = try CIF.parse(bytes: UnsafeBufferPointer(rebasing: bytes[cif.range]), source: location)
+      structures = try CIF.parse(
+        bytes: UnsafeBufferPointer(rebasing: bytes[cif.range]), source: location)
     }
     guard structures.count == 1, var structure = structures.first else {
-      throw CrystalError.parse(location: location, message: "cif field holds \(structures.count) structures")
+      throw CrystalError.parse(
+        location: location, message: "cif field holds \(structures.count) structures")
     }
     structure.id = id
     var columns: [String: String] = [:]
@@ -112,7 +114,9 @@ struct CSVScanner {
     var rows: [[CSVField]] = []
     var fields: [CSVField] = []
     var index = 0
-    let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), newline = UInt8(10)
+    let quote = UInt8(ascii: "\"")
+    let comma = UInt8(ascii: ",")
+    let newline = UInt8(10)
     let carriage = UInt8(13)
     while index < bytes.count {
       if let limit, rows.count >= limit { break }
@@ -123,7 +127,8 @@ struct CSVScanner {
         while true {
           guard end < bytes.count else {
             throw CrystalError.parse(
-              location: "\(source): row \(rows.count)", message: "unterminated quoted field (truncated file?)")
+              location: "\(source): row \(rows.count)",
+              message: "unterminated quoted field (truncated file?)")
           }
           if bytes[end] == quote {
             if end + 1 < bytes.count, bytes[end + 1] == quote {

@@ -84,7 +84,8 @@ public enum CIF {
         let z = parseNumber(zs[index]), x.isFinite, y.isFinite, z.isFinite
       else {
         throw fail(
-          "atom site \(index + 1) (\(symbol)): coordinates '\(xs[index]) \(ys[index]) \(zs[index])' are not finite numbers")
+          "atom site \(index + 1) (\(symbol)): coordinates '\(xs[index]) \(ys[index]) \(zs[index])' are not finite numbers"
+        )
       }
       let position = Vector3(x, y, z)
       for operation in operations {

@@ -33,7 +33,8 @@ public enum POSCAR {
     guard lines.count > 6 else { throw fail(5, "file ends before the species and counts lines") }
     let symbols = lines[5].split(whereSeparator: \.isWhitespace).map(String.init)
     guard symbols.allSatisfy({ Int($0) == nil }) else {
-      throw fail(5, "expected element symbols (VASP 5 format); VASP 4 files without them are not supported")
+      throw fail(
+        5, "expected element symbols (VASP 5 format); VASP 4 files without them are not supported")
     }
     let counts = lines[6].split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
     guard counts.count == symbols.count, counts.allSatisfy({ $0 >= 0 }) else {
@@ -42,14 +43,16 @@ public enum POSCAR {
     var elements: [Element] = []
     for (symbol, count) in zip(symbols, counts) {
       guard let element = Element(symbol: symbol) else {
-        throw CrystalError.parse(location: "\(source): line 6", message: "unknown element '\(symbol)'")
+        throw CrystalError.parse(
+          location: "\(source): line 6", message: "unknown element '\(symbol)'")
       }
       elements += Array(repeating: element, count: count)
     }
     var line = 7
     if line < lines.count, lines[line].lowercased().hasPrefix("s") { line += 1 }  // selective dynamics
     guard line < lines.count else { throw fail(line, "file ends before the coordinates") }
-    let cartesian = lines[line].lowercased().hasPrefix("c") || lines[line].lowercased().hasPrefix("k")
+    let cartesian =
+      lines[line].lowercased().hasPrefix("c") || lines[line].lowercased().hasPrefix("k")
     let positions = try elements.indices.map { index -> Vector3 in
       let values = try numbers(line + 1 + index, count: 3)
       let position = Vector3(values[0], values[1], values[2])

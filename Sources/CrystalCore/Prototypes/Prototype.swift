@@ -42,7 +42,8 @@ public struct Prototype: Sendable {
     guard let lattice else { return nil }
     let formula = Composition(sites.map { elements[$0.role] }).formula
     return try? Structure(
-      lattice: lattice, elements: sites.map { elements[$0.role] }, fractional: sites.map(\.position),
+      lattice: lattice, elements: sites.map { elements[$0.role] },
+      fractional: sites.map(\.position),
       id: "hypothetical:\(name):\(formula)")
   }
 }
