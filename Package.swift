@@ -54,7 +54,7 @@ let package = Package(
       name: "Benchmarks",
       dependencies: [
         "CrystalCore", "RewardPipeline", "PluginHost", "StructureMatching", "DNGMetrics",
-        "TensorEngine", "CrystalModels", "CrystalRLCommands", "CrystalConfig",
+        "TensorEngine", "CrystalModels", "CrystalRLCommands", "CrystalConfig", "TestSupport",
       ]),
 
     // Example plugins.
@@ -64,8 +64,8 @@ let package = Package(
     .target(name: "AtomicDensitySwift", dependencies: ["CrystalRLABI"], path: "Plugins/AtomicDensitySwift"),
     .target(name: "DNG", dependencies: ["CrystalRLABI"], path: "Plugins/DNG", publicHeadersPath: "."),
 
-    // Helpers shared by the test targets (Python oracles, dataset paths).
-    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    // Helpers shared by the tests and benchmarks (Python oracles, dataset paths).
+    .target(name: "TestSupport", dependencies: ["CrystalCore"], path: "Tests/TestSupport"),
     .testTarget(name: "CrystalCoreTests", dependencies: ["CrystalCore", "TestSupport"]),
     .testTarget(
       name: "StructureMatchingTests", dependencies: ["StructureMatching", "CrystalCore", "TestSupport"]),

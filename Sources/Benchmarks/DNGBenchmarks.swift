@@ -2,11 +2,12 @@ import CrystalCore
 import DNGMetrics
 import Foundation
 import StructureMatching
+import TestSupport
 
 /// Structure matcher fits/s vs pymatgen's StructureMatcher().fit on the same pairs (every
 /// pair of the first 60 carbon_24 structures, full fit including cell reduction).
 let matcherBenchmark = Benchmark(name: "matcher") {
-  let path = sharedDataset("carbon_24/val.csv").path
+  let path = SharedData.url("carbon_24/val.csv").path
   let structures = try CDVAEDataset.read(URL(fileURLWithPath: path), limit: 60).map(\.structure)
   let matcher = StructureMatcher()
   var pairs: [(Int, Int)] = []
@@ -32,8 +33,8 @@ let matcherBenchmark = Benchmark(name: "matcher") {
 /// AMD (k = 100) structures/s vs the amd package on the same 1,000 structures (ours on both
 /// cores, as the DNG metrics run it; the amd package uses one).
 let amdBenchmark = Benchmark(name: "amd") {
-  let perov = sharedDataset("perov_5/val.csv")
-  let carbon = sharedDataset("carbon_24/val.csv")
+  let perov = SharedData.url("perov_5/val.csv")
+  let carbon = SharedData.url("carbon_24/val.csv")
   let structures =
     try CDVAEDataset.read(perov, limit: 500).map(\.structure)
     + CDVAEDataset.read(carbon, limit: 500).map(\.structure)
@@ -56,7 +57,7 @@ let amdBenchmark = Benchmark(name: "amd") {
 /// e_above_hull of 320 entries against a ~4,000-entry reference (perov_5 with synthetic
 /// energies and elemental references) vs pymatgen's PatchedPhaseDiagram, as the seed uses.
 let hullBenchmark = Benchmark(name: "hull") {
-  let records = try CDVAEDataset.read(sharedDataset("perov_5/val.csv"))
+  let records = try CDVAEDataset.read(SharedData.url("perov_5/val.csv"))
   func potential(_ element: Element) -> Double { -1 - Double(element.z % 7) }
   var references = records.map { record -> PhaseEntry in
     let heat = Double(record.columns["heat_all"]!)!
@@ -114,24 +115,12 @@ func report(_ unit: String, count: Int, ours: Double, theirs: Double, note: Stri
   print(String(format: "speed-up: %.1fx%@", theirs / ours, note.isEmpty ? "" : "  (\(note))"))
 }
 
-/// Runs a Python snippet (with `load(path, count)`, sys and time available) and returns the
-/// numbers it prints.
+/// Runs a Python snippet (with `load(path, count)`, sys and time available) with the oracle
+/// interpreter and returns the numbers it prints.
 func pythonSeconds(_ body: String, arguments: [String]) throws -> [Double] {
-  let prelude = """
-    import csv, sys, time, warnings
-    warnings.filterwarnings("ignore")
-    from pymatgen.core import Structure
-    def load(path, count):
-        rows = []
-        for row in csv.DictReader(open(path)):
-            if len(rows) >= count:
-                break
-            rows.append((row["material_id"], Structure.from_str(row["cif"], fmt="cif")))
-        return rows
-
-    """
-  return try runPython(prelude + body, arguments: arguments).split(whereSeparator: \.isWhitespace)
-    .compactMap { Double($0) }
+  let prelude = "import sys, time\n" + DatasetSample.pythonLoader + "\n"
+  return try PythonOracle.run(prelude + body, arguments: arguments)
+    .split(whereSeparator: \.isWhitespace).compactMap { Double($0) }
 }
 
 /// Scratch files for handing inputs to Python.

@@ -2,6 +2,7 @@ import CrystalConfig
 import CrystalCore
 import CrystalRLCommands
 import Foundation
+import TestSupport
 
 /// The whole DNG reward (unique, novel, creativity, e_above_hull, both MMD diversities, the
 /// DNG plugin, normalizations) on a 320-structure batch against perov_5 (3,787 references),
@@ -9,23 +10,9 @@ import Foundation
 /// set, its energies and features are prepared before timing on both sides; the timed part is
 /// what a training step pays.
 let dngRewardBenchmark = Benchmark(name: "dng-reward") {
-  let source = sharedDataset("perov_5/val.csv")
+  let source = SharedData.url("perov_5/val.csv")
   let records = try CDVAEDataset.read(source)
-  func potential(_ element: Element) -> Double { -1 - Double(element.z % 7) }
-  var lines = ["id,energy"]
-  for record in records {
-    let base = record.structure.elements.reduce(0) { $0 + potential($1) }
-    lines.append(
-      "\(record.id),\(base + Double(record.columns["heat_all"]!)! * Double(record.structure.count))"
-    )
-  }
-  for element in Set(records.flatMap(\.structure.elements)) {
-    for prototype in PrototypeCatalog.elemental {
-      guard let structure = prototype.decorate([element]) else { continue }
-      lines.append("\(structure.id),\(potential(element) * Double(structure.count))")
-    }
-  }
-  let table = try SharedScratch.write(lines.joined(separator: "\n"))
+  let table = try SyntheticEnergies.table(records)
   var factory = RewardFactory(
     cacheDirectory: FileManager.default.temporaryDirectory.appendingPathComponent(
       "crystalrl-bench-cache"))

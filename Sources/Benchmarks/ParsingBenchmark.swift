@@ -1,13 +1,14 @@
 import CrystalCore
 import Foundation
+import TestSupport
 
 /// Structures per second: the CDVAE CSV reader vs pymatgen's Structure.from_str(cif) on
 /// perov_5/val.csv, same file, same run.
 let parsingBenchmark = Benchmark(name: "parsing") {
-  let url = sharedDataset("perov_5/val.csv")
+  let url = SharedData.url("perov_5/val.csv")
   var count = 0
   let ours = try medianSeconds(repetitions: 5) { count = try CDVAEDataset.read(url).count }
-  let python = try runPython(
+  let python = try PythonOracle.run(
     """
     import csv, sys, time, warnings
     warnings.filterwarnings("ignore")

@@ -8,31 +8,10 @@ import XCTest
 
 /// The DNG reward end to end through the DNG plugin, with energies from a table calculator.
 final class DNGPipelineTests: XCTestCase {
-  /// Energies from perov_5's formation heats on top of fixed elemental chemical potentials,
-  /// with entries for the elemental prototypes the hull falls back on.
-  func energyTable(_ records: [DatasetRecord]) throws -> URL {
-    func potential(_ element: Element) -> Double { -1 - Double(element.z % 7) }
-    var lines = ["id,energy"]
-    for record in records {
-      let heat = Double(record.columns["heat_all"]!)!
-      let base = record.structure.elements.reduce(0) { $0 + potential($1) }
-      lines.append("\(record.id),\(base + heat * Double(record.structure.count))")
-    }
-    for element in Set(records.flatMap(\.structure.elements)) {
-      for prototype in PrototypeCatalog.elemental {
-        guard let structure = prototype.decorate([element]) else { continue }
-        lines.append("\(structure.id),\(potential(element) * Double(structure.count))")
-      }
-    }
-    let url = try SharedData.temporaryDirectory().appendingPathComponent("energies.csv")
-    try lines.joined(separator: "\n").write(to: url, atomically: true, encoding: .utf8)
-    return url
-  }
-
   func testDNGRewardWithTableEnergies() throws {
     let source = SharedData.url("perov_5/val.csv")
     let records = try CDVAEDataset.read(source)
-    let table = try energyTable(records)
+    let table = try SyntheticEnergies.table(records)
     var factory = RewardFactory(cacheDirectory: try SharedData.temporaryDirectory())
     let pipeline = try factory.makePipeline(
       try ConfigValue.parse(
