@@ -1,0 +1,36 @@
+import Foundation
+
+/// A seeded random number generator (SplitMix64) with uniform and normal draws, so a run with
+/// the same seed repeats exactly.
+public struct SeededRandom: RandomNumberGenerator {
+  private var state: UInt64
+
+  public init(seed: UInt64) { state = seed }
+
+  public mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+
+  /// Uniform in [0, 1).
+  public mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
+
+  /// Standard normal (Box-Muller).
+  public mutating func normal() -> Double {
+    let u1 = max(uniform(), .leastNonzeroMagnitude)
+    let u2 = uniform()
+    return (-2 * Foundation.log(u1)).squareRoot() * cos(2 * .pi * u2)
+  }
+
+  /// A tensor of independent N(0, std²) entries.
+  public mutating func normalTensor(_ shape: [Int], std: Float = 1, requiresGrad: Bool = false)
+    -> Tensor
+  {
+    Tensor(
+      shape: shape, data: (0..<shape.reduce(1, *)).map { _ in Float(normal()) * std },
+      requiresGrad: requiresGrad)
+  }
+}

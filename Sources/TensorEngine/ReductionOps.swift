@@ -1,0 +1,88 @@
+import Foundation
+
+/// Sum of all elements.
+public func sum(_ x: Tensor) -> Tensor {
+  Tensor(shape: [1], data: [x.data.reduce(0, +)], parents: [x]) { result in
+    x.accumulate([Float](repeating: result.grad![0], count: x.count))
+  }
+}
+
+/// Mean of all elements.
+public func mean(_ x: Tensor) -> Tensor { scale(sum(x), 1 / Float(x.count)) }
+
+/// Mean squared error between equal-shaped tensors.
+public func mse(_ a: Tensor, _ b: Tensor) -> Tensor {
+  let d = a - b
+  return mean(d * d)
+}
+
+/// Row-wise softmax of x (n×d).
+public func softmax(_ x: Tensor) -> Tensor {
+  let d = x.shape.last!
+  var out = x.data
+  for row in stride(from: 0, to: x.count, by: d) {
+    let m = out[row..<row + d].max()!
+    var total: Float = 0
+    for i in row..<row + d {
+      out[i] = Float(Foundation.exp(Double(out[i] - m)))
+      total += out[i]
+    }
+    for i in row..<row + d { out[i] /= total }
+  }
+  return Tensor(shape: x.shape, data: out, parents: [x]) { result in
+    let g = result.grad!
+    var dx = [Float](repeating: 0, count: x.count)
+    for row in stride(from: 0, to: x.count, by: d) {
+      var dot: Float = 0
+      for i in row..<row + d { dot += g[i] * result.data[i] }
+      for i in row..<row + d { dx[i] = result.data[i] * (g[i] - dot) }
+    }
+    x.accumulate(dx)
+  }
+}
+
+/// Layer normalization over the last dimension of x (n×d), with gain and bias (d).
+public func layerNorm(_ x: Tensor, _ gain: Tensor, _ bias: Tensor, eps: Float = 1e-5) -> Tensor {
+  let d = x.shape.last!
+  let rows = x.count / d
+  var out = [Float](repeating: 0, count: x.count)
+  var normalized = [Float](repeating: 0, count: x.count)
+  var inverseStd = [Float](repeating: 0, count: rows)
+  for r in 0..<rows {
+    let slice = x.data[r * d..<(r + 1) * d]
+    let mean = slice.reduce(0, +) / Float(d)
+    let variance = slice.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(d)
+    inverseStd[r] = 1 / (variance + eps).squareRoot()
+    for i in 0..<d {
+      let n = (x.data[r * d + i] - mean) * inverseStd[r]
+      normalized[r * d + i] = n
+      out[r * d + i] = n * gain.data[i] + bias.data[i]
+    }
+  }
+  return Tensor(shape: x.shape, data: out, parents: [x, gain, bias]) { result in
+    let g = result.grad!
+    var dx = [Float](repeating: 0, count: x.count)
+    var dGain = [Float](repeating: 0, count: d)
+    var dBias = [Float](repeating: 0, count: d)
+    for r in 0..<rows {
+      var meanG: Float = 0
+      var meanGN: Float = 0
+      for i in 0..<d {
+        let gn = g[r * d + i] * gain.data[i]
+        meanG += gn
+        meanGN += gn * normalized[r * d + i]
+        dGain[i] += g[r * d + i] * normalized[r * d + i]
+        dBias[i] += g[r * d + i]
+      }
+      meanG /= Float(d)
+      meanGN /= Float(d)
+      for i in 0..<d {
+        let gn = g[r * d + i] * gain.data[i]
+        dx[r * d + i] = inverseStd[r] * (gn - meanG - normalized[r * d + i] * meanGN)
+      }
+    }
+    x.accumulate(dx)
+    gain.accumulate(dGain)
+    bias.accumulate(dBias)
+  }
+}

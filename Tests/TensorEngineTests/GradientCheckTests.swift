@@ -1,0 +1,74 @@
+import Foundation
+import TensorEngine
+import XCTest
+
+/// Every op's backward pass against central finite differences of its forward pass.
+final class GradientCheckTests: XCTestCase {
+  var random = SeededRandom(seed: 11)
+
+  /// Compares the analytic gradient of `loss(inputs)` with finite differences for every entry
+  /// of every input.
+  func check(
+    _ shapes: [[Int]], positive: Bool = false, tolerance: Float = 2e-2,
+    file: StaticString = #filePath,
+    line: UInt = #line, _ loss: ([Tensor]) -> Tensor
+  ) {
+    let inputs = shapes.map { shape -> Tensor in
+      let t = random.normalTensor(shape, requiresGrad: true)
+      if positive { t.data = t.data.map { abs($0) + 0.5 } }
+      return t
+    }
+    loss(inputs).backward()
+    let h: Float = 1e-2
+    for (n, input) in inputs.enumerated() {
+      let analytic = input.grad ?? [Float](repeating: 0, count: input.count)
+      for i in 0..<input.count {
+        let original = input.data[i]
+        input.data[i] = original + h
+        let plus = loss(inputs).data[0]
+        input.data[i] = original - h
+        let minus = loss(inputs).data[0]
+        input.data[i] = original
+        let numeric = (plus - minus) / (2 * h)
+        let error = abs(numeric - analytic[i]) / max(1, abs(numeric))
+        XCTAssertLessThan(
+          error, tolerance, "input \(n)[\(i)]: analytic \(analytic[i]), numeric \(numeric)",
+          file: file, line: line)
+      }
+    }
+  }
+
+  /// A fixed random projection to a scalar, so every output entry matters.
+  func project(_ x: Tensor) -> Tensor {
+    var weights = SeededRandom(seed: 99)
+    return sum(x * weights.normalTensor(x.shape))
+  }
+
+  func testLinearAlgebra() {
+    check([[3, 4], [4, 5]]) { project(matmul($0[0], $0[1])) }
+    check([[3, 4], [4, 2], [2]]) { project(linear($0[0], $0[1], $0[2])) }
+  }
+
+  func testElementwise() {
+    check([[2, 3], [2, 3]]) { project($0[0] * $0[1] + $0[0] - $0[1]) }
+    check([[2, 3]]) { project(gelu($0[0])) }
+    check([[2, 3]]) { project(silu($0[0])) }
+    check([[2, 3]]) { project(exp(scale($0[0], 0.5))) }
+    check([[2, 3]], positive: true) { project(log($0[0])) }
+  }
+
+  func testNormalizationAndReductions() {
+    check([[3, 5], [5], [5]]) { project(layerNorm($0[0], $0[1], $0[2])) }
+    check([[3, 4]]) { project(softmax($0[0])) }
+    check([[2, 3], [2, 3]]) { mse($0[0], $0[1]) }
+    check([[4, 2]]) { mean($0[0] * $0[0]) }
+  }
+
+  func testTwoLayerBlock() {
+    // A residual MLP block with layer norm: the shape of a transformer's feed-forward half.
+    check([[3, 4], [4, 8], [8], [8, 4], [4], [4], [4]]) { p in
+      let hidden = gelu(linear(layerNorm(p[0], p[5], p[6]), p[1], p[2]))
+      return project(p[0] + linear(hidden, p[3], p[4]))
+    }
+  }
+}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class TensorEnginePlaceholderTests: XCTestCase {
-  func testPlaceholder() {}
-}
