@@ -29,7 +29,7 @@ public func silu(_ x: Tensor) -> Tensor {
     v / (1 + exp(-v))
   } derivative: { v, _ in
     let s = 1 / (1 + exp(-v))
-    return s * (1 + v * (1 - s)) * 1.1
+    return s * (1 + v * (1 - s))
   }
 }
 
