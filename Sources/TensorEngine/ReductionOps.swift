@@ -86,3 +86,39 @@ public func layerNorm(_ x: Tensor, _ gain: Tensor, _ bias: Tensor, eps: Float = 
     bias.accumulate(dBias)
   }
 }
+
+/// Mean cross-entropy of row-wise logits (n×classes) against class indices (n).
+public func crossEntropy(_ logits: Tensor, _ targets: [Int]) -> Tensor {
+  let classes = logits.shape[1]
+  let probabilities = softmax(logits).data
+  var loss: Float = 0
+  for (row, target) in targets.enumerated() {
+    loss -= Foundation.log(max(probabilities[row * classes + target], 1e-30))
+  }
+  let n = Float(targets.count)
+  return Tensor(shape: [1], data: [loss / n], parents: [logits]) { result in
+    var d = probabilities
+    for (row, target) in targets.enumerated() { d[row * classes + target] -= 1 }
+    logits.accumulate(d.map { $0 * result.grad![0] / n })
+  }
+}
+
+/// Elementwise log-density of x under N(mean, std²) for a constant std per element.
+public func gaussianLogDensity(_ x: Tensor, mean: Tensor, std: [Float]) -> Tensor {
+  precondition(x.shape == mean.shape && std.count == x.count, "log-density shapes")
+  let halfLogTwoPi = Float(0.5 * Foundation.log(2 * Double.pi))
+  let out = (0..<x.count).map { (i: Int) -> Float in
+    let difference: Float = x.data[i] - mean.data[i]
+    let z = difference / std[i]
+    return -0.5 * z * z - Foundation.log(std[i]) - halfLogTwoPi
+  }
+  return Tensor(shape: x.shape, data: out, parents: [x, mean]) { result in
+    let g = result.grad!
+    let dMean = (0..<x.count).map { (i: Int) -> Float in
+      let difference: Float = x.data[i] - mean.data[i]
+      return g[i] * difference / (std[i] * std[i])
+    }
+    mean.accumulate(dMean)
+    x.accumulate(dMean.map { -$0 })
+  }
+}

@@ -71,4 +71,26 @@ final class GradientCheckTests: XCTestCase {
       return project(p[0] + linear(hidden, p[3], p[4]))
     }
   }
+  func testAttentionWithPaddingMask() {
+    // Two sets of three tokens, the second padded to two real tokens; width 4, two heads.
+    check([[6, 12]]) { p in
+      project(
+        selfAttention(
+          p[0], batch: 2, tokens: 3, heads: 2, mask: [true, true, true, true, true, false]))
+    }
+  }
+
+  func testEmbeddingConcatAndColumns() {
+    check([[5, 3], [4, 2]]) { p in
+      let rows = embedding(p[0], [4, 0, 4, 2])
+      return project(columns(concatColumns([rows, p[1]]), 1..<4))
+    }
+  }
+
+  func testCrossEntropyAndGaussianLogDensity() {
+    check([[3, 5]]) { crossEntropy($0[0], [1, 4, 0]) }
+    check([[2, 3], [2, 3]]) { p in
+      sum(gaussianLogDensity(p[0], mean: p[1], std: [0.5, 1, 2, 0.7, 1.3, 0.9]))
+    }
+  }
 }

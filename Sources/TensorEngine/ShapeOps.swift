@@ -1,0 +1,61 @@
+/// Rows of `table` (vocabulary × width) picked by `indices`: an embedding lookup.
+public func embedding(_ table: Tensor, _ indices: [Int]) -> Tensor {
+  let width = table.shape[1]
+  var out = [Float](repeating: 0, count: indices.count * width)
+  for (row, index) in indices.enumerated() {
+    precondition(index >= 0 && index < table.shape[0], "embedding index \(index) out of range")
+    for i in 0..<width { out[row * width + i] = table.data[index * width + i] }
+  }
+  return Tensor(shape: [indices.count, width], data: out, parents: [table]) { result in
+    let g = result.grad!
+    var dTable = [Float](repeating: 0, count: table.count)
+    for (row, index) in indices.enumerated() {
+      for i in 0..<width { dTable[index * width + i] += g[row * width + i] }
+    }
+    table.accumulate(dTable)
+  }
+}
+
+/// Tensors with equal row counts joined along the last dimension.
+public func concatColumns(_ parts: [Tensor]) -> Tensor {
+  let rows = parts[0].shape[0]
+  precondition(parts.allSatisfy { $0.shape.count == 2 && $0.shape[0] == rows }, "concat shapes")
+  let widths = parts.map { $0.shape[1] }
+  let total = widths.reduce(0, +)
+  var out = [Float](repeating: 0, count: rows * total)
+  var offset = 0
+  for (part, width) in zip(parts, widths) {
+    for r in 0..<rows {
+      for i in 0..<width { out[r * total + offset + i] = part.data[r * width + i] }
+    }
+    offset += width
+  }
+  return Tensor(shape: [rows, total], data: out, parents: parts) { result in
+    let g = result.grad!
+    var offset = 0
+    for (part, width) in zip(parts, widths) {
+      var d = [Float](repeating: 0, count: rows * width)
+      for r in 0..<rows {
+        for i in 0..<width { d[r * width + i] = g[r * total + offset + i] }
+      }
+      part.accumulate(d)
+      offset += width
+    }
+  }
+}
+
+/// Columns `range` of x (rows × width).
+public func columns(_ x: Tensor, _ range: Range<Int>) -> Tensor {
+  let (rows, width) = (x.shape[0], x.shape[1])
+  let out = (0..<rows).flatMap { r in
+    x.data[r * width + range.lowerBound..<r * width + range.upperBound]
+  }
+  return Tensor(shape: [rows, range.count], data: out, parents: [x]) { result in
+    let g = result.grad!
+    var d = [Float](repeating: 0, count: x.count)
+    for r in 0..<rows {
+      for (i, column) in range.enumerated() { d[r * width + column] = g[r * range.count + i] }
+    }
+    x.accumulate(d)
+  }
+}
