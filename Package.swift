@@ -65,7 +65,8 @@ let package = Package(
     .target(name: "DNG", dependencies: ["CrystalRLABI"], path: "Plugins/DNG", publicHeadersPath: "."),
 
     // Helpers shared by the tests and benchmarks (Python oracles, dataset paths).
-    .target(name: "TestSupport", dependencies: ["CrystalCore"], path: "Tests/TestSupport"),
+    .target(
+      name: "TestSupport", dependencies: ["CrystalCore", "TensorEngine"], path: "Tests/TestSupport"),
     .testTarget(name: "CrystalCoreTests", dependencies: ["CrystalCore", "TestSupport"]),
     .testTarget(
       name: "StructureMatchingTests", dependencies: ["StructureMatching", "CrystalCore", "TestSupport"]),
@@ -80,6 +81,8 @@ let package = Package(
       name: "EnergyCalculationTests",
       dependencies: ["EnergyCalculation", "WorkerProcess", "CrystalCore", "TestSupport"],
       exclude: ["Fixtures"]),
+    .testTarget(
+      name: "CrystalModelsTests", dependencies: ["CrystalModels", "TensorEngine", "TestSupport"]),
     .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "TestSupport"]),
     .testTarget(
       name: "RewardPipelineTests", dependencies: ["RewardPipeline", "CrystalCore", "TestSupport"]),

@@ -85,3 +85,12 @@ public func - (a: Tensor, b: Tensor) -> Tensor {
 public func * (a: Tensor, b: Tensor) -> Tensor {
   binary(a, b, *, da: { _, y in y }, db: { x, _ in x })
 }
+
+/// x + c for a constant c.
+public func shift(_ x: Tensor, _ c: Float) -> Tensor {
+  unary(x) {
+    $0 + c
+  } derivative: { _, _ in
+    1
+  }
+}

@@ -59,3 +59,50 @@ public func columns(_ x: Tensor, _ range: Range<Int>) -> Tensor {
     x.accumulate(d)
   }
 }
+
+/// Each row of x (sets × width) repeated `times` times: per-set conditioning broadcast to the
+/// set's tokens.
+public func repeatRows(_ x: Tensor, times: Int) -> Tensor {
+  let (rows, width) = (x.shape[0], x.shape[1])
+  var out = [Float](repeating: 0, count: rows * times * width)
+  for r in 0..<rows {
+    for copy in 0..<times {
+      for i in 0..<width { out[(r * times + copy) * width + i] = x.data[r * width + i] }
+    }
+  }
+  return Tensor(shape: [rows * times, width], data: out, parents: [x]) { result in
+    let g = result.grad!
+    var d = [Float](repeating: 0, count: x.count)
+    for r in 0..<rows {
+      for copy in 0..<times {
+        for i in 0..<width { d[r * width + i] += g[(r * times + copy) * width + i] }
+      }
+    }
+    x.accumulate(d)
+  }
+}
+
+/// Per-set mean over the real tokens: x is (sets·tokens) × width, `weights` one entry per row
+/// (1 for real tokens, 0 for padding); returns sets × width.
+public func setMean(_ x: Tensor, tokens: Int, weights: [Float]) -> Tensor {
+  let width = x.shape[1]
+  let sets = x.shape[0] / tokens
+  var counts = [Float](repeating: 0, count: sets)
+  for (row, w) in weights.enumerated() { counts[row / tokens] += w }
+  var out = [Float](repeating: 0, count: sets * width)
+  for row in 0..<x.shape[0] where weights[row] != 0 {
+    let set = row / tokens
+    for i in 0..<width {
+      out[set * width + i] += weights[row] * x.data[row * width + i] / counts[set]
+    }
+  }
+  return Tensor(shape: [sets, width], data: out, parents: [x]) { result in
+    let g = result.grad!
+    var d = [Float](repeating: 0, count: x.count)
+    for row in 0..<x.shape[0] where weights[row] != 0 {
+      let set = row / tokens
+      for i in 0..<width { d[row * width + i] = weights[row] * g[set * width + i] / counts[set] }
+    }
+    x.accumulate(d)
+  }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import TensorEngine
+import TestSupport
 import XCTest
 
 /// Every op's backward pass against central finite differences of its forward pass.
@@ -7,35 +8,19 @@ final class GradientCheckTests: XCTestCase {
   var random = SeededRandom(seed: 11)
 
   /// Compares the analytic gradient of `loss(inputs)` with finite differences for every entry
-  /// of every input.
+  /// of random inputs of the given shapes.
   func check(
-    _ shapes: [[Int]], positive: Bool = false, tolerance: Float = 2e-2,
-    file: StaticString = #filePath,
-    line: UInt = #line, _ loss: ([Tensor]) -> Tensor
+    _ shapes: [[Int]], positive: Bool = false, file: StaticString = #filePath, line: UInt = #line,
+    _ loss: ([Tensor]) -> Tensor
   ) {
     let inputs = shapes.map { shape -> Tensor in
       let t = random.normalTensor(shape, requiresGrad: true)
       if positive { t.data = t.data.map { abs($0) + 0.5 } }
       return t
     }
-    loss(inputs).backward()
-    let h: Float = 1e-2
-    for (n, input) in inputs.enumerated() {
-      let analytic = input.grad ?? [Float](repeating: 0, count: input.count)
-      for i in 0..<input.count {
-        let original = input.data[i]
-        input.data[i] = original + h
-        let plus = loss(inputs).data[0]
-        input.data[i] = original - h
-        let minus = loss(inputs).data[0]
-        input.data[i] = original
-        let numeric = (plus - minus) / (2 * h)
-        let error = abs(numeric - analytic[i]) / max(1, abs(numeric))
-        XCTAssertLessThan(
-          error, tolerance, "input \(n)[\(i)]: analytic \(analytic[i]), numeric \(numeric)",
-          file: file, line: line)
-      }
-    }
+    let result = FiniteDifferences.check(inputs) { loss(inputs) }
+    XCTAssertEqual(
+      result.mismatches.count, 0, "\(result.mismatches.prefix(5))", file: file, line: line)
   }
 
   /// A fixed random projection to a scalar, so every output entry matters.
@@ -92,5 +77,12 @@ final class GradientCheckTests: XCTestCase {
     check([[2, 3], [2, 3]]) { p in
       sum(gaussianLogDensity(p[0], mean: p[1], std: [0.5, 1, 2, 0.7, 1.3, 0.9]))
     }
+  }
+}
+
+extension GradientCheckTests {
+  func testSetOps() {
+    check([[2, 3]]) { project(shift(repeatRows($0[0], times: 3), 1)) }
+    check([[6, 2]]) { project(setMean($0[0], tokens: 3, weights: [1, 1, 0, 1, 0, 0])) }
   }
 }
