@@ -103,7 +103,7 @@ struct ReportWriter {
   }
 
   private func format(_ value: Double) -> String {
-    value.isNaN ? "nan" : String(format: "%.6g", value)
+    value.isNaN ? "nan" : String(format: "%.6g", value + 0)  // + 0 turns -0 into 0
   }
 }
 
