@@ -13,7 +13,8 @@ public final class Denoiser {
   let finalModulation: Linear
   let output: Linear
 
-  public init(latentDimension: Int, width: Int, depth: Int, heads: Int, random: inout SeededRandom) {
+  public init(latentDimension: Int, width: Int, depth: Int, heads: Int, random: inout SeededRandom)
+  {
     self.latentDimension = latentDimension
     self.width = width
     input = Linear(latentDimension, width, random: &random)

@@ -26,7 +26,9 @@ public struct DiffusionSchedule {
 
   /// One DDIM step from timestep t to `previous` with stochasticity `eta`: the coefficients of
   /// mean = a·z_t + b·ε̂ and the standard deviation σ of the Gaussian it samples from.
-  public func ddimStep(from t: Int, to previous: Int, eta: Double) -> (a: Double, b: Double, std: Double) {
+  public func ddimStep(from t: Int, to previous: Int, eta: Double) -> (
+    a: Double, b: Double, std: Double
+  ) {
     let at = alphaBar(at: t)
     let ap = alphaBar(at: previous)
     let sigma = eta * ((1 - ap) / (1 - at)).squareRoot() * (1 - at / ap).squareRoot()

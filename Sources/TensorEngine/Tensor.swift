@@ -21,9 +21,11 @@ public final class Tensor {
     backwardStep = nil
   }
 
-  /// A computed tensor. `backward` receives the result, whose `grad` is set, and must add the
-  /// corresponding gradients into the parents (via `accumulate`).
-  init(shape: [Int], data: [Float], parents: [Tensor], backward: @escaping (Tensor) -> Void) {
+  /// A computed tensor: how new ops are defined. `backward` receives the result, whose `grad`
+  /// is set, and must add the corresponding gradients into the parents (via `accumulate`).
+  public init(
+    shape: [Int], data: [Float], parents: [Tensor], backward: @escaping (Tensor) -> Void
+  ) {
     precondition(shape.reduce(1, *) == data.count, "data does not fill shape \(shape)")
     self.shape = shape
     self.data = data
@@ -42,7 +44,7 @@ public final class Tensor {
   }
 
   /// Adds `values` into the gradient (when this tensor takes gradients).
-  func accumulate(_ values: [Float]) {
+  public func accumulate(_ values: [Float]) {
     guard requiresGrad else { return }
     if grad == nil {
       grad = values
