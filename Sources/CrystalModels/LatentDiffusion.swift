@@ -1,0 +1,130 @@
+import Foundation
+import TensorEngine
+
+/// The latent diffusion model: a DiT denoiser trained with the DDPM noise-prediction loss on
+/// the VAE's per-atom latents, sampled with DDIM. Sampling keeps the whole trajectory (every
+/// z_t, each step's Gaussian mean and std, and the log-probability of each step), which the
+/// GRPO trainer needs.
+public final class LatentDiffusion {
+  /// Sizes and sampler settings.
+  public struct Configuration: Codable, Equatable {
+    public var width = 64
+    public var depth = 2
+    public var heads = 4
+    public var samplingSteps = 50
+    public var eta = 1.0
+    public init() {}
+  }
+
+  /// One sampled batch: latents z at every DDIM step (z[0] is pure noise), the timesteps, each
+  /// step's std, and each step's log-probability per set under the sampling policy.
+  public struct Trajectory {
+    public let tokens: Int
+    public let weights: [Float]
+    public let timesteps: [Int]
+    public var latents: [[Float]]
+    public var stds: [Double]
+    public var logProbabilities: [[Float]]
+  }
+
+  public let configuration: Configuration
+  public let latentDimension: Int
+  public let denoiser: Denoiser
+  public let schedule = DiffusionSchedule()
+
+  public init(_ configuration: Configuration, latentDimension: Int, random: inout SeededRandom) {
+    self.configuration = configuration
+    self.latentDimension = latentDimension
+    denoiser = Denoiser(
+      latentDimension: latentDimension, width: configuration.width, depth: configuration.depth,
+      heads: configuration.heads, random: &random)
+  }
+
+  public var parameters: [Tensor] { denoiser.parameters }
+
+  /// DDPM loss: noise z0 to a random timestep per set and regress the noise on real atoms.
+  public func trainingLoss(
+    latents: [Float], tokens: Int, weights: [Float], random: inout SeededRandom
+  ) -> Tensor {
+    let d = latentDimension
+    let sets = weights.count / tokens
+    let timesteps = (0..<sets).map { _ in Int(random.next() % UInt64(schedule.steps)) }
+    let noise = random.normalTensor([sets * tokens, d])
+    var noisy = latents
+    for row in 0..<sets * tokens {
+      let alphaBar = schedule.alphaBar(at: timesteps[row / tokens])
+      for i in 0..<d {
+        noisy[row * d + i] = Float(alphaBar.squareRoot()) * latents[row * d + i]
+          + Float((1 - alphaBar).squareRoot()) * noise.data[row * d + i] * weights[row]
+      }
+    }
+    let predicted = denoiser(
+      Tensor(shape: [sets * tokens, d], data: noisy), timesteps: timesteps, tokens: tokens,
+      mask: weights.map { $0 != 0 })
+    let rows = weights.indices.filter { weights[$0] != 0 }
+    return mse(embedding(predicted, rows), embedding(noise, rows))
+  }
+
+  /// Samples latents for sets with the given atom counts (padded to `tokens`), keeping the
+  /// trajectory.
+  public func sample(atomCounts: [Int], tokens: Int, random: inout SeededRandom) -> Trajectory {
+    let d = latentDimension
+    let sets = atomCounts.count
+    let weights = (0..<sets * tokens).map { row -> Float in row % tokens < atomCounts[row / tokens] ? 1 : 0 }
+    let timesteps = schedule.samplingTimesteps(configuration.samplingSteps)
+    var z = (0..<sets * tokens * d).map { Float(random.normal()) * weights[$0 / d] }
+    var trajectory = Trajectory(
+      tokens: tokens, weights: weights, timesteps: timesteps, latents: [z], stds: [],
+      logProbabilities: [])
+    for (index, t) in timesteps.enumerated() {
+      let previous = index + 1 < timesteps.count ? timesteps[index + 1] : -1
+      let step = schedule.ddimStep(from: t, to: previous, eta: configuration.eta)
+      let epsilon = denoiser(
+        Tensor(shape: [sets * tokens, d], data: z), timesteps: Array(repeating: t, count: sets),
+        tokens: tokens, mask: weights.map { $0 != 0 })
+      let mean = (0..<z.count).map { Float(step.a) * z[$0] + Float(step.b) * epsilon.data[$0] }
+      z = (0..<z.count).map { (mean[$0] + Float(step.std * random.normal())) * weights[$0 / d] }
+      trajectory.latents.append(z)
+      trajectory.stds.append(step.std)
+      trajectory.logProbabilities.append(
+        step.std > 0
+          ? setLogProbability(next: z, mean: Tensor(shape: [sets * tokens, d], data: mean), std: step.std, weights: weights, tokens: tokens).data
+          : [Float](repeating: 0, count: sets))
+    }
+    return trajectory
+  }
+
+  /// log p(z_{step+1} | z_step) per set under the current denoiser: the Gaussian log-density
+  /// of the recorded next latent around this policy's DDIM mean, averaged over real atoms and
+  /// latent dimensions.
+  public func logProbability(of trajectory: Trajectory, step: Int) -> Tensor {
+    let d = latentDimension
+    let tokens = trajectory.tokens
+    let sets = trajectory.weights.count / tokens
+    let t = trajectory.timesteps[step]
+    let previous = step + 1 < trajectory.timesteps.count ? trajectory.timesteps[step + 1] : -1
+    let coefficients = schedule.ddimStep(from: t, to: previous, eta: configuration.eta)
+    let current = Tensor(shape: [sets * tokens, d], data: trajectory.latents[step])
+    let epsilon = denoiser(
+      current, timesteps: Array(repeating: t, count: sets), tokens: tokens,
+      mask: trajectory.weights.map { $0 != 0 })
+    let mean = scale(current, Float(coefficients.a)) + scale(epsilon, Float(coefficients.b))
+    return setLogProbability(
+      next: trajectory.latents[step + 1], mean: mean, std: trajectory.stds[step],
+      weights: trajectory.weights, tokens: tokens)
+  }
+
+  private func setLogProbability(
+    next: [Float], mean: Tensor, std: Double, weights: [Float], tokens: Int
+  ) -> Tensor {
+    let d = latentDimension
+    let density = gaussianLogDensity(
+      Tensor(shape: mean.shape, data: next), mean: mean,
+      std: [Float](repeating: Float(std), count: next.count))
+    let perAtom = matmul(density, Tensor(shape: [d, 1], data: [Float](repeating: 1 / Float(d), count: d)))
+    let perSet = setMean(perAtom, tokens: tokens, weights: weights)
+    return Tensor(shape: [perSet.count], data: perSet.data, parents: [perSet]) { result in
+      perSet.accumulate(result.grad!)
+    }
+  }
+}
