@@ -36,6 +36,9 @@ let package = Package(
       ]),
     .target(name: "TensorEngine", dependencies: ["COpenBLAS"]),
     .target(name: "CrystalModels", dependencies: ["TensorEngine", "CrystalCore"]),
+    .target(
+      name: "CrystalTraining",
+      dependencies: ["CrystalModels", "TensorEngine", "CrystalCore", "RewardPipeline"]),
     .target(name: "RewardPipeline", dependencies: ["CrystalCore"]),
     .target(
       name: "PluginHost", dependencies: ["CrystalRLABI", "CrystalCore", "RewardPipeline", "WorkerProcess"]),
@@ -44,7 +47,7 @@ let package = Package(
       name: "CrystalRLCommands",
       dependencies: [
         "CrystalCore", "RewardPipeline", "PluginHost", "CrystalConfig", "DNGMetrics", "DNGRewardMetrics",
-        "EnergyCalculation", "ReferenceData",
+        "EnergyCalculation", "ReferenceData", "CrystalModels", "CrystalTraining", "TensorEngine",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "crystalrl", dependencies: ["CrystalRLCommands"]),

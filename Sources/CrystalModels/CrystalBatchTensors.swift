@@ -38,7 +38,8 @@ public struct CrystalBatchTensors {
       }
       let lengths = structure.lattice.lengths
       let angles = structure.lattice.angles
-      lattices += [lengths.x, lengths.y, lengths.z].map { Float(Foundation.log($0)) }
+      lattices +=
+        [lengths.x, lengths.y, lengths.z].map { Float(Foundation.log($0)) }
         + [angles.x, angles.y, angles.z].map { Float(cos($0 * .pi / 180)) }
     }
     self.types = types
@@ -60,7 +61,8 @@ public struct CrystalBatchTensors {
         positions.append(
           Vector3(
             (0..<3).map { axis -> Double in
-              let angle = atan2(Double(coordinates[row * 6 + axis]), Double(coordinates[row * 6 + 3 + axis]))
+              let angle = atan2(
+                Double(coordinates[row * 6 + axis]), Double(coordinates[row * 6 + 3 + axis]))
               let f = angle / (2 * .pi)
               return f - f.rounded(.down)
             }))
@@ -72,7 +74,8 @@ public struct CrystalBatchTensors {
         (try? Lattice(
           a: lengths[0], b: lengths[1], c: lengths[2], alpha: angles[0], beta: angles[1],
           gamma: angles[2]))
-        ?? (try! Lattice(a: lengths[0], b: lengths[1], c: lengths[2], alpha: 90, beta: 90, gamma: 90))
+        ?? (try! Lattice(
+          a: lengths[0], b: lengths[1], c: lengths[2], alpha: 90, beta: 90, gamma: 90))
       return try! Structure(lattice: lattice, elements: elements, fractional: positions, id: ids[s])
     }
   }

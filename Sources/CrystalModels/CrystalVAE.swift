@@ -58,7 +58,8 @@ public final class CrystalVAE {
 
   /// Named tensors for checkpoints.
   public var namedParameters: [String: Tensor] {
-    Dictionary(uniqueKeysWithValues: parameters.enumerated().map { ("vae.\($0.offset)", $0.element) })
+    Dictionary(
+      uniqueKeysWithValues: parameters.enumerated().map { ("vae.\($0.offset)", $0.element) })
   }
 
   /// Per-atom latent mean and log-variance ((sets·tokens) × latent each).
@@ -69,7 +70,9 @@ public final class CrystalVAE {
       embedding(typeEmbedding, batch.types)
       + coordinateIn(Tensor(shape: [batch.sets * tokens, 6], data: batch.coordinates))
     let condition = latticeIn(Tensor(shape: [batch.sets, 6], data: batch.lattices))
-    for block in encoderBlocks { h = block(h, condition: condition, tokens: tokens, mask: batch.mask) }
+    for block in encoderBlocks {
+      h = block(h, condition: condition, tokens: tokens, mask: batch.mask)
+    }
     let out = latentOut(h)
     return (columns(out, 0..<d), columns(out, d..<2 * d))
   }
@@ -102,7 +105,8 @@ public final class CrystalVAE {
     let realMean = embedding(mean, rows)
     let realLogVariance = embedding(logVariance, rows)
     let kl = scale(
-      TensorEngine.mean(shift(realMean * realMean + exp(realLogVariance) - realLogVariance, -1)), 0.5)
+      TensorEngine.mean(shift(realMean * realMean + exp(realLogVariance) - realLogVariance, -1)),
+      0.5)
     let total = typeLoss + coordinateLoss + latticeLoss + scale(kl, configuration.klWeight)
     return (total, typeLoss.data[0], coordinateLoss.data[0], latticeLoss.data[0], kl.data[0])
   }

@@ -25,6 +25,16 @@ public final class LatentDiffusion {
     public var latents: [[Float]]
     public var stds: [Double]
     public var logProbabilities: [[Float]]
+
+    /// The trajectory of a contiguous range of its sets.
+    public func subset(_ sets: Range<Int>) -> Trajectory {
+      let d = latents[0].count / weights.count
+      let rows = sets.lowerBound * tokens..<sets.upperBound * tokens
+      return Trajectory(
+        tokens: tokens, weights: Array(weights[rows]), timesteps: timesteps,
+        latents: latents.map { Array($0[rows.lowerBound * d..<rows.upperBound * d]) },
+        stds: stds, logProbabilities: logProbabilities.map { Array($0[sets]) })
+    }
   }
 
   public let configuration: Configuration
@@ -42,6 +52,12 @@ public final class LatentDiffusion {
 
   public var parameters: [Tensor] { denoiser.parameters }
 
+  /// Named tensors for checkpoints.
+  public var namedParameters: [String: Tensor] {
+    Dictionary(
+      uniqueKeysWithValues: parameters.enumerated().map { ("ldm.\($0.offset)", $0.element) })
+  }
+
   /// DDPM loss: noise z0 to a random timestep per set and regress the noise on real atoms.
   public func trainingLoss(
     latents: [Float], tokens: Int, weights: [Float], random: inout SeededRandom
@@ -54,7 +70,8 @@ public final class LatentDiffusion {
     for row in 0..<sets * tokens {
       let alphaBar = schedule.alphaBar(at: timesteps[row / tokens])
       for i in 0..<d {
-        noisy[row * d + i] = Float(alphaBar.squareRoot()) * latents[row * d + i]
+        noisy[row * d + i] =
+          Float(alphaBar.squareRoot()) * latents[row * d + i]
           + Float((1 - alphaBar).squareRoot()) * noise.data[row * d + i] * weights[row]
       }
     }
@@ -70,7 +87,9 @@ public final class LatentDiffusion {
   public func sample(atomCounts: [Int], tokens: Int, random: inout SeededRandom) -> Trajectory {
     let d = latentDimension
     let sets = atomCounts.count
-    let weights = (0..<sets * tokens).map { row -> Float in row % tokens < atomCounts[row / tokens] ? 1 : 0 }
+    let weights = (0..<sets * tokens).map { row -> Float in
+      row % tokens < atomCounts[row / tokens] ? 1 : 0
+    }
     let timesteps = schedule.samplingTimesteps(configuration.samplingSteps)
     var z = (0..<sets * tokens * d).map { Float(random.normal()) * weights[$0 / d] }
     var trajectory = Trajectory(
@@ -88,7 +107,10 @@ public final class LatentDiffusion {
       trajectory.stds.append(step.std)
       trajectory.logProbabilities.append(
         step.std > 0
-          ? setLogProbability(next: z, mean: Tensor(shape: [sets * tokens, d], data: mean), std: step.std, weights: weights, tokens: tokens).data
+          ? setLogProbability(
+            next: z, mean: Tensor(shape: [sets * tokens, d], data: mean), std: step.std,
+            weights: weights, tokens: tokens
+          ).data
           : [Float](repeating: 0, count: sets))
     }
     return trajectory
@@ -121,7 +143,8 @@ public final class LatentDiffusion {
     let density = gaussianLogDensity(
       Tensor(shape: mean.shape, data: next), mean: mean,
       std: [Float](repeating: Float(std), count: next.count))
-    let perAtom = matmul(density, Tensor(shape: [d, 1], data: [Float](repeating: 1 / Float(d), count: d)))
+    let perAtom = matmul(
+      density, Tensor(shape: [d, 1], data: [Float](repeating: 1 / Float(d), count: d)))
     let perSet = setMean(perAtom, tokens: tokens, weights: weights)
     return Tensor(shape: [perSet.count], data: perSet.data, parents: [perSet]) { result in
       perSet.accumulate(result.grad!)

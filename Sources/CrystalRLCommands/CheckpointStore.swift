@@ -1,5 +1,6 @@
 import CrystalConfig
 import Foundation
+import TensorEngine
 
 /// The local store of named model checkpoints that `${hub:NAME}` resolves against:
 /// `$CRYSTALRL_CHECKPOINTS`, else `~/.cache/crystalrl/checkpoints`. Checkpoint NAME is the
@@ -14,6 +15,12 @@ struct CheckpointStore {
     }
     let cache = environment["XDG_CACHE_HOME"] ?? (NSHomeDirectory() + "/.cache")
     return CheckpointStore(directory: URL(fileURLWithPath: cache + "/crystalrl/checkpoints"))
+  }
+
+  /// Saves named tensors as checkpoint `name` (NAME.safetensors, written atomically).
+  func save(_ tensors: [String: Tensor], as name: String) throws {
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    try Safetensors.write(tensors, to: directory.appendingPathComponent("\(name).safetensors"))
   }
 
   /// The path of checkpoint `name`; a missing one is an error saying how to make it.

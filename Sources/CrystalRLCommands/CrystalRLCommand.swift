@@ -6,7 +6,9 @@ public struct CrystalRLCommand: ParsableCommand {
     commandName: "crystalrl",
     abstract:
       "Reinforcement-learning fine-tuning of crystal generative models with plugin rewards.",
-    subcommands: [RewardCommand.self, PluginCommand.self, ConfigCommand.self])
+    subcommands: [
+      QuickstartCommand.self, RewardCommand.self, PluginCommand.self, ConfigCommand.self,
+    ])
 
   public init() {}
 }

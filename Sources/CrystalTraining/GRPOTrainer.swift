@@ -1,0 +1,140 @@
+import CrystalCore
+import CrystalModels
+import Foundation
+import RewardPipeline
+import TensorEngine
+
+/// The RL stage (BRIEF section 3): each step samples batch_size prompts (atom counts drawn from
+/// the training distribution) × num_group_samples with DDIM, keeping the trajectories, decodes
+/// them with the frozen VAE, scores them with the reward pipeline, turns rewards into
+/// advantages (per group or per batch with the pipeline's normalize_fn), and updates only the
+/// denoiser with the PPO-clipped, KL-regularised objective, chunk by chunk.
+public final class GRPOTrainer {
+  /// rl_configs and optimizer settings.
+  public struct Configuration {
+    public var batchSize = 5
+    public var numGroupSamples = 1
+    public var groupRewardNorm = false
+    public var numInnerBatch = 2
+    public var clipRatio: Float = 0.001
+    public var klWeight: Float = 1
+    public var entropyWeight: Float = 1e-5
+    public var learningRate: Float = 1e-5
+    public var weightDecay: Float = 0
+    public init() {}
+  }
+
+  /// What one step did, for the logs.
+  public struct StepRecord {
+    public let step: Int
+    public let reward: Double
+    public let componentMeans: [String: Double]
+    public let kl: Double
+    public let ratio: Double
+    public let entropy: Double
+    public let loss: Double
+    public let rolloutSeconds: Double
+    public let rewardSeconds: Double
+    public let updateSeconds: Double
+  }
+
+  public let vae: CrystalVAE
+  public let model: LatentDiffusion
+  public let reward: ReinforceReward
+  public let configuration: Configuration
+  let atomCounts: [Int]
+  let optimizer: AdamW
+  var random: SeededRandom
+  public private(set) var step = 0
+
+  public init(
+    vae: CrystalVAE, model: LatentDiffusion, reward: ReinforceReward,
+    configuration: Configuration, atomCounts: [Int], seed: UInt64
+  ) {
+    self.vae = vae
+    self.model = model
+    self.reward = reward
+    self.configuration = configuration
+    self.atomCounts = atomCounts
+    optimizer = AdamW(
+      parameters: model.parameters, learningRate: configuration.learningRate,
+      weightDecay: configuration.weightDecay)
+    random = SeededRandom(seed: seed)
+  }
+
+  /// Samples `count` structures from the current policy (also used for validation).
+  public func sample(_ count: Int) -> (
+    structures: [Structure], trajectory: LatentDiffusion.Trajectory
+  ) {
+    let counts = (0..<count).map { _ in atomCounts[Int(random.next() % UInt64(atomCounts.count))] }
+    return rollout(counts)
+  }
+
+  private func rollout(_ counts: [Int]) -> (
+    structures: [Structure], trajectory: LatentDiffusion.Trajectory
+  ) {
+    let trajectory = model.sample(
+      atomCounts: counts, tokens: vae.configuration.maxAtoms, random: &random)
+    let structures = ModelTraining.decode(
+      trajectory.latents.last!, weights: trajectory.weights, vae: vae,
+      ids: counts.indices.map { "sample-\(step)-\($0)" })
+    return (structures, trajectory)
+  }
+
+  /// One GRPO step.
+  public func trainStep() throws -> StepRecord {
+    let clock = ContinuousClock()
+    let group = configuration.numGroupSamples
+    let prompts = (0..<configuration.batchSize).map { _ in
+      atomCounts[Int(random.next() % UInt64(atomCounts.count))]
+    }
+    let counts = prompts.flatMap { Array(repeating: $0, count: group) }
+    var rolled: (structures: [Structure], trajectory: LatentDiffusion.Trajectory)!
+    let rolloutTime = clock.measure { rolled = rollout(counts) }
+    var report: RewardReport!
+    let rewardTime = try clock.measure { report = try reward.score(rolled.structures) }
+    let advantages = try reward.normalize(
+      report.total, groupSize: configuration.groupRewardNorm ? group : nil
+    ).map(Float.init)
+    var totals = (loss: 0.0, kl: 0.0, ratio: 0.0, entropy: 0.0, terms: 0)
+    let updateTime = clock.measure {
+      let activeSteps = rolled.trajectory.stds.indices.filter { rolled.trajectory.stds[$0] > 0 }
+      let chunk = (counts.count + configuration.numInnerBatch - 1) / configuration.numInnerBatch
+      for start in stride(from: 0, to: counts.count, by: chunk) {
+        let sets = start..<min(start + chunk, counts.count)
+        let part = rolled.trajectory.subset(sets)
+        optimizer.zeroGrad()
+        for index in activeSteps {
+          let objective = grpoObjective(
+            newLogProb: model.logProbability(of: part, step: index),
+            oldLogProb: Array(rolled.trajectory.logProbabilities[index][sets]),
+            advantages: Array(advantages[sets]), clipRatio: configuration.clipRatio,
+            klWeight: configuration.klWeight, entropyWeight: configuration.entropyWeight,
+            timesteps: activeSteps.count)
+          objective.loss.backward()
+          totals.loss += Double(objective.loss.data[0])
+          totals.kl += Double(objective.kl)
+          totals.ratio += Double(objective.ratio)
+          totals.entropy += Double(objective.entropy)
+          totals.terms += 1
+        }
+        clipGradientNorm(model.parameters, maxNorm: 1)
+        optimizer.update()
+      }
+    }
+    step += 1
+    let terms = Double(max(totals.terms, 1))
+    return StepRecord(
+      step: step, reward: report.total.reduce(0, +) / Double(report.total.count),
+      componentMeans: Dictionary(
+        report.components.map { ($0.name, $0.raw.reduce(0, +) / Double($0.raw.count)) },
+        uniquingKeysWith: { first, _ in first }),
+      kl: totals.kl / terms, ratio: totals.ratio / terms, entropy: totals.entropy / terms,
+      loss: totals.loss, rolloutSeconds: rolloutTime.seconds, rewardSeconds: rewardTime.seconds,
+      updateSeconds: updateTime.seconds)
+  }
+}
+
+extension Duration {
+  var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}

@@ -1,0 +1,101 @@
+import CrystalCore
+import CrystalModels
+import Foundation
+import TensorEngine
+
+/// Training loops of the VAE and the latent diffusion model.
+public enum ModelTraining {
+  /// Options shared by both loops.
+  public struct Options {
+    public var steps: Int
+    public var batchSize: Int
+    public var learningRate: Float
+    public var seed: UInt64
+    public init(steps: Int, batchSize: Int, learningRate: Float, seed: UInt64) {
+      self.steps = steps
+      self.batchSize = batchSize
+      self.learningRate = learningRate
+      self.seed = seed
+    }
+  }
+
+  /// Trains `vae` on `structures`; `progress` gets (step, loss) after every step.
+  public static func trainVAE(
+    _ vae: CrystalVAE, on structures: [Structure], options: Options,
+    progress: (Int, Float) -> Void
+  ) {
+    var random = SeededRandom(seed: options.seed)
+    let optimizer = AdamW(parameters: vae.parameters, learningRate: options.learningRate)
+    let schedule = LearningRateSchedule.warmup(
+      steps: options.steps / 20, then: .cosine(totalSteps: options.steps))
+    for step in 0..<options.steps {
+      let batch = CrystalBatchTensors(
+        (0..<options.batchSize).map { _ in structures[Int(random.next() % UInt64(structures.count))]
+        },
+        tokens: vae.configuration.maxAtoms)
+      optimizer.learningRate = options.learningRate * schedule.factor(at: step)
+      optimizer.zeroGrad()
+      let loss = vae.loss(batch, random: &random)
+      loss.total.backward()
+      clipGradientNorm(vae.parameters, maxNorm: 1)
+      optimizer.update()
+      progress(step, loss.total.data[0])
+    }
+  }
+
+  /// The per-atom latent means of `structures` (padded sets), for training the diffusion model.
+  public static func encode(_ structures: [Structure], with vae: CrystalVAE) -> (
+    latents: [Float], weights: [Float]
+  ) {
+    var latents: [Float] = []
+    var weights: [Float] = []
+    for start in stride(from: 0, to: structures.count, by: 256) {
+      let batch = CrystalBatchTensors(
+        Array(structures[start..<min(start + 256, structures.count)]),
+        tokens: vae.configuration.maxAtoms)
+      latents += vae.encode(batch).mean.data
+      weights += batch.weights
+    }
+    return (latents, weights)
+  }
+
+  /// Trains the diffusion model on encoded latents; `progress` gets (step, loss).
+  public static func trainDiffusion(
+    _ model: LatentDiffusion, latents: [Float], weights: [Float], tokens: Int, options: Options,
+    progress: (Int, Float) -> Void
+  ) {
+    var random = SeededRandom(seed: options.seed)
+    let d = model.latentDimension
+    let sets = weights.count / tokens
+    let optimizer = AdamW(parameters: model.parameters, learningRate: options.learningRate)
+    for step in 0..<options.steps {
+      let chosen = (0..<options.batchSize).map { _ in Int(random.next() % UInt64(sets)) }
+      let batchLatents = chosen.flatMap { latents[$0 * tokens * d..<($0 + 1) * tokens * d] }
+      let batchWeights = chosen.flatMap { weights[$0 * tokens..<($0 + 1) * tokens] }
+      optimizer.zeroGrad()
+      let loss = model.trainingLoss(
+        latents: Array(batchLatents), tokens: tokens, weights: Array(batchWeights), random: &random)
+      loss.backward()
+      clipGradientNorm(model.parameters, maxNorm: 1)
+      optimizer.update()
+      progress(step, loss.data[0])
+    }
+  }
+
+  /// Decodes latents (the end of a sampling trajectory) into structures.
+  public static func decode(
+    _ latents: [Float], weights: [Float], vae: CrystalVAE, ids: [String]
+  ) -> [Structure] {
+    let tokens = vae.configuration.maxAtoms
+    let z = Tensor(shape: [weights.count, vae.configuration.latentDimension], data: latents)
+    let decoded = vae.decode(z, tokens: tokens, weights: weights)
+    let vocabulary = CrystalVAE.vocabulary
+    let types = (0..<weights.count).map { row -> Int in
+      let logits = decoded.types.data[row * vocabulary + 1..<(row + 1) * vocabulary]
+      return logits.indices.max { logits[$0] < logits[$1] }! - row * vocabulary
+    }
+    return CrystalBatchTensors.structures(
+      types: types, coordinates: decoded.coordinates.data, lattices: decoded.lattices.data,
+      mask: weights.map { $0 != 0 }, tokens: tokens, ids: ids)
+  }
+}

@@ -1,0 +1,69 @@
+import Foundation
+
+/// A training run's directory: per-step metrics as JSON lines and CSV, and a reward-curve SVG
+/// that any browser opens.
+public final class RunLog {
+  public let directory: URL
+  private var rows: [[String: Double]] = []
+  private var columns: [String] = []
+
+  /// Creates `directory` (or ./runs/<timestamp> when nil).
+  public init(directory: URL?) throws {
+    let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "-")
+    self.directory = directory ?? URL(fileURLWithPath: "runs/\(stamp)")
+    try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
+  }
+
+  /// Appends one step's metrics and rewrites the files.
+  public func record(_ metrics: [String: Double]) throws {
+    rows.append(metrics)
+    for key in metrics.keys.sorted() where !columns.contains(key) { columns.append(key) }
+    let jsonLines = rows.map { row in
+      "{" + row.keys.sorted().map { "\"\($0)\": \(json(row[$0]!))" }.joined(separator: ", ") + "}"
+    }
+    try (jsonLines.joined(separator: "\n") + "\n").write(
+      to: directory.appendingPathComponent("metrics.jsonl"), atomically: true, encoding: .utf8)
+    let csv =
+      [columns.joined(separator: ",")]
+      + rows.map { row in
+        columns.map { row[$0].map { "\($0)" } ?? "" }.joined(separator: ",")
+      }
+    try (csv.joined(separator: "\n") + "\n").write(
+      to: directory.appendingPathComponent("metrics.csv"), atomically: true, encoding: .utf8)
+    try curve(of: "reward").write(
+      to: directory.appendingPathComponent("reward_curve.svg"), atomically: true, encoding: .utf8)
+  }
+
+  private func json(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }
+
+  /// An SVG line plot of `key` against `step`.
+  func curve(of key: String) -> String {
+    let points = rows.compactMap { row -> (Double, Double)? in
+      guard let step = row["step"], let value = row[key], value.isFinite else { return nil }
+      return (step, value)
+    }
+    let (width, height, margin) = (640.0, 360.0, 50.0)
+    guard let first = points.first else { return "<svg xmlns=\"http://www.w3.org/2000/svg\"/>" }
+    let xs = points.map(\.0)
+    let ys = points.map(\.1)
+    let (xMin, xMax) = (xs.min()!, max(xs.max()!, first.0 + 1))
+    let (yMin, yMax) = (ys.min()!, max(ys.max()!, ys.min()! + 1e-9))
+    func x(_ v: Double) -> Double { margin + (v - xMin) / (xMax - xMin) * (width - 2 * margin) }
+    func y(_ v: Double) -> Double {
+      height - margin - (v - yMin) / (yMax - yMin) * (height - 2 * margin)
+    }
+    let path = points.map { String(format: "%.1f,%.1f", x($0.0), y($0.1)) }.joined(separator: " ")
+    return """
+      <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" font-family="sans-serif" font-size="12">
+      <rect width="100%" height="100%" fill="white"/>
+      <line x1="\(margin)" y1="\(height - margin)" x2="\(width - margin)" y2="\(height - margin)" stroke="black"/>
+      <line x1="\(margin)" y1="\(margin)" x2="\(margin)" y2="\(height - margin)" stroke="black"/>
+      <polyline fill="none" stroke="#1f77b4" stroke-width="2" points="\(path)"/>
+      <text x="\(width / 2)" y="\(height - 12)" text-anchor="middle">step</text>
+      <text x="14" y="\(height / 2)" transform="rotate(-90 14 \(height / 2))" text-anchor="middle">mean \(key)</text>
+      <text x="\(margin)" y="\(margin - 8)">\(String(format: "%.4g", yMax))</text>
+      <text x="\(margin)" y="\(height - margin + 16)">\(String(format: "%.4g", yMin))</text>
+      </svg>
+      """
+  }
+}
