@@ -57,6 +57,16 @@ final class RewardFactoryTests: XCTestCase {
     XCTAssertEqual(reward.normalization, .std)
   }
 
+  func testDNGMetricsNeedAReferenceDataset() {
+    assertError(
+      "components:\n  - _target_: src.rl_module.components.CreativityReward\n",
+      mentions: "reward_fn.reference_dataset is required by creativity_distance, novel, unique")
+    assertError(
+      "reference_dataset: builtin\nenergy_calculator: dft\ncomponents:\n"
+        + "  - _target_: src.rl_module.components.EnergyReward\n",
+      mentions: "energy_calculator must be chgnet or table:PATH")
+  }
+
   func testConfigurationErrorsListWhatIsValid() {
     assertError(
       "components:\n  - _target_: src.rl_module.components.Nope\n",
@@ -86,8 +96,12 @@ final class RewardFactoryTests: XCTestCase {
   }
 
   func testDNGAliasesPointAtTheDNGPlugin() throws {
+    let table = try SharedData.temporaryDirectory().appendingPathComponent("energies.csv")
+    try "id,energy\n".write(to: table, atomically: true, encoding: .utf8)
     let reward = try pipeline(
       """
+      reference_dataset: builtin
+      energy_calculator: table:\(table.path)
       components:
         - _target_: src.rl_module.components.CreativityReward
         - _target_: src.rl_module.components.EnergyReward
