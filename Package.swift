@@ -85,6 +85,12 @@ let package = Package(
       dependencies: ["EnergyCalculation", "WorkerProcess", "CrystalCore", "TestSupport"],
       exclude: ["Fixtures"]),
     .testTarget(
+      name: "CrystalTrainingTests",
+      dependencies: [
+        "CrystalTraining", "CrystalModels", "TensorEngine", "RewardPipeline", "CrystalCore",
+        "TestSupport",
+      ]),
+    .testTarget(
       name: "CrystalModelsTests", dependencies: ["CrystalModels", "TensorEngine", "TestSupport"]),
     .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "TestSupport"]),
     .testTarget(
