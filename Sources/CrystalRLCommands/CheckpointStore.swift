@@ -1,6 +1,5 @@
 import CrystalConfig
 import Foundation
-import TensorEngine
 
 /// The local store of named model checkpoints that `${hub:NAME}` resolves against:
 /// `$CRYSTALRL_CHECKPOINTS`, else `~/.cache/crystalrl/checkpoints`. Checkpoint NAME is the
@@ -17,10 +16,10 @@ struct CheckpointStore {
     return CheckpointStore(directory: URL(fileURLWithPath: cache + "/crystalrl/checkpoints"))
   }
 
-  /// Saves named tensors as checkpoint `name` (NAME.safetensors, written atomically).
-  func save(_ tensors: [String: Tensor], as name: String) throws {
+  /// Where checkpoint `name` is (or will be) stored; creates the store directory.
+  func url(for name: String) throws -> URL {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    try Safetensors.write(tensors, to: directory.appendingPathComponent("\(name).safetensors"))
+    return directory.appendingPathComponent("\(name).safetensors")
   }
 
   /// The path of checkpoint `name`; a missing one is an error saying how to make it.

@@ -37,9 +37,9 @@ struct ConfigOptions: ParsableArguments {
   }
 
   /// The composed configuration with its interpolator.
-  func load(extraOverrides: [String] = []) throws -> Interpolator {
+  func load(primary: String? = nil, extraOverrides: [String] = []) throws -> Interpolator {
     let root = try ConfigLoader(directory: try directory())
-      .compose(primary: configName, overrides: overrides + extraOverrides)
+      .compose(primary: primary ?? configName, overrides: overrides + extraOverrides)
     return Interpolator(root: root, resolvers: ["hub": CheckpointStore.standard.resolve])
   }
 

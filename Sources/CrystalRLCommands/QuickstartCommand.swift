@@ -51,8 +51,9 @@ struct QuickstartCommand: ParsableCommand {
       options: .init(steps: ldmSteps, batchSize: 32, learningRate: 2e-3, seed: seed + 1)
     ) { step, loss in progress(step, of: ldmSteps, loss) }
     let store = CheckpointStore.standard
-    try store.save(vae.namedParameters, as: "builtin_vae")
-    try store.save(model.namedParameters, as: "builtin_ldm_base")
+    let atomCounts = structures.map(\.count)
+    try ModelCheckpoint.save(vae, to: try store.url(for: "builtin_vae"))
+    try ModelCheckpoint.save(model, atomCounts: atomCounts, to: try store.url(for: "builtin_ldm_base"))
 
     let interpolator = try config.load()
     guard let rewardConfig = try interpolator.resolved(at: "rl_module.reward_fn") else {
@@ -69,7 +70,7 @@ struct QuickstartCommand: ParsableCommand {
     rl.klWeight = 0.01
     let trainer = GRPOTrainer(
       vae: vae, model: model, reward: reward, configuration: rl,
-      atomCounts: structures.map(\.count), seed: seed + 2)
+      atomCounts: atomCounts, seed: seed + 2)
     let before = try meanReward(trainer, reward)
     print("[3/3] GRPO, \(rlSteps) steps (base model mean reward \(format(before)))")
     for _ in 0..<rlSteps {
@@ -88,7 +89,7 @@ struct QuickstartCommand: ParsableCommand {
             format: "(rollout %.1fs, reward %.2fs, update %.1fs)", record.rolloutSeconds,
             record.rewardSeconds, record.updateSeconds))
     }
-    try store.save(model.namedParameters, as: "builtin_ldm_rl")
+    try ModelCheckpoint.save(model, atomCounts: atomCounts, to: try store.url(for: "builtin_ldm_rl"))
     let after = try meanReward(trainer, reward)
     print(
       """

@@ -45,7 +45,8 @@ public final class GRPOTrainer {
   let atomCounts: [Int]
   let optimizer: AdamW
   var random: SeededRandom
-  public private(set) var step = 0
+  /// Steps taken so far (set when resuming an interrupted run).
+  public var step = 0
 
   public init(
     vae: CrystalVAE, model: LatentDiffusion, reward: ReinforceReward,
@@ -61,6 +62,9 @@ public final class GRPOTrainer {
       weightDecay: configuration.weightDecay)
     random = SeededRandom(seed: seed)
   }
+
+  /// Restarts the trainer's random stream (when resuming, so the run does not repeat itself).
+  public func reseed(_ seed: UInt64) { random = SeededRandom(seed: seed) }
 
   /// Samples `count` structures from the current policy (also used for validation).
   public func sample(_ count: Int) -> (

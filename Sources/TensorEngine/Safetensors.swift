@@ -4,8 +4,14 @@ import Foundation
 /// header length, a JSON header giving each tensor's dtype, shape and byte range, then the
 /// raw little-endian data), so checkpoints open in PyTorch. Writes are atomic.
 public enum Safetensors {
-  public static func write(_ tensors: [String: Tensor], to url: URL) throws {
+  public static func write(
+    _ tensors: [String: Tensor], metadata: [String: String] = [:], to url: URL
+  ) throws {
     var header: [String] = []
+    if !metadata.isEmpty {
+      let object = try JSONSerialization.data(withJSONObject: metadata, options: [.sortedKeys])
+      header.append("\"__metadata__\":" + String(decoding: object, as: UTF8.self))
+    }
     var payload = Data()
     for name in tensors.keys.sorted() {
       let tensor = tensors[name]!
@@ -29,6 +35,13 @@ public enum Safetensors {
 
   /// The tensors of a safetensors file; only F32 tensors are supported.
   public static func read(_ url: URL) throws -> [String: Tensor] {
+    try readWithMetadata(url).tensors
+  }
+
+  /// The tensors and the `__metadata__` string map of a safetensors file.
+  public static func readWithMetadata(_ url: URL) throws -> (
+    tensors: [String: Tensor], metadata: [String: String]
+  ) {
     let data = try Data(contentsOf: url)
     func fail(_ message: String) -> Error {
       CocoaError(
@@ -43,6 +56,7 @@ public enum Safetensors {
     else { throw fail("malformed header") }
     let body = data.subdata(in: 8 + headerLength..<data.count)
     var tensors: [String: Tensor] = [:]
+    let metadata = header["__metadata__"] as? [String: String] ?? [:]
     for (name, value) in header where name != "__metadata__" {
       guard let entry = value as? [String: Any], entry["dtype"] as? String == "F32",
         let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int],
@@ -58,6 +72,6 @@ public enum Safetensors {
       }
       tensors[name] = Tensor(shape: shape, data: values)
     }
-    return tensors
+    return (tensors, metadata)
   }
 }

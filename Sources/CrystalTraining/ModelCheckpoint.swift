@@ -1,0 +1,89 @@
+import CrystalModels
+import Foundation
+import TensorEngine
+
+/// Saving and loading the models as safetensors files whose metadata holds the model kind and
+/// configuration (and, for diffusion models, the training set's atom counts), so a checkpoint
+/// is all a later command needs.
+public enum ModelCheckpoint {
+  /// A checkpoint that cannot be used, with the reason.
+  public struct Failure: Error, CustomStringConvertible {
+    public let description: String
+  }
+
+  public static func save(_ vae: CrystalVAE, to url: URL) throws {
+    try Safetensors.write(
+      vae.namedParameters,
+      metadata: ["kind": "crystalrl.vae", "configuration": try json(vae.configuration)], to: url)
+  }
+
+  public static func loadVAE(_ url: URL) throws -> CrystalVAE {
+    let (tensors, metadata) = try read(url, kind: "crystalrl.vae")
+    let configuration = try decode(CrystalVAE.Configuration.self, metadata, url)
+    var random = SeededRandom(seed: 0)
+    let vae = CrystalVAE(configuration, random: &random)
+    try restore(vae.namedParameters, from: tensors, url)
+    return vae
+  }
+
+  public static func save(_ model: LatentDiffusion, atomCounts: [Int], to url: URL) throws {
+    try Safetensors.write(
+      model.namedParameters,
+      metadata: [
+        "kind": "crystalrl.ldm", "configuration": try json(model.configuration),
+        "latent_dimension": String(model.latentDimension),
+        "atom_counts": atomCounts.map(String.init).joined(separator: ","),
+      ], to: url)
+  }
+
+  public static func loadDiffusion(_ url: URL) throws -> (model: LatentDiffusion, atomCounts: [Int]) {
+    let (tensors, metadata) = try read(url, kind: "crystalrl.ldm")
+    let configuration = try decode(LatentDiffusion.Configuration.self, metadata, url)
+    guard let latent = metadata["latent_dimension"].flatMap(Int.init),
+      let counts = metadata["atom_counts"]?.split(separator: ",").compactMap({ Int($0) }),
+      !counts.isEmpty
+    else { throw Failure(description: "\(url.path): diffusion checkpoint lacks its metadata") }
+    var random = SeededRandom(seed: 0)
+    let model = LatentDiffusion(configuration, latentDimension: latent, random: &random)
+    try restore(model.namedParameters, from: tensors, url)
+    return (model, counts)
+  }
+
+  private static func read(_ url: URL, kind: String) throws -> (
+    [String: Tensor], [String: String]
+  ) {
+    guard FileManager.default.fileExists(atPath: url.path) else {
+      throw Failure(description: "no checkpoint at \(url.path)")
+    }
+    let (tensors, metadata) = try Safetensors.readWithMetadata(url)
+    guard metadata["kind"] == kind else {
+      throw Failure(
+        description: "\(url.path) is a \(metadata["kind"] ?? "foreign") checkpoint, not \(kind)")
+    }
+    return (tensors, metadata)
+  }
+
+  private static func json<T: Encodable>(_ value: T) throws -> String {
+    String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
+  }
+
+  private static func decode<T: Decodable>(_ type: T.Type, _ metadata: [String: String], _ url: URL)
+    throws -> T
+  {
+    guard let text = metadata["configuration"],
+      let value = try? JSONDecoder().decode(T.self, from: Data(text.utf8))
+    else { throw Failure(description: "\(url.path): unreadable model configuration") }
+    return value
+  }
+
+  private static func restore(_ parameters: [String: Tensor], from tensors: [String: Tensor], _ url: URL)
+    throws
+  {
+    for (name, parameter) in parameters {
+      guard let saved = tensors[name], saved.shape == parameter.shape else {
+        throw Failure(description: "\(url.path): tensor \(name) is missing or has the wrong shape")
+      }
+      parameter.data = saved.data
+    }
+  }
+}
