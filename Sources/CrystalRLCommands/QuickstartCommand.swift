@@ -53,7 +53,8 @@ struct QuickstartCommand: ParsableCommand {
     let store = CheckpointStore.standard
     let atomCounts = structures.map(\.count)
     try ModelCheckpoint.save(vae, to: try store.url(for: "builtin_vae"))
-    try ModelCheckpoint.save(model, atomCounts: atomCounts, to: try store.url(for: "builtin_ldm_base"))
+    try ModelCheckpoint.save(
+      model, atomCounts: atomCounts, to: try store.url(for: "builtin_ldm_base"))
 
     let interpolator = try config.load()
     guard let rewardConfig = try interpolator.resolved(at: "rl_module.reward_fn") else {
@@ -89,7 +90,8 @@ struct QuickstartCommand: ParsableCommand {
             format: "(rollout %.1fs, reward %.2fs, update %.1fs)", record.rolloutSeconds,
             record.rewardSeconds, record.updateSeconds))
     }
-    try ModelCheckpoint.save(model, atomCounts: atomCounts, to: try store.url(for: "builtin_ldm_rl"))
+    try ModelCheckpoint.save(
+      model, atomCounts: atomCounts, to: try store.url(for: "builtin_ldm_rl"))
     let after = try meanReward(trainer, reward)
     print(
       """

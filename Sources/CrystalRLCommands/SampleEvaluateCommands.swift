@@ -25,9 +25,12 @@ struct SampleCommand: ParsableCommand {
 
   func run() throws {
     let settings = try config.load()
-    let vae = try ModelCheckpoint.loadVAE(URL(fileURLWithPath: try settings.string("rl_module.vae_ckpt_path")))
+    let vae = try ModelCheckpoint.loadVAE(
+      URL(fileURLWithPath: try settings.string("rl_module.vae_ckpt_path")))
     let ldmURL =
-      try ldm.map { $0.contains("/") ? URL(fileURLWithPath: $0) : try CheckpointStore.standard.url(for: $0) }
+      try ldm.map {
+        $0.contains("/") ? URL(fileURLWithPath: $0) : try CheckpointStore.standard.url(for: $0)
+      }
       ?? URL(fileURLWithPath: try settings.string("rl_module.ldm_ckpt_path"))
     let (model, atomCounts) = try ModelCheckpoint.loadDiffusion(ldmURL)
     var random = SeededRandom(seed: seed)
@@ -35,7 +38,8 @@ struct SampleCommand: ParsableCommand {
     var structures: [Structure] = []
     for start in stride(from: 0, to: count, by: 64) {
       let part = Array(counts[start..<min(start + 64, count)])
-      let trajectory = model.sample(atomCounts: part, tokens: vae.configuration.maxAtoms, random: &random)
+      let trajectory = model.sample(
+        atomCounts: part, tokens: vae.configuration.maxAtoms, random: &random)
       structures += ModelTraining.decode(
         trajectory.latents.last!, weights: trajectory.weights, vae: vae,
         ids: part.indices.map { "sample-\(start + $0)" })
@@ -70,19 +74,24 @@ struct EvaluateCommand: ParsableCommand {
     let settings = try config.load()
     let loaded = try StructureFile.read(URL(fileURLWithPath: structures))
     guard !loaded.isEmpty else { throw ValidationError("\(structures) holds no structures") }
-    let valid = loaded.map { $0.volume > 0 && ($0.count == 1 || $0.minimumInteratomicDistance > 0.5) }
+    let valid = loaded.map {
+      $0.volume > 0 && ($0.count == 1 || $0.minimumInteratomicDistance > 0.5)
+    }
     let referenceName = try settings.string("data.reference_file")
     let reference =
       referenceName == "builtin"
       ? ReferenceSet.builtin
-      : try ReferenceSet.load(URL(fileURLWithPath: referenceName), cacheDirectory: ReferenceSet.defaultCacheDirectory)
+      : try ReferenceSet.load(
+        URL(fileURLWithPath: referenceName), cacheDirectory: ReferenceSet.defaultCacheDirectory)
     let context = ReferenceContext(reference: reference)
     let batch = StructureBatch(loaded)
     let unique = try UniqueMetric(context: context).compute(batch).values
     let novel = try NovelMetric(context: context).compute(batch).values
     var factory = RewardFactory(resolveDataset: config.datasetFile)
     let report = try factory.makePipeline(try settings.value("rl_module.reward_fn")).score(loaded)
-    func fraction(_ values: [Double]) -> String { String(format: "%.3f", values.reduce(0, +) / Double(values.count)) }
+    func fraction(_ values: [Double]) -> String {
+      String(format: "%.3f", values.reduce(0, +) / Double(values.count))
+    }
     var rows: [(String, String)] = [
       ("structures", "\(loaded.count)"),
       ("valid (distances > 0.5 Å, volume > 0)", fraction(valid.map { $0 ? 1 : 0 })),
@@ -91,10 +100,20 @@ struct EvaluateCommand: ParsableCommand {
       ("unique and novel", fraction(zip(unique, novel).map { $0 * $1 })),
     ]
     for component in report.components {
-      rows.append(("mean reward: \(component.name)", String(format: "%.4g", component.raw.reduce(0, +) / Double(loaded.count))))
+      rows.append(
+        (
+          "mean reward: \(component.name)",
+          String(format: "%.4g", component.raw.reduce(0, +) / Double(loaded.count))
+        ))
     }
-    rows.append(("mean total reward", String(format: "%.4g", report.total.reduce(0, +) / Double(loaded.count))))
+    rows.append(
+      (
+        "mean total reward",
+        String(format: "%.4g", report.total.reduce(0, +) / Double(loaded.count))
+      ))
     let width = rows.map(\.0.count).max()!
-    for (name, value) in rows { print(name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + value) }
+    for (name, value) in rows {
+      print(name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + value)
+    }
   }
 }

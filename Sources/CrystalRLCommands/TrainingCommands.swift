@@ -50,14 +50,16 @@ struct TrainVAECommand: ParsableCommand {
 /// `crystalrl train-ldm`: trains the latent diffusion model on a VAE's latents.
 struct TrainLDMCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "train-ldm", abstract: "Train the latent diffusion model (configs/train_ldm.yaml).")
+    commandName: "train-ldm", abstract: "Train the latent diffusion model (configs/train_ldm.yaml)."
+  )
 
   @Option(help: "Run directory (default: ./runs/<time>).") var runDir: String?
   @OptionGroup var config: ConfigOptions
 
   func run() throws {
     let settings = try config.load(primary: "train_ldm")
-    let vae = try ModelCheckpoint.loadVAE(URL(fileURLWithPath: try settings.string("vae_ckpt_path")))
+    let vae = try ModelCheckpoint.loadVAE(
+      URL(fileURLWithPath: try settings.string("vae_ckpt_path")))
     var ldmConfiguration = LatentDiffusion.Configuration()
     ldmConfiguration.width = try settings.int("ldm.width")
     ldmConfiguration.depth = try settings.int("ldm.depth")
@@ -72,7 +74,8 @@ struct TrainLDMCommand: ParsableCommand {
     let encoded = ModelTraining.encode(structures, with: vae)
     let log = try RunLog(directory: runDir.map { URL(fileURLWithPath: $0) })
     let steps = try settings.int("trainer.max_steps")
-    print("training the diffusion model on \(structures.count) encoded structures for \(steps) steps")
+    print(
+      "training the diffusion model on \(structures.count) encoded structures for \(steps) steps")
     ModelTraining.trainDiffusion(
       model, latents: encoded.latents, weights: encoded.weights,
       tokens: vae.configuration.maxAtoms,
@@ -85,8 +88,10 @@ struct TrainLDMCommand: ParsableCommand {
     }
     let name = try settings.string("checkpoint_name")
     let atomCounts = structures.map(\.count)
-    try ModelCheckpoint.save(model, atomCounts: atomCounts, to: try CheckpointStore.standard.url(for: name))
-    try ModelCheckpoint.save(model, atomCounts: atomCounts, to: log.directory.appendingPathComponent("ldm.safetensors"))
+    try ModelCheckpoint.save(
+      model, atomCounts: atomCounts, to: try CheckpointStore.standard.url(for: name))
+    try ModelCheckpoint.save(
+      model, atomCounts: atomCounts, to: log.directory.appendingPathComponent("ldm.safetensors"))
     print("saved checkpoint \(name); run directory \(log.directory.path)")
   }
 }
@@ -95,7 +100,8 @@ struct TrainLDMCommand: ParsableCommand {
 /// validation, best-reward checkpointing, early stopping and resuming.
 struct TrainRLCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "train-rl", abstract: "Fine-tune the diffusion model with GRPO (configs/train_rl.yaml).")
+    commandName: "train-rl",
+    abstract: "Fine-tune the diffusion model with GRPO (configs/train_rl.yaml).")
 
   @Option(help: "Run directory (default: ./runs/<time>).") var runDir: String?
   @Flag(help: "Continue the run in --run-dir from its last saved step.") var resume = false
@@ -103,7 +109,8 @@ struct TrainRLCommand: ParsableCommand {
 
   func run() throws {
     let settings = try config.load()
-    let vae = try ModelCheckpoint.loadVAE(URL(fileURLWithPath: try settings.string("rl_module.vae_ckpt_path")))
+    let vae = try ModelCheckpoint.loadVAE(
+      URL(fileURLWithPath: try settings.string("rl_module.vae_ckpt_path")))
     let last = runDir.map { URL(fileURLWithPath: $0).appendingPathComponent("last.safetensors") }
     let resuming = resume && last.map { FileManager.default.fileExists(atPath: $0.path) } == true
     guard !resume || runDir != nil else { throw ValidationError("--resume needs --run-dir") }
@@ -125,11 +132,11 @@ struct TrainRLCommand: ParsableCommand {
     let trainer = GRPOTrainer(
       vae: vae, model: model, reward: reward, configuration: rl, atomCounts: atomCounts,
       seed: seed)
-    let log = try RunLog(directory: runDir.map { URL(fileURLWithPath: $0) })
-    if resuming, let step = try previousSteps(in: log.directory) {
-      trainer.step = step
-      trainer.reseed(seed &+ UInt64(step))
-      print("resuming after step \(step)")
+    let log = try RunLog(directory: runDir.map { URL(fileURLWithPath: $0) }, continuing: resuming)
+    if resuming {
+      trainer.step = log.recordedSteps
+      trainer.reseed(seed &+ UInt64(log.recordedSteps))
+      print("resuming after step \(log.recordedSteps)")
     }
     let maxSteps = try settings.int("trainer.max_steps")
     let interval = try settings.int("trainer.val_check_interval")
@@ -154,13 +161,15 @@ struct TrainRLCommand: ParsableCommand {
         if validation > best {
           best = validation
           sinceBest = 0
-          try ModelCheckpoint.save(model, atomCounts: atomCounts, to: try CheckpointStore.standard.url(for: name))
+          try ModelCheckpoint.save(
+            model, atomCounts: atomCounts, to: try CheckpointStore.standard.url(for: name))
         } else {
           sinceBest += interval
         }
       }
       try log.record(metrics)
-      try ModelCheckpoint.save(model, atomCounts: atomCounts, to: log.directory.appendingPathComponent("last.safetensors"))
+      try ModelCheckpoint.save(
+        model, atomCounts: atomCounts, to: log.directory.appendingPathComponent("last.safetensors"))
       print(
         "step \(record.step): reward \(String(format: "%.4g", record.reward)) kl \(String(format: "%.3g", record.kl))"
           + (metrics["val/reward"].map { String(format: "  val/reward %.4g", $0) } ?? ""))
@@ -169,13 +178,10 @@ struct TrainRLCommand: ParsableCommand {
         break
       }
     }
-    print("best val/reward \(String(format: "%.4g", best)) saved as \(name); run directory \(log.directory.path)")
-  }
-
-  /// The number of steps recorded in an earlier run's metrics.csv.
-  private func previousSteps(in directory: URL) throws -> Int? {
-    guard let text = try? String(contentsOf: directory.appendingPathComponent("metrics.csv"), encoding: .utf8)
-    else { return nil }
-    return max(text.split(separator: "\n").count - 1, 0)
+    print(
+      best.isFinite
+        ? "best val/reward \(String(format: "%.4g", best)) saved as \(name)"
+        : "no validation ran (val_check_interval \(interval)); nothing saved as \(name)")
+    print("run directory \(log.directory.path)")
   }
 }

@@ -36,7 +36,8 @@ public enum ModelCheckpoint {
       ], to: url)
   }
 
-  public static func loadDiffusion(_ url: URL) throws -> (model: LatentDiffusion, atomCounts: [Int]) {
+  public static func loadDiffusion(_ url: URL) throws -> (model: LatentDiffusion, atomCounts: [Int])
+  {
     let (tensors, metadata) = try read(url, kind: "crystalrl.ldm")
     let configuration = try decode(LatentDiffusion.Configuration.self, metadata, url)
     guard let latent = metadata["latent_dimension"].flatMap(Int.init),
@@ -76,7 +77,9 @@ public enum ModelCheckpoint {
     return value
   }
 
-  private static func restore(_ parameters: [String: Tensor], from tensors: [String: Tensor], _ url: URL)
+  private static func restore(
+    _ parameters: [String: Tensor], from tensors: [String: Tensor], _ url: URL
+  )
     throws
   {
     for (name, parameter) in parameters {

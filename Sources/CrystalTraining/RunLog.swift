@@ -7,12 +7,27 @@ public final class RunLog {
   private var rows: [[String: Double]] = []
   private var columns: [String] = []
 
-  /// Creates `directory` (or ./runs/<timestamp> when nil).
-  public init(directory: URL?) throws {
+  /// Creates `directory` (or ./runs/<timestamp> when nil). With `continuing`, the metrics
+  /// already recorded there are kept and new steps are added after them.
+  public init(directory: URL?, continuing: Bool = false) throws {
     let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "-")
     self.directory = directory ?? URL(fileURLWithPath: "runs/\(stamp)")
     try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
+    guard continuing,
+      let text = try? String(
+        contentsOf: self.directory.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+    else { return }
+    for line in text.split(separator: "\n") {
+      guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+      else { continue }
+      let row = object.compactMapValues { ($0 as? NSNumber)?.doubleValue }
+      rows.append(row)
+      for key in row.keys.sorted() where !columns.contains(key) { columns.append(key) }
+    }
   }
+
+  /// How many steps are recorded.
+  public var recordedSteps: Int { rows.count }
 
   /// Appends one step's metrics and rewrites the files.
   public func record(_ metrics: [String: Double]) throws {
