@@ -1,4 +1,5 @@
-# CrystalRL: `make run` builds everything and runs the main job; `make test` runs the suite.
+# CrystalRL: `make run` builds everything and runs the main job (the quickstart: train a small
+# VAE and diffusion model on the built-in structures, then GRPO); `make test` runs the suite.
 SWIFT ?= swift
 
 .PHONY: run test build deps bench
@@ -10,7 +11,7 @@ build: deps
 	$(SWIFT) build -c release
 
 run: build
-	.build/release/crystalrl reward --structures builtin --limit 6
+	.build/release/crystalrl quickstart
 
 test: deps
 	$(SWIFT) build --build-tests

@@ -91,7 +91,8 @@ let package = Package(
         "TestSupport",
       ]),
     .testTarget(
-      name: "CrystalModelsTests", dependencies: ["CrystalModels", "TensorEngine", "TestSupport"]),
+      name: "CrystalModelsTests",
+      dependencies: ["CrystalModels", "TensorEngine", "CrystalCore", "TestSupport"]),
     .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "TestSupport"]),
     .testTarget(
       name: "RewardPipelineTests", dependencies: ["RewardPipeline", "CrystalCore", "TestSupport"]),

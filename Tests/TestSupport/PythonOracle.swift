@@ -17,6 +17,17 @@ public enum PythonOracle {
     return cache + "/crystalrl/venv/bin/python"
   }
 
+  /// The interpreter of the CHGNet environment, which also has PyTorch (for parity tests):
+  /// `CRYSTALRL_CHGNET_PYTHON`, else the default location of `scripts/python-env.sh chgnet`.
+  public static var torchInterpreter: String {
+    if let path = ProcessInfo.processInfo.environment["CRYSTALRL_CHGNET_PYTHON"], !path.isEmpty {
+      return path
+    }
+    let cache =
+      ProcessInfo.processInfo.environment["XDG_CACHE_HOME"] ?? (NSHomeDirectory() + "/.cache")
+    return cache + "/crystalrl/venv-chgnet/bin/python"
+  }
+
   /// Runs `script` with `arguments`, feeding `input` on standard input; returns standard output.
   /// Throws with the script's standard error when it exits non-zero.
   @discardableResult
