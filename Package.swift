@@ -58,6 +58,7 @@ let package = Package(
       dependencies: [
         "CrystalCore", "RewardPipeline", "PluginHost", "StructureMatching", "DNGMetrics",
         "TensorEngine", "CrystalModels", "CrystalRLCommands", "CrystalConfig", "TestSupport",
+        "COpenBLAS", "CrystalTraining", "EnergyCalculation",
       ]),
 
     // Example plugins.

@@ -10,7 +10,7 @@ struct Benchmark {
 
 let benchmarks: [Benchmark] = [
   pluginOverheadBenchmark, parsingBenchmark, matcherBenchmark, amdBenchmark, hullBenchmark,
-  dngRewardBenchmark,
+  dngRewardBenchmark, engineBenchmark, rlStepBenchmark,
 ]
 
 let requested = Set(CommandLine.arguments.dropFirst())
