@@ -40,7 +40,7 @@ let engineBenchmark = Benchmark(name: "engine") {
     torch.set_num_threads(2)
     torch.manual_seed(0)
     W, D, H, T, B, L = 64, 2, 4, 20, 64, 8
-    def lin(i, o): return [torch.randn(i, o, requires_grad=True), torch.zeros(o, requires_grad=True)]
+    def lin(i, o): return [(torch.randn(i, o) / i ** 0.5).requires_grad_(), torch.zeros(o, requires_grad=True)]
     params = {"in": lin(L, W), "t1": lin(W, W), "t2": lin(W, W), "fmod": lin(W, 2 * W), "out": lin(W, L)}
     for d in range(D):
         for k, (i, o) in {"mod": (W, 6 * W), "qkv": (W, 3 * W), "proj": (W, W), "mi": (W, 4 * W), "mo": (4 * W, W)}.items():
