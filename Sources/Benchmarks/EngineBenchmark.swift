@@ -21,7 +21,8 @@ let engineBenchmark = Benchmark(name: "engine") {
     }
     print(
       String(
-        format: "sgemm %d³: engine %.1f GFLOP/s, OpenBLAS %.1f GFLOP/s (%.0f%%)", n, flops / engine / 1e9,
+        format: "sgemm %d³: engine %.1f GFLOP/s, OpenBLAS %.1f GFLOP/s (%.0f%%)", n,
+        flops / engine / 1e9,
         flops / raw / 1e9, 100 * raw / engine))
   }
   // The default denoiser: width 64, depth 2, 4 heads; 64 sets of 20 atoms, latent 8.
@@ -79,5 +80,9 @@ let engineBenchmark = Benchmark(name: "engine") {
     print(sorted(times)[2])
     """, interpreter: PythonOracle.torchInterpreter)
   let torchSeconds = Double(torch.trimmingCharacters(in: .whitespacesAndNewlines))!
-  print(String(format: "DiT denoiser forward+backward (64 sets × 20 atoms, width 64, depth 2): CrystalRL %.1f ms, PyTorch %.1f ms (%.2fx)", ours * 1e3, torchSeconds * 1e3, torchSeconds / ours))
+  print(
+    String(
+      format:
+        "DiT denoiser forward+backward (64 sets × 20 atoms, width 64, depth 2): CrystalRL %.1f ms, PyTorch %.1f ms (%.2fx)",
+      ours * 1e3, torchSeconds * 1e3, torchSeconds / ours))
 }

@@ -44,11 +44,13 @@ let rlStepBenchmark = Benchmark(name: "rl-step") {
   getrusage(RUSAGE_SELF.rawValue, &usage)
   print(
     String(
-      format: "one GRPO step (5 × 64 samples, 50 DDIM steps): rollout %.1f s, reward %.1f s, update %.1f s",
+      format:
+        "one GRPO step (5 × 64 samples, 50 DDIM steps): rollout %.1f s, reward %.1f s, update %.1f s",
       record.rolloutSeconds, record.rewardSeconds, record.updateSeconds))
   print(
     String(
-      format: "CHGNet energies of 320 sampled structures: %.1f s (%.0f%% of the reward time)", chgnet,
+      format: "CHGNet energies of 320 sampled structures: %.1f s (%.0f%% of the reward time)",
+      chgnet,
       100 * chgnet / record.rewardSeconds))
   print(String(format: "peak memory (host process): %.0f MiB", Double(usage.ru_maxrss) / 1024))
 }

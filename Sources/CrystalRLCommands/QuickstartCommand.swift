@@ -76,14 +76,7 @@ struct QuickstartCommand: ParsableCommand {
     print("[3/3] GRPO, \(rlSteps) steps (base model mean reward \(format(before)))")
     for _ in 0..<rlSteps {
       let record = try trainer.trainStep()
-      var metrics: [String: Double] = [
-        "step": Double(record.step), "reward": record.reward, "kl": record.kl,
-        "ratio": record.ratio, "entropy": record.entropy, "loss": record.loss,
-        "rollout_s": record.rolloutSeconds, "reward_s": record.rewardSeconds,
-        "update_s": record.updateSeconds,
-      ]
-      for (name, value) in record.componentMeans { metrics["reward/\(name)"] = value }
-      try log.record(metrics)
+      try log.record(record.metrics)
       print(
         "  step \(record.step): reward \(format(record.reward))  kl \(format(record.kl))  "
           + String(

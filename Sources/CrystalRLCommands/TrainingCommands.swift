@@ -36,10 +36,7 @@ struct TrainVAECommand: ParsableCommand {
       options: .init(
         steps: steps, batchSize: try settings.int("trainer.batch_size"),
         learningRate: Float(try settings.double("trainer.lr")), seed: seed)
-    ) { step, loss in
-      try? log.record(["step": Double(step + 1), "loss": Double(loss)])
-      if (step + 1) % max(steps / 10, 1) == 0 { print("  step \(step + 1): loss \(loss)") }
-    }
+    ) { step, loss in record(step, loss, of: steps, in: log) }
     let name = try settings.string("checkpoint_name")
     try ModelCheckpoint.save(vae, to: try CheckpointStore.standard.url(for: name))
     try ModelCheckpoint.save(vae, to: log.directory.appendingPathComponent("vae.safetensors"))
@@ -82,10 +79,7 @@ struct TrainLDMCommand: ParsableCommand {
       options: .init(
         steps: steps, batchSize: try settings.int("trainer.batch_size"),
         learningRate: Float(try settings.double("trainer.lr")), seed: seed)
-    ) { step, loss in
-      try? log.record(["step": Double(step + 1), "loss": Double(loss)])
-      if (step + 1) % max(steps / 10, 1) == 0 { print("  step \(step + 1): loss \(loss)") }
-    }
+    ) { step, loss in record(step, loss, of: steps, in: log) }
     let name = try settings.string("checkpoint_name")
     let atomCounts = structures.map(\.count)
     try ModelCheckpoint.save(
@@ -147,13 +141,7 @@ struct TrainRLCommand: ParsableCommand {
     var sinceBest = 0
     while trainer.step < maxSteps {
       let record = try trainer.trainStep()
-      var metrics: [String: Double] = [
-        "step": Double(record.step), "reward": record.reward, "kl": record.kl,
-        "ratio": record.ratio, "entropy": record.entropy, "loss": record.loss,
-        "rollout_s": record.rolloutSeconds, "reward_s": record.rewardSeconds,
-        "update_s": record.updateSeconds,
-      ]
-      for (component, value) in record.componentMeans { metrics["reward/\(component)"] = value }
+      var metrics = record.metrics
       if record.step % interval == 0 {
         let totals = try reward.score(trainer.sample(validationSamples).structures).total
         let validation = totals.reduce(0, +) / Double(totals.count)
@@ -184,4 +172,10 @@ struct TrainRLCommand: ParsableCommand {
         : "no validation ran (val_check_interval \(interval)); nothing saved as \(name)")
     print("run directory \(log.directory.path)")
   }
+}
+
+/// Logs one step of a model-training loop and prints ten progress lines over the run.
+private func record(_ step: Int, _ loss: Float, of steps: Int, in log: RunLog) {
+  try? log.record(["step": Double(step + 1), "loss": Double(loss)])
+  if (step + 1) % max(steps / 10, 1) == 0 { print("  step \(step + 1): loss \(loss)") }
 }

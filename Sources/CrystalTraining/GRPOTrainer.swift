@@ -36,6 +36,17 @@ public final class GRPOTrainer {
     public let rolloutSeconds: Double
     public let rewardSeconds: Double
     public let updateSeconds: Double
+
+    /// The record as the run log's columns (component means as `reward/NAME`).
+    public var metrics: [String: Double] {
+      var metrics: [String: Double] = [
+        "step": Double(step), "reward": reward, "kl": kl, "ratio": ratio, "entropy": entropy,
+        "loss": loss, "rollout_s": rolloutSeconds, "reward_s": rewardSeconds,
+        "update_s": updateSeconds,
+      ]
+      for (name, value) in componentMeans { metrics["reward/\(name)"] = value }
+      return metrics
+    }
   }
 
   public let vae: CrystalVAE
