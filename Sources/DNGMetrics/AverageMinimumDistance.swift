@@ -7,8 +7,10 @@ import Foundation
 /// choice of cell or the order of atoms, so equal structures have equal AMDs.
 public enum AverageMinimumDistance {
   /// The AMD vector (k entries, Å) of `structure`.
-  public static func vector(_ structure: Structure, k: Int = 100) -> [Double] {
-    // Atoms wrapped into the cell, so the translations below reach every neighbour.
+  public static func vector(_ original: Structure, k: Int = 100) -> [Double] {
+    // The AMD does not depend on the cell, so use the reduced one: the shortest, most
+    // orthogonal basis needs the fewest translations. Sites come back wrapped into it.
+    let structure = original.rebased(on: original.lattice.niggliReduced())
     let cartesian = structure.sites.map {
       structure.lattice.cartesian($0.fractional - $0.fractional.rounded(.down))
     }

@@ -29,10 +29,10 @@ public struct StructureMatcher: Sendable {
   /// Niggli-reduced again. Reduce once and pass the result to `fit(reduced:_:)` when matching
   /// one structure against many.
   public func reduced(_ structure: Structure) -> Structure {
-    let niggli = structure.rebased(on: NiggliReduction.reduce(structure.lattice))
+    let niggli = structure.rebased(on: structure.lattice.niggliReduced())
     guard primitiveCell else { return niggli }
     let primitive = PrimitiveCell.reduce(niggli)
-    return primitive.rebased(on: NiggliReduction.reduce(primitive.lattice))
+    return primitive.rebased(on: primitive.lattice.niggliReduced())
   }
 
   /// Whether `a` and `b` are the same structure.
@@ -108,7 +108,7 @@ public struct StructureMatcher: Sendable {
       let normalization = cbrt(Double(count) / average.volume)
       let spacings = interplanarSpacings(average)
       let fractionalTolerance = Vector3(repeating: 2 * stol / normalization) / spacings
-      let reducedAverage = NiggliReduction.reduce(average)
+      let reducedAverage = average.niggliReduced()
       for partner in anchorPartners {
         let translation = s1Fractional[partner] - s2Fractional[anchor]
         let shifted = s2Fractional.map { $0 + translation }

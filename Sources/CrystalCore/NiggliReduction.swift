@@ -1,12 +1,12 @@
-import CrystalCore
 import Foundation
 
-/// Niggli reduction of a lattice (Křivý & Gruber 1976, with the ε-comparisons of
-/// Grosse-Kunstleve, Sauter & Adams 2004): the unique reduced basis the structure matcher
-/// measures lattice lengths and angles against.
-enum NiggliReduction {
-  /// The Niggli-reduced basis of `lattice` (right-handed); `tolerance` scales ε = tolerance·V^(1/3).
-  static func reduce(_ lattice: Lattice, tolerance: Double = 1e-5) -> Lattice {
+extension Lattice {
+  /// The Niggli-reduced basis of this lattice (Křivý & Gruber 1976, with the ε-comparisons of
+  /// Grosse-Kunstleve, Sauter & Adams 2004), right-handed: the unique short, nearly orthogonal
+  /// basis that structure matching measures lengths and angles against. `tolerance` scales
+  /// ε = tolerance·V^(1/3).
+  public func niggliReduced(tolerance: Double = 1e-5) -> Lattice {
+    let lattice = self
     var (a, b, c) = lattice.matrix.rows
     let e = tolerance * cbrt(lattice.volume)
     func sign(_ x: Double) -> Double { x > 0 ? 1 : -1 }
@@ -79,7 +79,7 @@ enum NiggliReduction {
 
 extension Structure {
   /// The same structure on another basis of its lattice; sites are re-expressed and wrapped.
-  func rebased(on lattice: Lattice) -> Structure {
+  public func rebased(on lattice: Lattice) -> Structure {
     let sites = self.sites.map { site -> Site in
       let fractional = lattice.fractional(self.lattice.cartesian(site.fractional))
       return Site(element: site.element, fractional: fractional - fractional.rounded(.down))
