@@ -48,6 +48,7 @@ let package = Package(
       dependencies: [
         "CrystalCore", "RewardPipeline", "PluginHost", "CrystalConfig", "DNGMetrics", "DNGRewardMetrics",
         "EnergyCalculation", "ReferenceData", "CrystalModels", "CrystalTraining", "TensorEngine",
+        "StructureMatching",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "crystalrl", dependencies: ["CrystalRLCommands"]),
