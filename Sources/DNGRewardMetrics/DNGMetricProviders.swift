@@ -12,8 +12,8 @@ public final class UniqueMetric: MetricProvider {
   public init(context: ReferenceContext) { self.context = context }
 
   public func compute(_ batch: StructureBatch) throws -> MetricColumn {
-    let groups = context.matcher.groupReduced(
-      parallelMap(batch.count) { context.reduced(batch.structures[$0]) })
+    let groups = context.matcher.group(
+      reduced: parallelMap(batch.count) { context.reduced(batch.structures[$0]) })
     var values = [Double](repeating: 0, count: batch.count)
     for group in groups { values[group[0]] = 1 }
     return MetricColumn(name: name, values: values)
@@ -33,7 +33,7 @@ public final class NovelMetric: MetricProvider {
       let structure = batch.structures[index]
       let reduced = context.reduced(structure)
       let matched = reference.sameFormula(as: structure).contains {
-        context.matcher.fitReduced(context.reduced(reference.structures[$0]), reduced)
+        context.matcher.fit(context.reduced(reference.structures[$0]), reduced)
       }
       return matched ? 0 : 1
     }

@@ -13,7 +13,7 @@ public final class ReferenceContext: @unchecked Sendable {
   public let amdK = 100
 
   private let lock = NSLock()
-  private var reducedMemo: [Structure: Structure] = [:]
+  private var reducedMemo: [Structure: StructureMatcher.Reduced] = [:]
   private var amdMemo: [Structure: [Double]] = [:]
 
   public init(reference: ReferenceSet, matcher: StructureMatcher = StructureMatcher()) {
@@ -22,9 +22,9 @@ public final class ReferenceContext: @unchecked Sendable {
   }
 
   /// The matcher's reduced form of `structure`, memoized.
-  public func reduced(_ structure: Structure) -> Structure {
+  public func reduced(_ structure: Structure) -> StructureMatcher.Reduced {
     if let known = lock.withLock({ reducedMemo[structure] }) { return known }
-    let value = matcher.reduced(structure)
+    let value = matcher.reduce(structure)
     lock.withLock { store(value, for: structure, in: &reducedMemo) }
     return value
   }

@@ -1,65 +1,72 @@
 import CrystalCore
 import Foundation
 
-/// The bases of one lattice whose lengths and angles match a target lattice's within
-/// tolerances (pymatgen's `Lattice.find_all_mappings`), restricted to unimodular changes of
-/// basis (no supercells).
+/// Enumerates the bases of a lattice whose vectors have the lengths and angles of a target lattice
+/// within tolerances (pymatgen's `Lattice.find_all_mappings` restricted to unimodular changes of
+/// basis, i.e. no supercells).
 enum LatticeMapping {
-  /// Lattices spanned by vectors of `lattice` with lengths within a relative `lengthTolerance`
-  /// and angles within `angleTolerance` degrees of `target`'s.
-  static func mappings(
-    of lattice: Lattice, onto target: Lattice, lengthTolerance: Double, angleTolerance: Double
-  ) -> [Lattice] {
-    let targetLengths = target.lengths
-    let targetAngles = target.angles
-    let radius = max(targetLengths.x, targetLengths.y, targetLengths.z) * (1 + lengthTolerance)
-    let range = lattice.imageRange(cutoff: radius)
-    // Lattice points within the radius, with their integer coefficients.
-    var points: [(cartesian: Vector3, length: Double, coefficients: SIMD3<Int>)] = []
-    for i in -range.x...range.x {
-      for j in -range.y...range.y {
-        for k in -range.z...range.z where !(i == 0 && j == 0 && k == 0) {
-          let cartesian = lattice.cartesian(Vector3(Double(i), Double(j), Double(k)))
-          let distance = CrystalCore.length(cartesian)
-          if distance <= radius { points.append((cartesian, distance, SIMD3(i, j, k))) }
-        }
+  /// Every basis (rows: Cartesian vectors of `lattice`'s points) with lengths within a factor
+  /// `1 + ltol` of `target`'s and angles within `angleTol` degrees, spanning the same lattice.
+  static func bases(of lattice: Matrix3, like target: Matrix3, ltol: Double, angleTol: Double)
+    -> [Matrix3]
+  {
+    let (lengths, angles) = latticeParameters(target)
+    let radius = max(lengths.x, lengths.y, lengths.z) * (1 + ltol)
+    let points = latticePoints(of: lattice, within: radius)
+    // Candidate vectors for each of a, b, c: (integer coefficients, Cartesian vector, length).
+    let candidates = (0..<3).map { axis in
+      points.filter { point in
+        let ratio = point.length / lengths[axis]
+        return ratio < 1 + ltol && ratio > 1 / (1 + ltol)
       }
     }
-    func candidates(_ wanted: Double) -> [Int] {
-      points.indices.filter {
-        let ratio = points[$0].length / wanted
-        return ratio < 1 + lengthTolerance && ratio > 1 / (1 + lengthTolerance)
-      }
+    func angleMatches(_ u: LatticePoint, _ v: LatticePoint, _ expected: Double) -> Bool {
+      let cosine = max(-1, min(1, dot(u.cartesian, v.cartesian) / (u.length * v.length)))
+      return abs(acos(cosine) * 180 / .pi - expected) <= angleTol
     }
-    func angle(_ p: Int, _ q: Int) -> Double {
-      let cosine =
-        dot(points[p].cartesian, points[q].cartesian) / (points[p].length * points[q].length)
-      return acos(max(-1, min(1, cosine))) * 180 / .pi
-    }
-    let (aList, bList, cList) = (
-      candidates(targetLengths.x), candidates(targetLengths.y), candidates(targetLengths.z)
-    )
-    var result: [Lattice] = []
-    for a in aList {
-      for b in bList where abs(angle(a, b) - targetAngles.z) < angleTolerance {
-        for c in cList
-        where abs(angle(b, c) - targetAngles.x) < angleTolerance
-          && abs(angle(a, c) - targetAngles.y) < angleTolerance
-        {
-          let (ca, cb, cc) = (
-            points[a].coefficients, points[b].coefficients, points[c].coefficients
-          )
-          let determinant =
-            ca.x * (cb.y * cc.z - cb.z * cc.y) - ca.y * (cb.x * cc.z - cb.z * cc.x)
-            + ca.z * (cb.x * cc.y - cb.y * cc.x)
-          guard abs(determinant) == 1,
-            let mapped = try? Lattice(
-              matrix: Matrix3(points[a].cartesian, points[b].cartesian, points[c].cartesian))
-          else { continue }
-          result.append(mapped)
+    var result: [Matrix3] = []
+    for a in candidates[0] {
+      for b in candidates[1] where angleMatches(a, b, angles.z) {
+        for c in candidates[2] where angleMatches(b, c, angles.x) && angleMatches(a, c, angles.y) {
+          let determinant = Matrix3(a.coefficients, b.coefficients, c.coefficients).determinant
+          if abs(abs(determinant) - 1) <= 0.5 {
+            result.append(Matrix3(a.cartesian, b.cartesian, c.cartesian))
+          }
         }
       }
     }
     return result
+  }
+
+  private struct LatticePoint {
+    let coefficients: Vector3
+    let cartesian: Vector3
+    let length: Double
+  }
+
+  /// All lattice points n·L (n integer) with |n·L| ≤ radius.
+  private static func latticePoints(of lattice: Matrix3, within radius: Double) -> [LatticePoint] {
+    // |n_i| = |x · column i of L⁻¹| ≤ radius × |column i of L⁻¹|.
+    let bounds = rowLengths(lattice.inverse!.transposed).map { Int((radius * $0).rounded(.down)) }
+    var points: [LatticePoint] = []
+    for i in -bounds[0]...bounds[0] {
+      for j in -bounds[1]...bounds[1] {
+        for k in -bounds[2]...bounds[2] {
+          let n = Vector3(Double(i), Double(j), Double(k))
+          let x = n * lattice
+          let norm = length(x)
+          if norm <= radius {
+            points.append(LatticePoint(coefficients: n, cartesian: x, length: norm))
+          }
+        }
+      }
+    }
+    return points
+  }
+}
+
+extension SIMD3 where Scalar == Double {
+  fileprivate func map(_ transform: (Double) -> Int) -> [Int] {
+    [transform(x), transform(y), transform(z)]
   }
 }

@@ -1,54 +1,58 @@
-/// Minimum-cost perfect assignment of rows to columns (Hungarian method with potentials,
-/// O(n²m)); `cost` is n×m with n ≤ m. Returns the column assigned to each row.
+/// Minimum-cost perfect assignment of rows to columns of a square cost matrix (the Hungarian
+/// method with row and column potentials, O(n³)).
 enum LinearAssignment {
-  static func solve(_ cost: [[Double]]) -> [Int] {
-    let n = cost.count
-    guard n > 0 else { return [] }
-    let m = cost[0].count
-    precondition(n <= m, "more rows than columns")
-    var u = [Double](repeating: 0, count: n + 1)
-    var v = [Double](repeating: 0, count: m + 1)
-    var owner = [Int](repeating: 0, count: m + 1)  // row (1-based) owning each column
-    var way = [Int](repeating: 0, count: m + 1)
-    for row in 1...n {
-      owner[0] = row
-      var column0 = 0
-      var minimum = [Double](repeating: .infinity, count: m + 1)
-      var used = [Bool](repeating: false, count: m + 1)
+  /// For each row, the column assigned to it, minimizing the total cost.
+  /// `cost` is row-major with `n * n` finite entries.
+  static func solve(cost: [Double], n: Int) -> [Int] {
+    precondition(cost.count == n * n, "square cost matrix expected")
+    // Arrays are 1-based internally; column 0 is a virtual column holding the row being added.
+    var rowPotential = [Double](repeating: 0, count: n + 1)
+    var columnPotential = [Double](repeating: 0, count: n + 1)
+    var rowOfColumn = [Int](repeating: 0, count: n + 1)
+    var previousColumn = [Int](repeating: 0, count: n + 1)
+    for row in stride(from: 1, through: n, by: 1) {
+      rowOfColumn[0] = row
+      var column = 0
+      var slack = [Double](repeating: .infinity, count: n + 1)
+      var used = [Bool](repeating: false, count: n + 1)
       repeat {
-        used[column0] = true
-        let row0 = owner[column0]
+        used[column] = true
+        let currentRow = rowOfColumn[column]
         var delta = Double.infinity
-        var column1 = 0
-        for column in 1...m where !used[column] {
-          let reduced = cost[row0 - 1][column - 1] - u[row0] - v[column]
-          if reduced < minimum[column] {
-            minimum[column] = reduced
-            way[column] = column0
+        var nextColumn = 0
+        for candidate in 1...n where !used[candidate] {
+          let reduced =
+            cost[(currentRow - 1) * n + candidate - 1] - rowPotential[currentRow]
+            - columnPotential[candidate]
+          if reduced < slack[candidate] {
+            slack[candidate] = reduced
+            previousColumn[candidate] = column
           }
-          if minimum[column] < delta {
-            delta = minimum[column]
-            column1 = column
+          if slack[candidate] < delta {
+            delta = slack[candidate]
+            nextColumn = candidate
           }
         }
-        for column in 0...m {
-          if used[column] {
-            u[owner[column]] += delta
-            v[column] -= delta
+        for candidate in 0...n {
+          if used[candidate] {
+            rowPotential[rowOfColumn[candidate]] += delta
+            columnPotential[candidate] -= delta
           } else {
-            minimum[column] -= delta
+            slack[candidate] -= delta
           }
         }
-        column0 = column1
-      } while owner[column0] != 0
+        column = nextColumn
+      } while rowOfColumn[column] != 0
       repeat {
-        let column1 = way[column0]
-        owner[column0] = owner[column1]
-        column0 = column1
-      } while column0 != 0
+        let previous = previousColumn[column]
+        rowOfColumn[column] = rowOfColumn[previous]
+        column = previous
+      } while column != 0
     }
-    var assignment = [Int](repeating: -1, count: n)
-    for column in 1...m where owner[column] != 0 { assignment[owner[column] - 1] = column - 1 }
+    var assignment = [Int](repeating: 0, count: n)
+    for column in 1..<(n + 1) where rowOfColumn[column] > 0 {
+      assignment[rowOfColumn[column] - 1] = column - 1
+    }
     return assignment
   }
 }

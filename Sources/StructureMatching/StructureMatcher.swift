@@ -1,17 +1,25 @@
 import CrystalCore
 import Foundation
 
-/// Decides whether two crystal structures are the same, with pymatgen's `StructureMatcher`
-/// semantics and defaults: both are reduced to Niggli-reduced primitive cells, scaled to the
-/// same volume, and matched if some basis of the first has lengths within `ltol` (relative)
-/// and angles within `angleTol` (degrees) of the second's, and, after the best translation,
-/// every site lies within `stol` × (V/N)^(1/3) of a site of the same element (optimal
-/// one-to-one assignment). Species must match exactly; supercells are not attempted.
+/// Decides whether two crystal structures are the same, with the verdicts of pymatgen's
+/// `StructureMatcher()`: equal reduced compositions, Niggli-reduced primitive cells scaled to equal
+/// volume, a lattice basis of the first whose lengths and angles agree with the second's within
+/// `ltol` and `angleTol`, and a species-preserving pairing of sites whose largest displacement,
+/// after removing the mean translation, is below `stol × (V/N)^(1/3)`.
+///
+/// Typical uses: `group` a batch to find its unique structures (the first of each group), and
+/// `fit` a structure against the references of its reduced formula to decide novelty; reduce
+/// structures that are compared many times once with `reduce` and compare the results.
 public struct StructureMatcher: Sendable {
+  /// Fractional tolerance on lattice vector lengths.
   public let ltol: Double
+  /// Site tolerance, a fraction of the average free length per atom `(V/N)^(1/3)`.
   public let stol: Double
+  /// Tolerance on lattice angles, in degrees.
   public let angleTol: Double
+  /// Whether structures are reduced to primitive cells before matching.
   public let primitiveCell: Bool
+  /// Whether both structures are scaled to the same volume before matching.
   public let scale: Bool
 
   public init(
@@ -25,191 +33,139 @@ public struct StructureMatcher: Sendable {
     self.scale = scale
   }
 
-  /// The structure in the form matching works on: Niggli-reduced, primitive (when enabled),
-  /// Niggli-reduced again. Reduce once and pass the result to `fit(reduced:_:)` when matching
-  /// one structure against many.
-  public func reduced(_ structure: Structure) -> Structure {
-    let niggli = structure.rebased(on: structure.lattice.niggliReduced())
-    guard primitiveCell else { return niggli }
-    let primitive = PrimitiveCell.reduce(niggli)
-    return primitive.rebased(on: primitive.lattice.niggliReduced())
+  /// A structure prepared for matching: its Niggli-reduced (primitive, when `primitiveCell`) cell.
+  public struct Reduced: Sendable {
+    /// Reduced composition of the structure; only structures with equal ones can match.
+    public let reducedComposition: Composition
+    let cell: Cell
+  }
+
+  /// Reduces `structure` once, for repeated comparisons.
+  public func reduce(_ structure: Structure) -> Reduced {
+    let cell = Cell(structure)
+    var reduced = cell.rebased(onto: LatticeReduction.niggli(cell.lattice))
+    if primitiveCell { reduced = PrimitiveCell.find(reduced) }
+    return Reduced(reducedComposition: structure.composition.reduced, cell: reduced)
   }
 
   /// Whether `a` and `b` are the same structure.
   public func fit(_ a: Structure, _ b: Structure) -> Bool {
     guard a.composition.reduced == b.composition.reduced else { return false }
-    return fitReduced(reduced(a), reduced(b))
+    return fit(reduce(a), reduce(b))
   }
 
-  /// `fit` for structures already passed through `reduced`.
-  public func fitReduced(_ a: Structure, _ b: Structure) -> Bool {
-    matchDistance(a, b) != nil
+  /// Whether two reduced structures are the same structure.
+  public func fit(_ a: Reduced, _ b: Reduced) -> Bool {
+    guard a.reducedComposition == b.reducedComposition else { return false }
+    guard let value = bestMatch(a.cell, b.cell, minimizeRMS: false) else { return false }
+    return value.maxDistance <= stol
   }
 
-  /// Groups structures that match, pymatgen's `group_structures`: within each reduced
-  /// formula, the earliest unassigned structure collects every later one it fits. Groups are
-  /// lists of indices; the first index of each group is its earliest member.
+  /// The smallest RMS displacement over all matchings of `b` onto `a` and the largest paired
+  /// distance of that matching, both normalized by `(V/N)^(1/3)`; nil when no matching is within
+  /// tolerance.
+  public func rmsDistance(_ a: Structure, _ b: Structure) -> (rms: Double, maxDist: Double)? {
+    guard let match = bestMatch(reduce(a).cell, reduce(b).cell, minimizeRMS: true) else {
+      return nil
+    }
+    return (match.rms, match.maxDistance)
+  }
+
+  /// Groups `structures` into sets of matching structures, as pymatgen's `group_structures`:
+  /// within each reduced formula, the first unassigned structure collects every later one that
+  /// fits it. Groups hold indices in ascending order and are ordered by their first index, so the
+  /// first index of each group is the unique representative.
   public func group(_ structures: [Structure]) -> [[Int]] {
-    groupReduced(structures.map(reduced))
+    group(reduced: structures.map(reduce))
   }
 
-  /// `group` for structures already passed through `reduced`.
-  public func groupReduced(_ reducedStructures: [Structure]) -> [[Int]] {
-    var byFormula: [String: [Int]] = [:]
-    var order: [String] = []
-    for (index, structure) in reducedStructures.enumerated() {
-      let key = structure.composition.reducedFormula
-      if byFormula[key] == nil { order.append(key) }
-      byFormula[key, default: []].append(index)
+  /// `group` for structures already passed through `reduce`.
+  public func group(reduced: [Reduced]) -> [[Int]] {
+    var buckets: [Composition: [Int]] = [:]
+    var bucketOrder: [Composition] = []
+    for (index, structure) in reduced.enumerated() {
+      if buckets[structure.reducedComposition] == nil {
+        bucketOrder.append(structure.reducedComposition)
+      }
+      buckets[structure.reducedComposition, default: []].append(index)
     }
     var groups: [[Int]] = []
-    for key in order {
-      var unmatched = byFormula[key]!
+    for key in bucketOrder {
+      var unmatched = buckets[key]!
       while !unmatched.isEmpty {
-        let leader = unmatched.removeFirst()
-        let members = unmatched.filter {
-          fitReduced(reducedStructures[leader], reducedStructures[$0])
-        }
-        unmatched.removeAll { members.contains($0) }
-        groups.append([leader] + members)
+        let reference = unmatched.removeFirst()
+        let matches = unmatched.filter { fit(reduced[reference], reduced[$0]) }
+        unmatched.removeAll { matches.contains($0) }
+        groups.append([reference] + matches)
       }
     }
-    return groups
+    return groups.sorted { $0[0] < $1[0] }
   }
 
-  /// The largest normalized site displacement of the first lattice mapping and translation
-  /// that brings every site within `stol`; nil when none does.
-  func matchDistance(_ first: Structure, _ second: Structure) -> Double? {
-    guard first.count == second.count else { return nil }
-    var s1 = first
-    var s2 = second
+  /// The best site assignment of `second` onto `first` over all matching lattice bases and
+  /// anchor translations: the first one below `stol` when minimizing the largest distance, the
+  /// smallest RMS otherwise. Nil when none is below `stol`.
+  private func bestMatch(_ first: Cell, _ second: Cell, minimizeRMS: Bool) -> SiteAssignment? {
+    guard first.count == second.count, first.species.sorted() == second.species.sorted() else {
+      return nil
+    }
+    var (cell1, cell2) = (first, second)
     if scale {
-      let ratio = pow(s2.volume / s1.volume, 1.0 / 6)
-      s1 = s1.scaled(by: ratio)
-      s2 = s2.scaled(by: 1 / ratio)
+      let ratio = pow(cell2.volume / cell1.volume, 1.0 / 6)
+      cell1.lattice = scaled(cell1.lattice, by: ratio)
+      cell2.lattice = scaled(cell2.lattice, by: 1 / ratio)
     }
-    let count = s1.count
-    // mask[i2][i1]: site i2 of s2 cannot pair with site i1 of s1.
-    let mask = s2.sites.map { site2 in s1.sites.map { $0.element != site2.element } }
-    let anchor = mask.indices.max { lhs, rhs in
-      mask[lhs].filter { $0 }.count < mask[rhs].filter { $0 }.count
+    let n = cell1.count
+    // Anchor: the first site of the second cell with the rarest species; every site of that
+    // species in the first cell is tried as its image.
+    var speciesCount: [Int: Int] = [:]
+    for z in cell2.species { speciesCount[z, default: 0] += 1 }
+    let anchor = cell2.species.indices.min {
+      speciesCount[cell2.species[$0]]! < speciesCount[cell2.species[$1]]!
     }!
-    let anchorPartners = (0..<count).filter { !mask[anchor][$0] }
-    let s2Fractional = s2.sites.map(\.fractional)
-    let cartesian1 = s1.cartesianCoordinates
-    for lattice in LatticeMapping.mappings(
-      of: s1.lattice, onto: s2.lattice, lengthTolerance: ltol, angleTolerance: angleTol)
+    let anchorImages = cell1.species.indices.filter { cell1.species[$0] == cell2.species[anchor] }
+    let allowed = { (i: Int, j: Int) in cell2.species[i] == cell1.species[j] }
+
+    let cartesian1 = cell1.cartesian
+    let (lengths2, angles2) = latticeParameters(cell2.lattice)
+    var best: (value: Double, assignment: SiteAssignment)?
+    for basis in LatticeMapping.bases(
+      of: cell1.lattice, like: cell2.lattice, ltol: ltol, angleTol: angleTol)
     {
-      let s1Fractional = cartesian1.map { point -> Vector3 in
-        let f = lattice.fractional(point)
-        return f - f.rounded(.down)
-      }
-      guard let average = averageLattice(lattice, s2.lattice) else { continue }
-      let normalization = cbrt(Double(count) / average.volume)
-      let spacings = interplanarSpacings(average)
-      let fractionalTolerance = Vector3(repeating: 2 * stol / normalization) / spacings
-      let reducedAverage = average.niggliReduced()
-      for partner in anchorPartners {
-        let translation = s1Fractional[partner] - s2Fractional[anchor]
-        let shifted = s2Fractional.map { $0 + translation }
-        guard isSubset(shifted, of: s1Fractional, tolerance: fractionalTolerance, mask: mask)
-        else { continue }
-        let value =
-          assignedDistances(
-            shifted, s1Fractional, average: average, reduced: reducedAverage, mask: mask
-          ).max()! * normalization
-        if value < stol { return value }
-      }
-    }
-    return nil
-  }
-
-  /// Every position of `subset` is within `tolerance` (per fractional axis, periodic) of an
-  /// allowed position of `superset`.
-  private func isSubset(
-    _ subset: [Vector3], of superset: [Vector3], tolerance: Vector3, mask: [[Bool]]
-  ) -> Bool {
-    subset.indices.allSatisfy { i in
-      superset.indices.contains { j in
-        guard !mask[i][j] else { return false }
-        let d = superset[j] - subset[i]
-        let folded = d - d.rounded(.toNearestOrAwayFromZero)
-        return abs(folded.x) < tolerance.x && abs(folded.y) < tolerance.y
-          && abs(folded.z) < tolerance.z
-      }
-    }
-  }
-
-  /// Distances (Å) of the optimal one-to-one pairing of `s2` sites with `s1` sites by shortest
-  /// periodic vectors, after removing the mean displacement (the best extra translation).
-  private func assignedDistances(
-    _ s2: [Vector3], _ s1: [Vector3], average: Lattice, reduced: Lattice, mask: [[Bool]]
-  ) -> [Double] {
-    let toReduced = reduced.inverseMatrix
-    var vectors = [[Vector3]](repeating: [], count: s2.count)
-    var costs = [[Double]](repeating: [], count: s2.count)
-    for i in s2.indices {
-      for j in s1.indices {
-        let vector = shortestVector(
-          s1[j] - s2[i], average: average, reduced: reduced, toReduced: toReduced)
-        vectors[i].append(vector)
-        costs[i].append(mask[i][j] ? 1e20 : dot(vector, vector))
-      }
-    }
-    let assignment = LinearAssignment.solve(costs)
-    let paired = s2.indices.map { vectors[$0][assignment[$0]] }
-    let mean = paired.reduce(Vector3.zero, +) / Double(paired.count)
-    return paired.map { CrystalCore.length($0 - mean) }
-  }
-
-  /// The shortest Cartesian vector equivalent to fractional displacement `d` (in `average`'s
-  /// basis), searched over the 27 nearest images in the reduced basis.
-  private func shortestVector(_ d: Vector3, average: Lattice, reduced: Lattice, toReduced: Matrix3)
-    -> Vector3
-  {
-    let folded = d - d.rounded(.toNearestOrAwayFromZero)
-    var f = average.cartesian(folded) * toReduced
-    f -= f.rounded(.toNearestOrAwayFromZero)
-    var best = Vector3.zero
-    var bestLength = Double.infinity
-    for i in -1...1 {
-      for j in -1...1 {
-        for k in -1...1 {
-          let candidate = reduced.cartesian(f + Vector3(Double(i), Double(j), Double(k)))
-          let squared = dot(candidate, candidate)
-          if squared < bestLength {
-            bestLength = squared
-            best = candidate
+      let inverse = basis.inverse!
+      let fractional1 = cartesian1.map { wrapped($0 * inverse) }
+      let (lengths1, angles1) = latticeParameters(basis)
+      let average = latticeMatrix(
+        lengths: (lengths1 + lengths2) / 2, angles: (angles1 + angles2) / 2)
+      let normalization = pow(Double(n) / abs(average.determinant), 1.0 / 3)
+      let fractionalTolerance = reciprocalLengths(average) * stol / (.pi * normalization)
+      var metric: PeriodicMetric?
+      for image in anchorImages {
+        let translation = fractional1[image] - cell2.fractional[anchor]
+        let moved = cell2.fractional.map { $0 + translation }
+        let covered = moved.indices.allSatisfy { i in
+          fractional1.indices.contains { j in
+            allowed(i, j)
+              && all(absolute(nearestImage(moved[i] - fractional1[j])) .< fractionalTolerance)
           }
         }
+        guard covered else { continue }
+        if metric == nil { metric = PeriodicMetric(average) }
+        let assignment = SiteAssignment(
+          fixed: fractional1, moving: moved, allowed: allowed, lattice: metric!,
+          normalization: normalization)
+        let value = minimizeRMS ? assignment.rms : assignment.maxDistance
+        if best == nil || value < best!.value {
+          best = (value, assignment)
+          if (!minimizeRMS || value < 1e-5) && value < stol { return assignment }
+        }
       }
     }
-    return best
+    guard let best, best.value < stol else { return nil }
+    return best.assignment
   }
 
-  /// The lattice with the averaged lengths and angles of two lattices.
-  private func averageLattice(_ a: Lattice, _ b: Lattice) -> Lattice? {
-    let lengths = (a.lengths + b.lengths) / 2
-    let angles = (a.angles + b.angles) / 2
-    return try? Lattice(
-      a: lengths.x, b: lengths.y, c: lengths.z, alpha: angles.x, beta: angles.y, gamma: angles.z)
-  }
-
-  private func interplanarSpacings(_ lattice: Lattice) -> Vector3 {
-    let (a, b, c) = lattice.matrix.rows
-    let volume = lattice.volume
-    return Vector3(
-      volume / CrystalCore.length(cross(b, c)), volume / CrystalCore.length(cross(c, a)),
-      volume / CrystalCore.length(cross(a, b)))
-  }
-}
-
-extension Structure {
-  /// The structure with its lattice scaled by `factor` (fractional coordinates kept).
-  func scaled(by factor: Double) -> Structure {
-    let m = lattice.matrix
-    guard let lattice = try? Lattice(matrix: Matrix3(m[0] * factor, m[1] * factor, m[2] * factor))
-    else { return self }
-    return (try? Structure(lattice: lattice, sites: sites, id: id)) ?? self
+  private func scaled(_ m: Matrix3, by factor: Double) -> Matrix3 {
+    Matrix3(factor * m[0], factor * m[1], factor * m[2])
   }
 }
