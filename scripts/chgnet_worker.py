@@ -2,7 +2,8 @@
 
 Speaks one JSON object per line on stdin/stdout:
   greeting:  {"ready": true, "model": "..."} or {"error": "..."}
-  request:   {"op": "energy" | "relax", "structures": [{"lattice": [9], "numbers": [...], "frac": [...]}]}
+  request:   {"op": "energy" | "relax", "structures": [{"lattice": [9], "numbers": [...], "frac": [...]}],
+              "fmax": eV/Å, "steps": N}   (fmax and steps: relax only)
   response:  {"energies": [eV per cell or null], "structures": [... or null]}  (structures: relax only)
 Everything else (library banners, warnings) goes to stderr so the protocol stays clean.
 """
@@ -65,7 +66,8 @@ def main():
             energies, relaxed = [], []
             for s in structures:
                 try:
-                    result = optimizer.relax(s, fmax=0.1, steps=150, verbose=False)
+                    result = optimizer.relax(s, fmax=request.get("fmax", 0.1),
+                                             steps=request.get("steps", 150), verbose=False)
                     energies.append(float(result["trajectory"].energies[-1]))
                     relaxed.append(encode(result["final_structure"]))
                 except Exception as error:  # one bad structure must not end the worker

@@ -7,7 +7,8 @@ import WorkerProcess
 ///
 ///     worker → host (once, at start): {"ready": true, "model": "chgnet 0.3.0"}
 ///                                  or {"error": "why it cannot start"}
-///     host → worker: {"op": "energy" | "relax", "structures": [S, ...]}
+///     host → worker: {"op": "energy" | "relax", "structures": [S, ...],
+///                     "fmax": eV/Å, "steps": N}          (fmax, steps: relax only)
 ///        where S = {"lattice": [9 numbers, rows a b c in Å], "numbers": [Z, ...],
 ///                   "frac": [3 numbers per atom]}
 ///     worker → host: {"energies": [eV per cell or null, ...],
@@ -22,6 +23,9 @@ public final class WorkerCalculator: EnergyCalculator {
   /// `minimumTimeout`); relaxations get `relaxationFactor` times as long.
   public var secondsPerStructure: Double
   public var relaxationFactor = 30.0
+  /// Relaxation stops at this largest force (eV/Å) or after `relaxationSteps` steps.
+  public let relaxationForce: Double
+  public let relaxationSteps: Int
   public var minimumTimeout: Double = 30
   public let startTimeout: Double
   /// Receives warnings about failed structures (default: standard error).
@@ -33,9 +37,12 @@ public final class WorkerCalculator: EnergyCalculator {
   /// Python package, bad interpreter) is a clear error here.
   public init(
     identifier: String, worker: LineWorker, secondsPerStructure: Double = 5,
-    startTimeout: Double = 300
+    startTimeout: Double = 300, relaxationForce: Double = 0.2, relaxationSteps: Int = 60
   ) throws {
-    self.identifier = identifier
+    // The relaxation settings change relaxed energies, so they are part of the identity.
+    self.identifier = "\(identifier) (relax: fmax \(relaxationForce), \(relaxationSteps) steps)"
+    self.relaxationForce = relaxationForce
+    self.relaxationSteps = relaxationSteps
     self.worker = worker
     self.secondsPerStructure = secondsPerStructure
     self.startTimeout = startTimeout
@@ -80,9 +87,11 @@ public final class WorkerCalculator: EnergyCalculator {
   }
 
   private func send(_ op: String, _ structures: [Structure]) throws -> [Result?] {
+    let settings =
+      op == "relax" ? ", \"fmax\": \(relaxationForce), \"steps\": \(relaxationSteps)" : ""
     let request =
-      "{\"op\": \"\(op)\", \"structures\": [" + structures.map(encode).joined(separator: ", ")
-      + "]}"
+      "{\"op\": \"\(op)\"\(settings), \"structures\": ["
+      + structures.map(encode).joined(separator: ", ") + "]}"
     let perStructure = secondsPerStructure * (op == "relax" ? relaxationFactor : 1)
     let line = try worker.request(
       request, timeout: max(minimumTimeout, perStructure * Double(structures.count)),
