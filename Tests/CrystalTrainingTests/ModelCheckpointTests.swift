@@ -1,0 +1,39 @@
+import CrystalModels
+import CrystalTraining
+import Foundation
+import TensorEngine
+import TestSupport
+import XCTest
+
+final class ModelCheckpointTests: XCTestCase {
+  func testRoundTripsAndClearErrors() throws {
+    var random = SeededRandom(seed: 8)
+    var configuration = CrystalVAE.Configuration()
+    configuration.width = 8
+    configuration.heads = 2
+    configuration.depth = 1
+    let vae = CrystalVAE(configuration, random: &random)
+    let model = LatentDiffusion(
+      LatentDiffusion.Configuration(), latentDimension: 8, random: &random)
+    let directory = try SharedData.temporaryDirectory()
+    let vaeURL = directory.appendingPathComponent("vae.safetensors")
+    let ldmURL = directory.appendingPathComponent("ldm.safetensors")
+    try ModelCheckpoint.save(vae, to: vaeURL)
+    try ModelCheckpoint.save(model, atomCounts: [2, 5, 5], to: ldmURL)
+    let loaded = try ModelCheckpoint.loadVAE(vaeURL)
+    XCTAssertEqual(loaded.configuration, configuration)
+    XCTAssertEqual(loaded.parameters.map(\.data), vae.parameters.map(\.data))
+    let (diffusion, counts) = try ModelCheckpoint.loadDiffusion(ldmURL)
+    XCTAssertEqual(counts, [2, 5, 5])
+    XCTAssertEqual(diffusion.parameters.map(\.data), model.parameters.map(\.data))
+    XCTAssertThrowsError(try ModelCheckpoint.loadVAE(ldmURL)) { error in
+      XCTAssertTrue(
+        "\(error)".contains("is a crystalrl.ldm checkpoint, not crystalrl.vae"), "\(error)")
+    }
+    XCTAssertThrowsError(try ModelCheckpoint.loadVAE(directory.appendingPathComponent("none"))) {
+      error in XCTAssertTrue("\(error)".contains("no checkpoint at"), "\(error)")
+    }
+    try Data("not a checkpoint".utf8).write(to: vaeURL)
+    XCTAssertThrowsError(try ModelCheckpoint.loadVAE(vaeURL))
+  }
+}
