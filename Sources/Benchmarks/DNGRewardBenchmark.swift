@@ -18,16 +18,7 @@ let dngRewardBenchmark = Benchmark(name: "dng-reward") {
       "crystalrl-bench-cache"))
   let pipeline = try factory.makePipeline(
     try ConfigValue.parse(
-      yaml: """
-        normalize_fn: std
-        reference_dataset: \(source.path)
-        energy_calculator: table:\(table.path)
-        components:
-          - {_target_: src.rl_module.components.CreativityReward, weight: 1.0, normalize_fn: null}
-          - {_target_: src.rl_module.components.EnergyReward, weight: 1.0, normalize_fn: norm}
-          - {_target_: src.rl_module.components.StructureDiversityReward, weight: 0.1, normalize_fn: norm}
-          - {_target_: src.rl_module.components.CompositionDiversityReward, weight: 1.0, normalize_fn: norm}
-        """, source: "benchmark"))
+      yaml: dngRewardYAML(reference: source, energies: table), source: "benchmark"))
   // A batch of 320 structures: every 11th reference, half of them with a lattice strain so
   // some are novel.
   let batch = (0..<320).map { index -> Structure in

@@ -14,7 +14,8 @@ import TestSupport
 /// Needs the perov_5 checkpoints: `crystalrl train-vae data=perov_5 vae.max_atoms=5
 /// data.train_file=../shared/data/perov_5/val.csv` and the same with `train-ldm`.
 let rlStepBenchmark = Benchmark(name: "rl-step") {
-  let store = ProcessInfo.processInfo.environment["CRYSTALRL_CHECKPOINTS"]
+  let store =
+    ProcessInfo.processInfo.environment["CRYSTALRL_CHECKPOINTS"]
     ?? NSHomeDirectory() + "/.cache/crystalrl/checkpoints"
   let vae = try ModelCheckpoint.loadVAE(URL(fileURLWithPath: store + "/perov_5_vae.safetensors"))
   let (model, atomCounts) = try ModelCheckpoint.loadDiffusion(
@@ -22,19 +23,11 @@ let rlStepBenchmark = Benchmark(name: "rl-step") {
   let source = SharedData.url("perov_5/val.csv")
   let table = try SyntheticEnergies.table(try CDVAEDataset.read(source))
   var factory = RewardFactory(
-    cacheDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("crystalrl-bench-cache"))
+    cacheDirectory: FileManager.default.temporaryDirectory.appendingPathComponent(
+      "crystalrl-bench-cache"))
   let reward = try factory.makePipeline(
     try ConfigValue.parse(
-      yaml: """
-        normalize_fn: std
-        reference_dataset: \(source.path)
-        energy_calculator: table:\(table.path)
-        components:
-          - {_target_: src.rl_module.components.CreativityReward, weight: 1.0, normalize_fn: null}
-          - {_target_: src.rl_module.components.EnergyReward, weight: 1.0, normalize_fn: norm}
-          - {_target_: src.rl_module.components.StructureDiversityReward, weight: 0.1, normalize_fn: norm}
-          - {_target_: src.rl_module.components.CompositionDiversityReward, weight: 1.0, normalize_fn: norm}
-        """, source: "benchmark"))
+      yaml: dngRewardYAML(reference: source, energies: table), source: "benchmark"))
   var configuration = GRPOTrainer.Configuration()
   configuration.batchSize = 5
   configuration.numGroupSamples = 64
@@ -58,7 +51,8 @@ let rlStepBenchmark = Benchmark(name: "rl-step") {
   let total = record.rolloutSeconds + record.rewardSeconds + chgnet + record.updateSeconds
   print(
     String(
-      format: "CHGNet energies of 320 sampled structures: %.1f s (%d computed); with CHGNet the step "
+      format:
+        "CHGNet energies of 320 sampled structures: %.1f s (%d computed); with CHGNet the step "
         + "takes %.1f s, CHGNet's share %.0f%%", chgnet, energies.filter(\.isFinite).count, total,
       100 * chgnet / total))
   print(String(format: "peak memory (host process): %.0f MiB", Double(usage.ru_maxrss) / 1024))

@@ -14,25 +14,8 @@ final class DNGPipelineTests: XCTestCase {
     let table = try SyntheticEnergies.table(records)
     var factory = RewardFactory(cacheDirectory: try SharedData.temporaryDirectory())
     let pipeline = try factory.makePipeline(
-      try ConfigValue.parse(
-        yaml: """
-          normalize_fn: std
-          reference_dataset: \(source.path)
-          energy_calculator: table:\(table.path)
-          components:
-            - _target_: src.rl_module.components.CreativityReward
-              weight: 1.0
-              normalize_fn: null
-            - _target_: src.rl_module.components.EnergyReward
-              weight: 1.0
-              normalize_fn: norm
-            - _target_: src.rl_module.components.StructureDiversityReward
-              weight: 0.1
-              normalize_fn: norm
-            - _target_: src.rl_module.components.CompositionDiversityReward
-              weight: 1.0
-              normalize_fn: norm
-          """, source: "test"))
+      try ConfigValue.parse(yaml: dngRewardYAML(reference: source, energies: table), source: "test")
+    )
     // Ten reference structures (known: not novel) and a never-seen relabelled copy.
     var batch = records.prefix(10).map(\.structure)
     let swapped = batch[0].sites.map { site in

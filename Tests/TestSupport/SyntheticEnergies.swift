@@ -29,3 +29,18 @@ public enum SyntheticEnergies {
     return url
   }
 }
+
+/// The seed's DNG `reward_fn` (weights and normalizations of configs/custom_reward/rl_dng.yaml)
+/// as YAML, against `reference` with energies from the table at `energies`.
+public func dngRewardYAML(reference: URL, energies: URL) -> String {
+  """
+  normalize_fn: std
+  reference_dataset: \(reference.path)
+  energy_calculator: table:\(energies.path)
+  components:
+    - {_target_: src.rl_module.components.CreativityReward, weight: 1.0, normalize_fn: null}
+    - {_target_: src.rl_module.components.EnergyReward, weight: 1.0, normalize_fn: norm}
+    - {_target_: src.rl_module.components.StructureDiversityReward, weight: 0.1, normalize_fn: norm}
+    - {_target_: src.rl_module.components.CompositionDiversityReward, weight: 1.0, normalize_fn: norm}
+  """
+}
