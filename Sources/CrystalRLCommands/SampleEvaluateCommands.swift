@@ -75,7 +75,7 @@ struct EvaluateCommand: ParsableCommand {
     let loaded = try StructureFile.read(URL(fileURLWithPath: structures))
     guard !loaded.isEmpty else { throw ValidationError("\(structures) holds no structures") }
     let valid = loaded.map {
-      $0.volume > 0 && ($0.count == 1 || $0.minimumInteratomicDistance > 0.5)
+      $0.volume > 0 && $0.minimumInteratomicDistance > 0.5
     }
     let referenceName = try settings.string("data.reference_file")
     let reference =

@@ -37,7 +37,9 @@ struct TrainVAECommand: ParsableCommand {
         steps: steps, batchSize: try settings.int("trainer.batch_size"),
         learningRate: Float(try settings.double("trainer.lr")), seed: seed)
     ) { step, loss in record(step, loss, of: steps, in: log) }
-    let sample = (0..<min(200, structures.count)).map { structures[$0 * structures.count / min(200, structures.count)] }
+    let sample = (0..<min(200, structures.count)).map {
+      structures[$0 * structures.count / min(200, structures.count)]
+    }
     print(ReconstructionReport(vae: vae, structures: sample))
     let name = try settings.string("checkpoint_name")
     try ModelCheckpoint.save(vae, to: try CheckpointStore.standard.url(for: name))
