@@ -12,6 +12,7 @@ let package = Package(
     .library(name: "AtomicDensity", type: .dynamic, targets: ["AtomicDensity"]),
     .library(name: "AtomicDensitySwift", type: .dynamic, targets: ["AtomicDensitySwift"]),
     .library(name: "DNG", type: .dynamic, targets: ["DNG"]),
+    .library(name: "Predictor", type: .dynamic, targets: ["Predictor"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -68,6 +69,9 @@ let package = Package(
       publicHeadersPath: "."),
     .target(name: "AtomicDensitySwift", dependencies: ["CrystalRLABI"], path: "Plugins/AtomicDensitySwift"),
     .target(name: "DNG", dependencies: ["CrystalRLABI"], path: "Plugins/DNG", publicHeadersPath: "."),
+    .target(
+      name: "Predictor", dependencies: ["CrystalRLABI", "CrystalCore", "CrystalModels"],
+      path: "Plugins/Predictor"),
 
     // Helpers shared by the tests and benchmarks (Python oracles, dataset paths).
     .target(

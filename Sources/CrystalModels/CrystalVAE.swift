@@ -65,6 +65,13 @@ public final class CrystalVAE {
   /// Per-atom latent mean and log-variance ((sets·tokens) × latent each).
   public func encode(_ batch: CrystalBatchTensors) -> (mean: Tensor, logVariance: Tensor) {
     let d = configuration.latentDimension
+    let out = latentOut(encoderFeatures(batch))
+    return (columns(out, 0..<d), columns(out, d..<2 * d))
+  }
+
+  /// The encoder's last hidden features per token ((sets·tokens) × width), from which the
+  /// latent is read out.
+  public func encoderFeatures(_ batch: CrystalBatchTensors) -> Tensor {
     let tokens = batch.tokens
     var h =
       embedding(typeEmbedding, batch.types)
@@ -73,8 +80,7 @@ public final class CrystalVAE {
     for block in encoderBlocks {
       h = block(h, condition: condition, tokens: tokens, mask: batch.mask)
     }
-    let out = latentOut(h)
-    return (columns(out, 0..<d), columns(out, d..<2 * d))
+    return h
   }
 
   /// Decoder outputs: type logits and coordinate features per token, lattice features per set.

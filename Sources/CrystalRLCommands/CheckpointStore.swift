@@ -29,7 +29,9 @@ struct CheckpointStore {
       let maker =
         name.hasSuffix("_vae")
         ? "crystalrl train-vae"
-        : name.contains("_rl") ? "crystalrl train-rl" : "crystalrl train-ldm"
+        : name.contains("_predictor")
+          ? "crystalrl train-predictor"
+          : name.contains("_rl") ? "crystalrl train-rl" : "crystalrl train-ldm"
       throw ConfigError(
         "checkpoint '\(name)' is not in the local store \(directory.path); make it with "
           + "`\(maker)` (it registers the result under that name) or copy a "

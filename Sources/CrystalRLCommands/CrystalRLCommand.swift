@@ -7,7 +7,9 @@ public struct CrystalRLCommand: ParsableCommand {
     abstract:
       "Reinforcement-learning fine-tuning of crystal generative models with plugin rewards.",
     subcommands: [
-      QuickstartCommand.self, TrainVAECommand.self, TrainLDMCommand.self, TrainRLCommand.self,
+      QuickstartCommand.self, TrainVAECommand.self, TrainLDMCommand.self,
+      TrainPredictorCommand.self,
+      TrainRLCommand.self,
       SampleCommand.self, EvaluateCommand.self, RewardCommand.self, PluginCommand.self,
       ConfigCommand.self,
     ])

@@ -104,7 +104,7 @@ public struct RewardFactory {
     guard let map = entry.mapValue else {
       throw RewardError.configuration("\(location) must be a map, got \(entry.json)")
     }
-    let parameters = map.filter { !Self.componentKeys.contains($0.key) }
+    let parameters = map.filter { !Self.componentKeys.contains($0.key) }.mapValues(Self.seedForm)
     let component: RewardComponent
     if let plugin = map["plugin"]?.stringValue {
       guard let name = map["component"]?.stringValue else {
@@ -182,6 +182,7 @@ public struct RewardFactory {
         }
         continue
       }
+      if value.isNull && parameter.defaultJSON == "null" { continue }
       try check(value, is: parameter.kind, key: "\(location).\(parameter.name)")
     }
     let configJSON = ConfigValue.map(parameters).json
@@ -192,6 +193,15 @@ public struct RewardFactory {
       return try IsolatedPluginComponent(
         path: path, name: name, configJSON: configJSON, info: info, timeout: timeout)
     }
+  }
+
+  /// The seed names a model by its loader, `{_target_: ...load_from_checkpoint,
+  /// checkpoint_path: PATH, map_location: cpu}`; a parameter given that way is its PATH.
+  static func seedForm(_ value: ConfigValue) -> ConfigValue {
+    guard let map = value.mapValue, let path = map["checkpoint_path"], path.stringValue != nil,
+      Set(map.keys).isSubset(of: ["_target_", "checkpoint_path", "map_location"])
+    else { return value }
+    return path
   }
 
   private func check(_ value: ConfigValue, is kind: PluginParameter.Kind, key: String) throws {

@@ -179,7 +179,7 @@ struct TrainRLCommand: ParsableCommand {
 }
 
 /// Logs one step of a model-training loop and prints ten progress lines over the run.
-private func record(_ step: Int, _ loss: Float, of steps: Int, in log: RunLog) {
+func record(_ step: Int, _ loss: Float, of steps: Int, in log: RunLog) {
   try? log.record(["step": Double(step + 1), "loss": Double(loss)])
   if (step + 1) % max(steps / 10, 1) == 0 { print("  step \(step + 1): loss \(loss)") }
 }

@@ -3,7 +3,7 @@ import CrystalModels
 import Foundation
 import TensorEngine
 
-/// Training loops of the VAE and the latent diffusion model.
+/// Training loops of the VAE, the latent diffusion model and the property predictor.
 public enum ModelTraining {
   /// Options shared by both loops.
   public struct Options {
@@ -77,6 +77,31 @@ public enum ModelTraining {
         latents: Array(batchLatents), tokens: tokens, weights: Array(batchWeights), random: &random)
       loss.backward()
       clipGradientNorm(model.parameters, maxNorm: 1)
+      optimizer.update()
+      progress(step, loss.data[0])
+    }
+  }
+
+  /// Trains the head of `predictor` on precomputed `features` (rows × input) with `targets`
+  /// in the target's units; `progress` gets (step, loss).
+  public static func trainPredictor(
+    _ predictor: PropertyPredictor, features: Tensor, targets: [Double], options: Options,
+    progress: (Int, Float) -> Void
+  ) {
+    var random = SeededRandom(seed: options.seed)
+    let width = features.shape[1]
+    let optimizer = AdamW(parameters: predictor.parameters, learningRate: options.learningRate)
+    let schedule = LearningRateSchedule.cosine(totalSteps: options.steps)
+    for step in 0..<options.steps {
+      let rows = (0..<options.batchSize).map { _ in Int(random.next() % UInt64(targets.count)) }
+      let batch = Tensor(
+        shape: [rows.count, width],
+        data: rows.flatMap { features.data[$0 * width..<($0 + 1) * width] })
+      optimizer.learningRate = options.learningRate * schedule.factor(at: step)
+      optimizer.zeroGrad()
+      let loss = predictor.loss(batch, targets: rows.map { targets[$0] })
+      loss.backward()
+      clipGradientNorm(predictor.parameters, maxNorm: 1)
       optimizer.update()
       progress(step, loss.data[0])
     }

@@ -37,13 +37,16 @@ public func selfAttention(_ qkv: Tensor, batch: Int, tokens: Int, heads: Int, ma
             guard maximum > -Float.infinity else { continue }  // no real keys in this set
             var total: Float = 0
             for s in 0..<tokens {
-              weights[row + s] = mask[b * tokens + s] ? Foundation.exp(weights[row + s] - maximum) : 0
+              weights[row + s] =
+                mask[b * tokens + s] ? Foundation.exp(weights[row + s] - maximum) : 0
               total += weights[row + s]
             }
             for s in 0..<tokens { weights[row + s] /= total }
             let outBase = (b * tokens + t) * width + h * headSize
             for s in 0..<tokens where weights[row + s] != 0 {
-              for i in 0..<headSize { out[outBase + i] += weights[row + s] * input[at(b, s, 2, h, i)] }
+              for i in 0..<headSize {
+                out[outBase + i] += weights[row + s] * input[at(b, s, 2, h, i)]
+              }
             }
           }
         }

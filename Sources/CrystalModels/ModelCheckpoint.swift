@@ -1,10 +1,9 @@
-import CrystalModels
 import Foundation
 import TensorEngine
 
 /// Saving and loading the models as safetensors files whose metadata holds the model kind and
-/// configuration (and, for diffusion models, the training set's atom counts), so a checkpoint
-/// is all a later command needs.
+/// configuration (for diffusion models also the training set's atom counts; for predictors
+/// also their VAE), so a checkpoint is all a later command or plugin needs.
 public enum ModelCheckpoint {
   /// A checkpoint that cannot be used, with the reason.
   public struct Failure: Error, CustomStringConvertible {
@@ -50,6 +49,29 @@ public enum ModelCheckpoint {
     return (model, counts)
   }
 
+  /// A predictor checkpoint holds its VAE too, so it is all PredictorReward needs.
+  public static func save(_ predictor: PropertyPredictor, to url: URL) throws {
+    try Safetensors.write(
+      predictor.namedParameters,
+      metadata: [
+        "kind": "crystalrl.predictor", "configuration": try json(predictor.configuration),
+        "vae_configuration": try json(predictor.vae.configuration),
+      ], to: url)
+  }
+
+  public static func loadPredictor(_ url: URL) throws -> PropertyPredictor {
+    let (tensors, metadata) = try read(url, kind: "crystalrl.predictor")
+    let configuration = try decode(PropertyPredictor.Configuration.self, metadata, url)
+    let vaeConfiguration = try decode(
+      CrystalVAE.Configuration.self, metadata, url, key: "vae_configuration")
+    var random = SeededRandom(seed: 0)
+    let predictor = PropertyPredictor(
+      vae: CrystalVAE(vaeConfiguration, random: &random), configuration: configuration,
+      random: &random)
+    try restore(predictor.namedParameters, from: tensors, url)
+    return predictor
+  }
+
   private static func read(_ url: URL, kind: String) throws -> (
     [String: Tensor], [String: String]
   ) {
@@ -68,10 +90,10 @@ public enum ModelCheckpoint {
     String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
   }
 
-  private static func decode<T: Decodable>(_ type: T.Type, _ metadata: [String: String], _ url: URL)
-    throws -> T
-  {
-    guard let text = metadata["configuration"],
+  private static func decode<T: Decodable>(
+    _ type: T.Type, _ metadata: [String: String], _ url: URL, key: String = "configuration"
+  ) throws -> T {
+    guard let text = metadata[key],
       let value = try? JSONDecoder().decode(T.self, from: Data(text.utf8))
     else { throw Failure(description: "\(url.path): unreadable model configuration") }
     return value

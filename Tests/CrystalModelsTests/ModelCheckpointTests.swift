@@ -1,5 +1,4 @@
 import CrystalModels
-import CrystalTraining
 import Foundation
 import TensorEngine
 import TestSupport

@@ -1,0 +1,245 @@
+// The seed's PredictorReward as a Swift plugin: a property predictor trained on a frozen
+// VAE's latents (`crystalrl train-predictor`) scores each structure of the batch, read
+// straight from the batch's arrays; the prediction is clamped to [clip_min, clip_max] and
+// becomes -(prediction - target_value)² when target_value is set, else the prediction itself.
+// The plugin links the model code it needs; it speaks to the host only through
+// crystalrl_plugin.h, and no Swift error or trap crosses that boundary.
+import CrystalCore
+import CrystalModels
+import CrystalRLABI
+import Foundation
+
+/// One configured predictor reward.
+final class PredictorInstance {
+  let predictor: PropertyPredictor
+  let targetValue: Double?
+  let clipMin: Double?
+  let clipMax: Double?
+
+  /// Reads the component's JSON configuration and loads the predictor checkpoint.
+  init(configJSON: String) throws {
+    guard
+      let object = try? JSONSerialization.jsonObject(with: Data(configJSON.utf8)),
+      let config = object as? [String: Any]
+    else { throw PluginFailure("configuration is not a JSON object: \(configJSON)") }
+    func number(_ key: String) throws -> Double? {
+      guard let value = config[key], !(value is NSNull) else { return nil }
+      guard let number = value as? NSNumber, number.doubleValue.isFinite else {
+        throw PluginFailure("\(key) must be a finite number or null, got \(value)")
+      }
+      return number.doubleValue
+    }
+    guard let path = config["predictor"] as? String, !path.isEmpty else {
+      throw PluginFailure(
+        "predictor must name a predictor checkpoint (a path, or ${hub:NAME} for one that "
+          + "`crystalrl train-predictor` registered)")
+    }
+    do {
+      predictor = try ModelCheckpoint.loadPredictor(URL(fileURLWithPath: path))
+    } catch {
+      throw PluginFailure("cannot load the predictor: \(error)")
+    }
+    let trained = predictor.configuration.targetName
+    if let name = config["target_name"], !(name is NSNull) {
+      guard name as? String == trained else {
+        throw PluginFailure(
+          "target_name '\(name)' is not what \(path) predicts; it was trained on '\(trained)'")
+      }
+    }
+    targetValue = try number("target_value")
+    clipMin = try number("clip_min")
+    clipMax = try number("clip_max")
+    if let clipMin, let clipMax, clipMin > clipMax {
+      throw PluginFailure("clip_min \(clipMin) is larger than clip_max \(clipMax)")
+    }
+  }
+
+  /// One reward per structure of `batch`.
+  func rewards(_ batch: crl_batch) throws -> [Double] {
+    let structures = try Self.structures(batch, maxAtoms: predictor.vae.configuration.maxAtoms)
+    return predictor.predict(structures).map { prediction in
+      var value = prediction
+      if let clipMin { value = max(value, clipMin) }
+      if let clipMax { value = min(value, clipMax) }
+      guard let targetValue else { return value }
+      return -(value - targetValue) * (value - targetValue)
+    }
+  }
+
+  /// The batch's structures, checked so the model code's preconditions always hold.
+  static func structures(_ batch: crl_batch, maxAtoms: Int) throws -> [Structure] {
+    let count = Int(batch.num_structures)
+    guard
+      count == 0
+        || (batch.atom_offsets != nil && batch.atomic_numbers != nil && batch.frac_coords != nil
+          && batch.lattices != nil)
+    else { throw PluginFailure("the batch lacks atoms, coordinates or lattices") }
+    return try (0..<count).map { index in
+      let start = Int(batch.atom_offsets[index])
+      let end = Int(batch.atom_offsets[index + 1])
+      guard end - start <= maxAtoms else {
+        throw PluginFailure(
+          "structure \(index) has \(end - start) atoms; the predictor's VAE takes at most "
+            + "\(maxAtoms)")
+      }
+      let elements = try (start..<end).map { atom -> Element in
+        let z = Int(batch.atomic_numbers[atom])
+        guard let element = Element(z: z) else {
+          throw PluginFailure("structure \(index) has an atom with atomic number \(z)")
+        }
+        return element
+      }
+      let coordinates = (start..<end).map { atom in
+        Vector3(
+          batch.frac_coords[3 * atom], batch.frac_coords[3 * atom + 1],
+          batch.frac_coords[3 * atom + 2])
+      }
+      let m = batch.lattices + 9 * index
+      let rows = (0..<3).map { Vector3(m[3 * $0], m[3 * $0 + 1], m[3 * $0 + 2]) }
+      do {
+        return try Structure(
+          lattice: try Lattice(matrix: Matrix3(rows: rows)), elements: elements,
+          fractional: coordinates)
+      } catch {
+        throw PluginFailure("structure \(index): \(error)")
+      }
+    }
+  }
+}
+
+/// An error the plugin reports to the host as a status and a message.
+struct PluginFailure: Error, CustomStringConvertible {
+  let description: String
+  init(_ description: String) { self.description = description }
+}
+
+/// Writes `message` into the host's error buffer (truncated, NUL-terminated).
+private func report(_ message: String, _ error: UnsafeMutablePointer<CChar>?, _ size: Int) {
+  guard let error, size > 0 else { return }
+  let bytes = Array(message.utf8.prefix(size - 1))
+  for (offset, byte) in bytes.enumerated() { error[offset] = CChar(bitPattern: byte) }
+  error[bytes.count] = 0
+}
+
+private let create:
+  @convention(c) (
+    UnsafePointer<crl_host_api>?, UnsafePointer<CChar>?,
+    UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
+    UnsafeMutablePointer<CChar>?, Int
+  ) -> crl_status = { _, configJSON, instance, errorBuffer, errorSize in
+    guard let configJSON, let instance else {
+      report("null configuration or instance pointer", errorBuffer, errorSize)
+      return CRL_INVALID_ARGUMENT
+    }
+    do {
+      let created = try PredictorInstance(configJSON: String(cString: configJSON))
+      instance.pointee = Unmanaged.passRetained(created).toOpaque()
+      return CRL_OK
+    } catch {
+      report("\(error)", errorBuffer, errorSize)
+      return CRL_INVALID_ARGUMENT
+    }
+  }
+
+private let compute:
+  @convention(c) (
+    UnsafeMutableRawPointer?, UnsafePointer<crl_batch>?, UnsafeMutablePointer<crl_output>?,
+    UnsafeMutablePointer<CChar>?, Int
+  ) -> crl_status = { instancePointer, batchPointer, outputPointer, errorBuffer, errorSize in
+    guard let instancePointer, let batch = batchPointer?.pointee, let output = outputPointer,
+      let buffer = output.pointee.rewards
+    else {
+      report("null instance, batch or output", errorBuffer, errorSize)
+      return CRL_INVALID_ARGUMENT
+    }
+    guard output.pointee.capacity >= batch.num_structures else {
+      report(
+        "output holds \(output.pointee.capacity) rewards for \(batch.num_structures) structures",
+        errorBuffer, errorSize)
+      return CRL_INVALID_ARGUMENT
+    }
+    let instance = Unmanaged<PredictorInstance>.fromOpaque(instancePointer).takeUnretainedValue()
+    do {
+      let rewards = try instance.rewards(batch)
+      for (index, reward) in rewards.enumerated() { buffer[index] = reward }
+      output.pointee.count = UInt64(rewards.count)
+      return CRL_OK
+    } catch {
+      report("\(error)", errorBuffer, errorSize)
+      return CRL_INVALID_ARGUMENT
+    }
+  }
+
+private let destroy: @convention(c) (UnsafeMutableRawPointer?) -> Void = { instance in
+  guard let instance else { return }
+  Unmanaged<PredictorInstance>.fromOpaque(instance).release()
+}
+
+private func cString(_ text: StaticString) -> UnsafePointer<CChar> {
+  UnsafeRawPointer(text.utf8Start).assumingMemoryBound(to: CChar.self)
+}
+
+private func parameter(
+  _ name: StaticString, _ type: crl_param_type, _ description: StaticString,
+  default json: StaticString?
+) -> crl_param_desc {
+  crl_param_desc(
+    struct_size: UInt32(MemoryLayout<crl_param_desc>.size), type: Int32(type.rawValue),
+    name: cString(name), description: cString(description), default_json: json.map(cString))
+}
+
+/// Descriptors live for the life of the library, as the ABI requires.
+private let parameters: UnsafeMutablePointer<crl_param_desc> = {
+  let list = [
+    parameter(
+      "predictor", CRL_PARAM_STRING,
+      "Predictor checkpoint: a path, or ${hub:NAME} (made by crystalrl train-predictor)",
+      default: nil),
+    parameter(
+      "target_name", CRL_PARAM_STRING,
+      "The property the predictor was trained on (checked against the checkpoint)",
+      default: "null"),
+    parameter(
+      "target_value", CRL_PARAM_NUMBER,
+      "Optimize toward this value: reward -(prediction - target_value)^2; null maximizes",
+      default: "null"),
+    parameter("clip_min", CRL_PARAM_NUMBER, "Lower bound of the prediction", default: "null"),
+    parameter("clip_max", CRL_PARAM_NUMBER, "Upper bound of the prediction", default: "null"),
+  ]
+  let table = UnsafeMutablePointer<crl_param_desc>.allocate(capacity: list.count)
+  table.initialize(from: list, count: list.count)
+  return table
+}()
+
+private let components: UnsafeMutablePointer<crl_component_desc> = {
+  let table = UnsafeMutablePointer<crl_component_desc>.allocate(capacity: 1)
+  table.initialize(
+    to: crl_component_desc(
+      struct_size: UInt32(MemoryLayout<crl_component_desc>.size), flags: 0,
+      name: cString("predictor"),
+      description: cString(
+        "A property predictor on VAE latents as the reward (the seed's PredictorReward)"),
+      num_params: 5, params: UnsafePointer(parameters), required_metrics: nil,
+      create: create, compute: compute, destroy: destroy))
+  return table
+}()
+
+private let plugin: UnsafeMutablePointer<crl_plugin_desc> = {
+  let descriptor = UnsafeMutablePointer<crl_plugin_desc>.allocate(capacity: 1)
+  descriptor.initialize(
+    to: crl_plugin_desc(
+      struct_size: UInt32(MemoryLayout<crl_plugin_desc>.size),
+      abi_version: UInt32(CRL_ABI_VERSION_MAJOR) << 16 | UInt32(CRL_ABI_VERSION_MINOR),
+      name: cString("predictor"), version: cString("1.0.0"),
+      description: cString("Property-predictor reward (Swift example plugin)."),
+      num_components: 1, components: UnsafePointer(components)))
+  return descriptor
+}()
+
+/// The plugin's one exported symbol.
+@_cdecl("crystalrl_plugin_entry")
+public func crystalrlPluginEntry(_ host: UnsafePointer<crl_host_api>?) -> UnsafePointer<
+  crl_plugin_desc
+>? {
+  UnsafePointer(plugin)
+}
