@@ -17,7 +17,7 @@ public final class PropertyPredictor {
     public var mean: Double
     public var std: Double
     /// Width of the head's two hidden layers.
-    public var hidden = 64
+    public var hidden = 128
     /// Whether the encoder's hidden features join the latent mean as input.
     public var useEncoderFeatures = true
 

@@ -45,6 +45,52 @@ final class WorkflowTests: XCTestCase {
     try self.run(["evaluate", "--structures", run("samples.csv")])
   }
 
+  /// The predictor tutorial's path on perov_5: train-vae → train-predictor → train-ldm →
+  /// train-rl with custom_reward=predictor (the Predictor plugin plus composition diversity).
+  func testPredictorWorkflow() throws {
+    let directory = try SharedData.temporaryDirectory()
+    setenv("CRYSTALRL_CHECKPOINTS", directory.appendingPathComponent("store").path, 1)
+    setenv("CRYSTALRL_CACHE", directory.appendingPathComponent("cache").path, 1)
+    defer {
+      unsetenv("CRYSTALRL_CHECKPOINTS")
+      unsetenv("CRYSTALRL_CACHE")
+    }
+    let run = { (name: String) in directory.appendingPathComponent(name).path }
+    let data = ["data=perov_5", "data.train_file=\(SharedData.url("perov_5/val.csv").path)"]
+    try self.run(
+      [
+        "train-vae", "--run-dir", run("vae"), "trainer.max_steps=10", "vae.width=16", "vae.heads=2",
+        "vae.depth=1", "vae.max_atoms=5",
+      ] + data)
+    XCTAssertThrowsError(
+      try self.run(["train-predictor", "predictor.target_name=band_gap"] + data)
+    ) { error in
+      XCTAssertTrue("\(error)".contains("numeric columns: dir_gap, heat_all"), "\(error)")
+    }
+    try self.run(
+      [
+        "train-predictor", "--run-dir", run("predictor"), "trainer.max_steps=20",
+        "predictor.hidden=16",
+      ] + data)
+    let log = try String(contentsOfFile: run("predictor") + "/metrics.csv", encoding: .utf8)
+    XCTAssertTrue(log.contains("validation_mae"))
+    try self.run(
+      [
+        "train-ldm", "--run-dir", run("ldm"), "trainer.max_steps=10", "ldm.width=16", "ldm.heads=2",
+        "ldm.depth=1", "ldm.sampling_steps=5",
+      ] + data)
+    try self.run(
+      [
+        "train-rl", "--run-dir", run("rl"), "custom_reward=predictor", "trainer.max_steps=2",
+        "trainer.val_check_interval=1", "trainer.val_samples=4", "data.batch_size=2",
+        "rl_module.rl_configs.num_group_samples=3",
+      ] + data)
+    let metrics = try String(contentsOfFile: run("rl") + "/metrics.csv", encoding: .utf8)
+    XCTAssertTrue(metrics.contains("reward/predictor"), metrics)
+    XCTAssertTrue(
+      FileManager.default.fileExists(atPath: run("store") + "/perov_5_ldm_rl.safetensors"))
+  }
+
   func testMissingCheckpointSaysHowToMakeIt() throws {
     setenv("CRYSTALRL_CHECKPOINTS", try SharedData.temporaryDirectory().path, 1)
     defer { unsetenv("CRYSTALRL_CHECKPOINTS") }
@@ -52,6 +98,12 @@ final class WorkflowTests: XCTestCase {
       XCTAssertTrue(
         "\(error)".contains("checkpoint 'builtin_vae' is not in the local store"), "\(error)")
       XCTAssertTrue("\(error)".contains("crystalrl train-vae"), "\(error)")
+    }
+    XCTAssertThrowsError(
+      try run(["config", "--key", "rl_module.reward_fn", "custom_reward=predictor", "data=perov_5"])
+    ) { error in
+      XCTAssertTrue("\(error)".contains("perov_5_predictor_heat_ref"), "\(error)")
+      XCTAssertTrue("\(error)".contains("crystalrl train-predictor"), "\(error)")
     }
   }
 }
