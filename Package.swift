@@ -7,7 +7,8 @@ let package = Package(
     .executable(name: "crystalrl", targets: ["crystalrl"]),
     .executable(name: "crystalrl-bench", targets: ["Benchmarks"]),
     .executable(name: "crystalrl-plugin-worker", targets: ["crystalrl-plugin-worker"]),
-    .library(name: "CrystalRL", targets: ["CrystalCore", "RewardPipeline", "PluginHost", "CrystalConfig"]),
+    .library(
+      name: "CrystalRL", targets: ["CrystalCore", "RewardPipeline", "PluginHost", "CrystalConfig"]),
     // Example reward plugins, built as shared libraries (libAtomicDensity.so, ...).
     .library(name: "AtomicDensity", type: .dynamic, targets: ["AtomicDensity"]),
     .library(name: "AtomicDensitySwift", type: .dynamic, targets: ["AtomicDensitySwift"]),
@@ -42,19 +43,22 @@ let package = Package(
       dependencies: ["CrystalModels", "TensorEngine", "CrystalCore", "RewardPipeline"]),
     .target(name: "RewardPipeline", dependencies: ["CrystalCore"]),
     .target(
-      name: "PluginHost", dependencies: ["CrystalRLABI", "CrystalCore", "RewardPipeline", "WorkerProcess"]),
+      name: "PluginHost",
+      dependencies: ["CrystalRLABI", "CrystalCore", "RewardPipeline", "WorkerProcess"]),
     .target(name: "CrystalConfig", dependencies: ["Yams"]),
     .target(
       name: "CrystalRLCommands",
       dependencies: [
-        "CrystalCore", "RewardPipeline", "PluginHost", "CrystalConfig", "DNGMetrics", "DNGRewardMetrics",
+        "CrystalCore", "RewardPipeline", "PluginHost", "CrystalConfig", "DNGMetrics",
+        "DNGRewardMetrics",
         "EnergyCalculation", "ReferenceData", "CrystalModels", "CrystalTraining", "TensorEngine",
         "StructureMatching",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "crystalrl", dependencies: ["CrystalRLCommands"]),
     // Runs one plugin component in its own process (isolation: process).
-    .executableTarget(name: "crystalrl-plugin-worker", dependencies: ["PluginHost"], path: "Sources/PluginWorker"),
+    .executableTarget(
+      name: "crystalrl-plugin-worker", dependencies: ["PluginHost"], path: "Sources/PluginWorker"),
     .executableTarget(
       name: "Benchmarks",
       dependencies: [
@@ -67,10 +71,15 @@ let package = Package(
     .target(
       name: "AtomicDensity", dependencies: ["CrystalRLABI"], path: "Plugins/AtomicDensity",
       publicHeadersPath: "."),
-    .target(name: "AtomicDensitySwift", dependencies: ["CrystalRLABI"], path: "Plugins/AtomicDensitySwift"),
-    .target(name: "DNG", dependencies: ["CrystalRLABI"], path: "Plugins/DNG", publicHeadersPath: "."),
+    .target(name: "SwiftPluginKit", dependencies: ["CrystalRLABI"], path: "Plugins/SwiftPluginKit"),
     .target(
-      name: "Predictor", dependencies: ["CrystalRLABI", "CrystalCore", "CrystalModels"],
+      name: "AtomicDensitySwift", dependencies: ["CrystalRLABI", "SwiftPluginKit"],
+      path: "Plugins/AtomicDensitySwift"),
+    .target(
+      name: "DNG", dependencies: ["CrystalRLABI"], path: "Plugins/DNG", publicHeadersPath: "."),
+    .target(
+      name: "Predictor",
+      dependencies: ["CrystalRLABI", "SwiftPluginKit", "CrystalCore", "CrystalModels"],
       path: "Plugins/Predictor"),
 
     // Helpers shared by the tests and benchmarks (Python oracles, dataset paths).
@@ -78,14 +87,16 @@ let package = Package(
       name: "TestSupport", dependencies: ["CrystalCore", "TensorEngine"], path: "Tests/TestSupport"),
     .testTarget(name: "CrystalCoreTests", dependencies: ["CrystalCore", "TestSupport"]),
     .testTarget(
-      name: "StructureMatchingTests", dependencies: ["StructureMatching", "CrystalCore", "TestSupport"]),
+      name: "StructureMatchingTests",
+      dependencies: ["StructureMatching", "CrystalCore", "TestSupport"]),
     .testTarget(
       name: "DNGRewardMetricsTests",
       dependencies: [
         "DNGRewardMetrics", "DNGMetrics", "ReferenceData", "RewardPipeline", "CrystalCore",
         "EnergyCalculation", "TestSupport",
       ]),
-    .testTarget(name: "DNGMetricsTests", dependencies: ["DNGMetrics", "CrystalCore", "TestSupport"]),
+    .testTarget(
+      name: "DNGMetricsTests", dependencies: ["DNGMetrics", "CrystalCore", "TestSupport"]),
     .testTarget(
       name: "EnergyCalculationTests",
       dependencies: ["EnergyCalculation", "WorkerProcess", "CrystalCore", "TestSupport"],
@@ -109,7 +120,10 @@ let package = Package(
     .testTarget(name: "CrystalConfigTests", dependencies: ["CrystalConfig", "TestSupport"]),
     .testTarget(
       name: "CrystalRLCommandsTests",
-      dependencies: ["CrystalRLCommands", "CrystalConfig", "PluginHost", "RewardPipeline", "CrystalCore", "TestSupport"]),
+      dependencies: [
+        "CrystalRLCommands", "CrystalConfig", "PluginHost", "RewardPipeline", "CrystalCore",
+        "TestSupport",
+      ]),
   ],
   swiftLanguageModes: [.v5]
 )

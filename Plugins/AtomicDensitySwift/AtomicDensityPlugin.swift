@@ -1,7 +1,8 @@
 // The atomic-density reward (N/V, atoms per cubic Angstrom) written as a Swift plugin: the
 // same ABI as the C example, exported with @_cdecl. Nothing here depends on the host's Swift
-// modules; the plugin sees only crystalrl_plugin.h.
+// modules; the plugin sees only crystalrl_plugin.h and the small SwiftPluginKit.
 import CrystalRLABI
+import SwiftPluginKit
 
 /// Volume |det L| of the row-major lattice at `lattices[9 * index]`.
 private func cellVolume(_ lattices: UnsafePointer<Double>, _ index: Int) -> Double {
@@ -10,14 +11,6 @@ private func cellVolume(_ lattices: UnsafePointer<Double>, _ index: Int) -> Doub
     m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6])
     + m[2] * (m[3] * m[7] - m[4] * m[6])
   return abs(det)
-}
-
-/// Writes `message` into the host's error buffer (truncated, NUL-terminated).
-private func report(_ message: String, _ error: UnsafeMutablePointer<CChar>?, _ size: Int) {
-  guard let error, size > 0 else { return }
-  let bytes = Array(message.utf8.prefix(size - 1))
-  for (offset, byte) in bytes.enumerated() { error[offset] = CChar(bitPattern: byte) }
-  error[bytes.count] = 0
 }
 
 private let create:
@@ -39,19 +32,22 @@ private let compute:
       let offsets = batch.atom_offsets, let lattices = batch.lattices,
       let rewards = output.pointee.rewards
     else {
-      report("null batch or output", error, errorSize)
+      reportError("null batch or output", into: error, size: errorSize)
       return CRL_INVALID_ARGUMENT
     }
     let count = Int(batch.num_structures)
     guard output.pointee.capacity >= batch.num_structures else {
-      report(
-        "output holds \(output.pointee.capacity) rewards for \(count) structures", error, errorSize)
+      reportError(
+        "output holds \(output.pointee.capacity) rewards for \(count) structures", into: error,
+        size: errorSize)
       return CRL_INVALID_ARGUMENT
     }
     for index in 0..<count {
       let volume = cellVolume(lattices, index)
       guard volume > 0 else {
-        report("structure \(index) has a degenerate cell (volume \(volume))", error, errorSize)
+        reportError(
+          "structure \(index) has a degenerate cell (volume \(volume))", into: error,
+          size: errorSize)
         return CRL_INVALID_ARGUMENT
       }
       rewards[index] = Double(offsets[index + 1] - offsets[index]) / volume
@@ -62,42 +58,24 @@ private let compute:
 
 private let destroy: @convention(c) (UnsafeMutableRawPointer?) -> Void = { _ in }
 
-private let componentName = StaticString("atomic_density")
-private let componentDescription = StaticString(
-  "Atomic density N/V in atoms per cubic Angstrom (Swift example plugin).")
-
 /// Descriptors live for the life of the library, as the ABI requires.
-private let components: UnsafeMutablePointer<crl_component_desc> = {
-  let table = UnsafeMutablePointer<crl_component_desc>.allocate(capacity: 1)
-  table.initialize(
-    to: crl_component_desc(
+private let plugin = pluginDescriptor(
+  name: "atomic_density_swift", version: "1.0.0",
+  description: "Atomic-density reward (Swift example plugin).",
+  components: [
+    crl_component_desc(
       struct_size: UInt32(MemoryLayout<crl_component_desc>.size), flags: 0,
-      name: cString(componentName), description: cString(componentDescription),
+      name: staticCString("atomic_density"),
+      description: staticCString(
+        "Atomic density N/V in atoms per cubic Angstrom (Swift example plugin)."),
       num_params: 0, params: nil, required_metrics: nil,
-      create: create, compute: compute, destroy: destroy))
-  return table
-}()
-
-private let plugin: UnsafeMutablePointer<crl_plugin_desc> = {
-  let descriptor = UnsafeMutablePointer<crl_plugin_desc>.allocate(capacity: 1)
-  descriptor.initialize(
-    to: crl_plugin_desc(
-      struct_size: UInt32(MemoryLayout<crl_plugin_desc>.size),
-      abi_version: UInt32(CRL_ABI_VERSION_MAJOR) << 16 | UInt32(CRL_ABI_VERSION_MINOR),
-      name: cString("atomic_density_swift"), version: cString("1.0.0"),
-      description: cString("Atomic-density reward (Swift example plugin)."),
-      num_components: 1, components: UnsafePointer(components)))
-  return descriptor
-}()
-
-private func cString(_ text: StaticString) -> UnsafePointer<CChar> {
-  UnsafeRawPointer(text.utf8Start).assumingMemoryBound(to: CChar.self)
-}
+      create: create, compute: compute, destroy: destroy)
+  ])
 
 /// The plugin's one exported symbol.
 @_cdecl("crystalrl_plugin_entry")
 public func crystalrlPluginEntry(_ host: UnsafePointer<crl_host_api>?) -> UnsafePointer<
   crl_plugin_desc
 >? {
-  UnsafePointer(plugin)
+  plugin
 }

@@ -8,6 +8,7 @@ import CrystalCore
 import CrystalModels
 import CrystalRLABI
 import Foundation
+import SwiftPluginKit
 
 /// One configured predictor reward.
 final class PredictorInstance {
@@ -113,14 +114,6 @@ struct PluginFailure: Error, CustomStringConvertible {
   init(_ description: String) { self.description = description }
 }
 
-/// Writes `message` into the host's error buffer (truncated, NUL-terminated).
-private func report(_ message: String, _ error: UnsafeMutablePointer<CChar>?, _ size: Int) {
-  guard let error, size > 0 else { return }
-  let bytes = Array(message.utf8.prefix(size - 1))
-  for (offset, byte) in bytes.enumerated() { error[offset] = CChar(bitPattern: byte) }
-  error[bytes.count] = 0
-}
-
 private let create:
   @convention(c) (
     UnsafePointer<crl_host_api>?, UnsafePointer<CChar>?,
@@ -128,7 +121,7 @@ private let create:
     UnsafeMutablePointer<CChar>?, Int
   ) -> crl_status = { _, configJSON, instance, errorBuffer, errorSize in
     guard let configJSON, let instance else {
-      report("null configuration or instance pointer", errorBuffer, errorSize)
+      reportError("null configuration or instance pointer", into: errorBuffer, size: errorSize)
       return CRL_INVALID_ARGUMENT
     }
     do {
@@ -136,7 +129,7 @@ private let create:
       instance.pointee = Unmanaged.passRetained(created).toOpaque()
       return CRL_OK
     } catch {
-      report("\(error)", errorBuffer, errorSize)
+      reportError("\(error)", into: errorBuffer, size: errorSize)
       return CRL_INVALID_ARGUMENT
     }
   }
@@ -149,13 +142,13 @@ private let compute:
     guard let instancePointer, let batch = batchPointer?.pointee, let output = outputPointer,
       let buffer = output.pointee.rewards
     else {
-      report("null instance, batch or output", errorBuffer, errorSize)
+      reportError("null instance, batch or output", into: errorBuffer, size: errorSize)
       return CRL_INVALID_ARGUMENT
     }
     guard output.pointee.capacity >= batch.num_structures else {
-      report(
+      reportError(
         "output holds \(output.pointee.capacity) rewards for \(batch.num_structures) structures",
-        errorBuffer, errorSize)
+        into: errorBuffer, size: errorSize)
       return CRL_INVALID_ARGUMENT
     }
     let instance = Unmanaged<PredictorInstance>.fromOpaque(instancePointer).takeUnretainedValue()
@@ -165,7 +158,7 @@ private let compute:
       output.pointee.count = UInt64(rewards.count)
       return CRL_OK
     } catch {
-      report("\(error)", errorBuffer, errorSize)
+      reportError("\(error)", into: errorBuffer, size: errorSize)
       return CRL_INVALID_ARGUMENT
     }
   }
@@ -175,71 +168,43 @@ private let destroy: @convention(c) (UnsafeMutableRawPointer?) -> Void = { insta
   Unmanaged<PredictorInstance>.fromOpaque(instance).release()
 }
 
-private func cString(_ text: StaticString) -> UnsafePointer<CChar> {
-  UnsafeRawPointer(text.utf8Start).assumingMemoryBound(to: CChar.self)
-}
-
-private func parameter(
-  _ name: StaticString, _ type: crl_param_type, _ description: StaticString,
-  default json: StaticString?
-) -> crl_param_desc {
-  crl_param_desc(
-    struct_size: UInt32(MemoryLayout<crl_param_desc>.size), type: Int32(type.rawValue),
-    name: cString(name), description: cString(description), default_json: json.map(cString))
-}
-
 /// Descriptors live for the life of the library, as the ABI requires.
-private let parameters: UnsafeMutablePointer<crl_param_desc> = {
-  let list = [
-    parameter(
-      "predictor", CRL_PARAM_STRING,
-      "Predictor checkpoint: a path, or ${hub:NAME} (made by crystalrl train-predictor)",
-      default: nil),
-    parameter(
-      "target_name", CRL_PARAM_STRING,
-      "The property the predictor was trained on (checked against the checkpoint)",
-      default: "null"),
-    parameter(
-      "target_value", CRL_PARAM_NUMBER,
-      "Optimize toward this value: reward -(prediction - target_value)^2; null maximizes",
-      default: "null"),
-    parameter("clip_min", CRL_PARAM_NUMBER, "Lower bound of the prediction", default: "null"),
-    parameter("clip_max", CRL_PARAM_NUMBER, "Upper bound of the prediction", default: "null"),
-  ]
-  let table = UnsafeMutablePointer<crl_param_desc>.allocate(capacity: list.count)
-  table.initialize(from: list, count: list.count)
-  return table
-}()
-
-private let components: UnsafeMutablePointer<crl_component_desc> = {
-  let table = UnsafeMutablePointer<crl_component_desc>.allocate(capacity: 1)
-  table.initialize(
-    to: crl_component_desc(
+private let plugin = pluginDescriptor(
+  name: "predictor", version: "1.0.0",
+  description: "Property-predictor reward (Swift example plugin).",
+  components: [
+    crl_component_desc(
       struct_size: UInt32(MemoryLayout<crl_component_desc>.size), flags: 0,
-      name: cString("predictor"),
-      description: cString(
+      name: staticCString("predictor"),
+      description: staticCString(
         "A property predictor on VAE latents as the reward (the seed's PredictorReward)"),
-      num_params: 5, params: UnsafePointer(parameters), required_metrics: nil,
-      create: create, compute: compute, destroy: destroy))
-  return table
-}()
+      num_params: UInt32(parameters.count), params: permanentTable(parameters),
+      required_metrics: nil, create: create, compute: compute, destroy: destroy)
+  ])
 
-private let plugin: UnsafeMutablePointer<crl_plugin_desc> = {
-  let descriptor = UnsafeMutablePointer<crl_plugin_desc>.allocate(capacity: 1)
-  descriptor.initialize(
-    to: crl_plugin_desc(
-      struct_size: UInt32(MemoryLayout<crl_plugin_desc>.size),
-      abi_version: UInt32(CRL_ABI_VERSION_MAJOR) << 16 | UInt32(CRL_ABI_VERSION_MINOR),
-      name: cString("predictor"), version: cString("1.0.0"),
-      description: cString("Property-predictor reward (Swift example plugin)."),
-      num_components: 1, components: UnsafePointer(components)))
-  return descriptor
-}()
+private let parameters = [
+  parameterDescriptor(
+    "predictor", CRL_PARAM_STRING,
+    "Predictor checkpoint: a path, or ${hub:NAME} (made by crystalrl train-predictor)",
+    default: nil),
+  parameterDescriptor(
+    "target_name", CRL_PARAM_STRING,
+    "The property the predictor was trained on (checked against the checkpoint)",
+    default: "null"),
+  parameterDescriptor(
+    "target_value", CRL_PARAM_NUMBER,
+    "Optimize toward this value: reward -(prediction - target_value)^2; null maximizes",
+    default: "null"),
+  parameterDescriptor(
+    "clip_min", CRL_PARAM_NUMBER, "Lower bound of the prediction", default: "null"),
+  parameterDescriptor(
+    "clip_max", CRL_PARAM_NUMBER, "Upper bound of the prediction", default: "null"),
+]
 
 /// The plugin's one exported symbol.
 @_cdecl("crystalrl_plugin_entry")
 public func crystalrlPluginEntry(_ host: UnsafePointer<crl_host_api>?) -> UnsafePointer<
   crl_plugin_desc
 >? {
-  UnsafePointer(plugin)
+  plugin
 }

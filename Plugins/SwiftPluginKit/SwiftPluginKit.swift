@@ -1,0 +1,52 @@
+// Helpers for reward plugins written in Swift: static C strings, error messages written into
+// the host's buffer, and descriptor tables that live as long as the library (as
+// crystalrl_plugin.h requires). A plugin links this module statically; it is not part of
+// the host.
+import CrystalRLABI
+
+/// A NUL-terminated C string for a string literal; valid for the life of the library.
+public func staticCString(_ text: StaticString) -> UnsafePointer<CChar> {
+  UnsafeRawPointer(text.utf8Start).assumingMemoryBound(to: CChar.self)
+}
+
+/// Writes `message` into the host's error buffer of `size` bytes (truncated, NUL-terminated).
+public func reportError(_ message: String, into buffer: UnsafeMutablePointer<CChar>?, size: Int) {
+  guard let buffer, size > 0 else { return }
+  let bytes = Array(message.utf8.prefix(size - 1))
+  for (offset, byte) in bytes.enumerated() { buffer[offset] = CChar(bitPattern: byte) }
+  buffer[bytes.count] = 0
+}
+
+/// Copies `items` into memory that is never freed: descriptor tables must stay valid until
+/// the library is unloaded.
+public func permanentTable<Item>(_ items: [Item]) -> UnsafePointer<Item> {
+  let table = UnsafeMutablePointer<Item>.allocate(capacity: max(items.count, 1))
+  table.initialize(from: items, count: items.count)
+  return UnsafePointer(table)
+}
+
+/// A parameter descriptor; `default` is JSON text, nil for a required parameter.
+public func parameterDescriptor(
+  _ name: StaticString, _ type: crl_param_type, _ description: StaticString,
+  default json: StaticString?
+) -> crl_param_desc {
+  crl_param_desc(
+    struct_size: UInt32(MemoryLayout<crl_param_desc>.size), type: Int32(type.rawValue),
+    name: staticCString(name), description: staticCString(description),
+    default_json: json.map(staticCString))
+}
+
+/// The plugin descriptor the entry point returns, built for this header's ABI version.
+public func pluginDescriptor(
+  name: StaticString, version: StaticString, description: StaticString,
+  components: [crl_component_desc]
+) -> UnsafePointer<crl_plugin_desc> {
+  permanentTable([
+    crl_plugin_desc(
+      struct_size: UInt32(MemoryLayout<crl_plugin_desc>.size),
+      abi_version: UInt32(CRL_ABI_VERSION_MAJOR) << 16 | UInt32(CRL_ABI_VERSION_MINOR),
+      name: staticCString(name), version: staticCString(version),
+      description: staticCString(description), num_components: UInt32(components.count),
+      components: permanentTable(components))
+  ])
+}
