@@ -34,7 +34,7 @@ let package = Package(
       name: "DNGRewardMetrics",
       dependencies: [
         "CrystalCore", "RewardPipeline", "StructureMatching", "DNGMetrics", "EnergyCalculation",
-        "ReferenceData",
+        "ReferenceData", "CrystalModels",
       ]),
     .target(name: "TensorEngine", dependencies: ["COpenBLAS"]),
     .target(name: "CrystalModels", dependencies: ["TensorEngine", "CrystalCore"]),
@@ -93,7 +93,7 @@ let package = Package(
       name: "DNGRewardMetricsTests",
       dependencies: [
         "DNGRewardMetrics", "DNGMetrics", "ReferenceData", "RewardPipeline", "CrystalCore",
-        "EnergyCalculation", "TestSupport",
+        "EnergyCalculation", "CrystalModels", "TensorEngine", "TestSupport",
       ]),
     .testTarget(
       name: "DNGMetricsTests", dependencies: ["DNGMetrics", "CrystalCore", "TestSupport"]),

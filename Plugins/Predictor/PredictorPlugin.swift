@@ -57,7 +57,7 @@ final class PredictorInstance {
 
   /// One reward per structure of `batch`.
   func rewards(_ batch: crl_batch) throws -> [Double] {
-    let structures = try Self.structures(batch, maxAtoms: predictor.vae.configuration.maxAtoms)
+    let structures = try Self.structures(batch)
     return predictor.predict(structures).map { prediction in
       var value = prediction
       if let clipMin { value = max(value, clipMin) }
@@ -68,7 +68,7 @@ final class PredictorInstance {
   }
 
   /// The batch's structures, checked so the model code's preconditions always hold.
-  static func structures(_ batch: crl_batch, maxAtoms: Int) throws -> [Structure] {
+  static func structures(_ batch: crl_batch) throws -> [Structure] {
     let count = Int(batch.num_structures)
     guard
       count == 0
@@ -78,11 +78,6 @@ final class PredictorInstance {
     return try (0..<count).map { index in
       let start = Int(batch.atom_offsets[index])
       let end = Int(batch.atom_offsets[index + 1])
-      guard end - start <= maxAtoms else {
-        throw PluginFailure(
-          "structure \(index) has \(end - start) atoms; the predictor's VAE takes at most "
-            + "\(maxAtoms)")
-      }
       let elements = try (start..<end).map { atom -> Element in
         let z = Int(batch.atomic_numbers[atom])
         guard let element = Element(z: z) else {

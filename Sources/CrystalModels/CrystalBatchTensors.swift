@@ -47,6 +47,15 @@ public struct CrystalBatchTensors {
     self.lattices = lattices
   }
 
+  /// `structures` in consecutive batches of at most `size`, each padded to its largest
+  /// structure (the encoder works on sets of any size; padding does not change its output).
+  public static func chunks(_ structures: [Structure], size: Int = 256) -> [CrystalBatchTensors] {
+    stride(from: 0, to: structures.count, by: size).map { start in
+      let chunk = Array(structures[start..<min(start + size, structures.count)])
+      return CrystalBatchTensors(chunk, tokens: max(chunk.map(\.count).max() ?? 1, 1))
+    }
+  }
+
   /// Rebuilds structures from predicted types (per token), coordinate features and lattice
   /// features; tokens whose mask is false are left out. Angles are clamped to a valid cell.
   public static func structures(

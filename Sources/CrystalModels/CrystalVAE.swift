@@ -69,6 +69,17 @@ public final class CrystalVAE {
     return (columns(out, 0..<d), columns(out, d..<2 * d))
   }
 
+  /// The seed's diversity features of each set: the mean over its atoms of the encoder's
+  /// latent mean (structure features, sets × latent) and of the atom-type embedding
+  /// (composition features, sets × width).
+  public func meanFeatures(_ batch: CrystalBatchTensors) -> (structure: Tensor, composition: Tensor)
+  {
+    (
+      setMean(encode(batch).mean, tokens: batch.tokens, weights: batch.weights),
+      setMean(embedding(typeEmbedding, batch.types), tokens: batch.tokens, weights: batch.weights)
+    )
+  }
+
   /// The encoder's last hidden features per token ((sets·tokens) × width), from which the
   /// latent is read out.
   public func encoderFeatures(_ batch: CrystalBatchTensors) -> Tensor {

@@ -65,17 +65,14 @@ public final class PropertyPredictor {
   }
 
   /// The head's input for each structure (structures × input width), computed by the frozen
-  /// encoder in chunks. Every structure must have at most `vae.configuration.maxAtoms` atoms.
+  /// encoder in chunks.
   public func features(_ structures: [Structure]) -> Tensor {
-    let tokens = vae.configuration.maxAtoms
     var rows: [Float] = []
-    for start in stride(from: 0, to: structures.count, by: 256) {
-      let batch = CrystalBatchTensors(
-        Array(structures[start..<min(start + 256, structures.count)]), tokens: tokens)
+    for batch in CrystalBatchTensors.chunks(structures) {
       let hidden = vae.encoderFeatures(batch)
       let latent = columns(vae.latentOut(hidden), 0..<vae.configuration.latentDimension)
       let perAtom = configuration.useEncoderFeatures ? concatColumns([latent, hidden]) : latent
-      rows += setMean(perAtom, tokens: tokens, weights: batch.weights).data
+      rows += setMean(perAtom, tokens: batch.tokens, weights: batch.weights).data
     }
     return Tensor(shape: [structures.count, rows.count / max(structures.count, 1)], data: rows)
   }

@@ -1,5 +1,6 @@
 import CrystalConfig
 import CrystalCore
+import CrystalModels
 import Foundation
 
 /// Typed reads of resolved config values, with errors naming the key.
@@ -37,6 +38,19 @@ extension Interpolator {
       throw ConfigError("'\(path)' must be true or false")
     }
     return flag
+  }
+
+  /// The VAE of `rl_module.vae_ckpt_path` when that checkpoint exists, for scoring outside
+  /// training with the features training uses; otherwise nil, with a note on stderr.
+  func trainedVAE() -> CrystalVAE? {
+    do {
+      return try ModelCheckpoint.loadVAE(
+        URL(fileURLWithPath: try string("rl_module.vae_ckpt_path")))
+    } catch {
+      FileHandle.standardError.write(
+        Data("note: no VAE for the diversity features (\(error))\n".utf8))
+      return nil
+    }
   }
 
   /// The training structures of the configured dataset (`data.name` builtin, or

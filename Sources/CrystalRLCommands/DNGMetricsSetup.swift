@@ -1,4 +1,5 @@
 import CrystalConfig
+import CrystalModels
 import DNGMetrics
 import DNGRewardMetrics
 import EnergyCalculation
@@ -9,7 +10,8 @@ import RewardPipeline
 /// Registers the metrics the DNG components need (unique, novel, creativity_distance,
 /// e_above_hull, structure_diversity, composition_diversity), building only the parts the
 /// pipeline requires: the reference set (`reference_dataset`), its energies from the
-/// `energy_calculator` (`chgnet`, or `table:PATH`), and the reference features.
+/// `energy_calculator` (`chgnet`, or `table:PATH`), and the reference features (from the
+/// run's VAE as in the seed, or from descriptors when there is no VAE).
 struct DNGMetricsSetup {
   static let metricNames: Set<String> = [
     "unique", "novel", "creativity_distance", "e_above_hull", "structure_diversity",
@@ -20,6 +22,8 @@ struct DNGMetricsSetup {
   let resolveDataset: (String) throws -> URL
   let log: (String) -> Void
   let cacheDirectory: URL
+  /// The VAE whose latents give the diversity features; nil for descriptor features.
+  let vae: () throws -> CrystalVAE?
 
   func register(
     _ required: Set<String>, config: [String: ConfigValue], into registry: inout MetricRegistry
@@ -49,18 +53,26 @@ struct DNGMetricsSetup {
         log: log)
       registry.register(EnergyAboveHullMetric(calculator: calculator, references: entries))
     }
-    if needed.contains("structure_diversity") {
-      registry.register(
-        DiversityMetric(
-          name: "structure_diversity", featurizer: StructureDescriptor(),
-          reference: reference.structures))
+    let diversity = needed.intersection(["structure_diversity", "composition_diversity"])
+    if !diversity.isEmpty {
+      let vae = try self.vae()
+      log(
+        "diversity features: "
+          + (vae == nil ? "descriptors (no VAE)" : "the VAE's mean latents and type embeddings"))
+      for name in diversity {
+        registry.register(
+          DiversityMetric(
+            name: name, featurizer: featurizer(name, vae: vae), reference: reference.structures))
+      }
     }
-    if needed.contains("composition_diversity") {
-      registry.register(
-        DiversityMetric(
-          name: "composition_diversity", featurizer: CompositionDescriptor(),
-          reference: reference.structures))
+  }
+
+  private func featurizer(_ metric: String, vae: CrystalVAE?) -> any Featurizer {
+    let structure = metric == "structure_diversity"
+    guard let vae else {
+      return structure ? StructureDescriptor() as any Featurizer : CompositionDescriptor()
     }
+    return VAEFeaturizer(vae: vae, kind: structure ? .structure : .composition)
   }
 
   private func makeCalculator(_ spec: String) throws -> EnergyCalculator {

@@ -61,6 +61,7 @@ struct QuickstartCommand: ParsableCommand {
       throw ConfigError("the composed configuration has no rl_module.reward_fn")
     }
     var factory = RewardFactory(resolveDataset: config.datasetFile)
+    factory.diversityVAE = { vae }
     let reward = try factory.makePipeline(rewardConfig)
     var rl = GRPOTrainer.Configuration()
     rl.batchSize = 4

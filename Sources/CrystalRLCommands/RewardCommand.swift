@@ -32,6 +32,7 @@ struct RewardCommand: ParsableCommand {
     var factory = RewardFactory(
       resolveDataset: config.datasetFile,
       log: { FileHandle.standardError.write(Data("\($0)\n".utf8)) })
+    factory.diversityVAE = { interpolator.trainedVAE() }
     let pipeline = try factory.makePipeline(rewardConfig)
     let limit = self.limit.map { max($0, 0) }
     let loaded =

@@ -1,4 +1,5 @@
 import CrystalConfig
+import CrystalModels
 import Foundation
 import PluginHost
 import ReferenceData
@@ -57,6 +58,9 @@ public struct RewardFactory {
   public var log: (String) -> Void
   /// Where parsed reference sets and their energies are cached.
   public var cacheDirectory: URL
+  /// The VAE whose latents give the diversity rewards' features, as in the seed; asked for
+  /// only when a diversity reward is configured. Nil means descriptor features.
+  public var diversityVAE: () throws -> CrystalVAE? = { nil }
   private var libraries: [String: PluginLibrary] = [:]
 
   public init(
@@ -90,9 +94,11 @@ public struct RewardFactory {
       try makeComponent(entry, where: "reward_fn.components.\(index)")
     }
     var registry = metrics
-    try DNGMetricsSetup(resolveDataset: resolveDataset, log: log, cacheDirectory: cacheDirectory)
-      .register(
-        Set(components.flatMap(\.component.requiredMetrics)), config: map, into: &registry)
+    try DNGMetricsSetup(
+      resolveDataset: resolveDataset, log: log, cacheDirectory: cacheDirectory, vae: diversityVAE
+    )
+    .register(
+      Set(components.flatMap(\.component.requiredMetrics)), config: map, into: &registry)
     return ReinforceReward(
       components: components, normalization: try normalization(map["normalize_fn"]),
       eps: try number(map["eps"], default: 1e-4, key: "reward_fn.eps"), metrics: registry)

@@ -88,6 +88,7 @@ struct EvaluateCommand: ParsableCommand {
     let unique = try UniqueMetric(context: context).compute(batch).values
     let novel = try NovelMetric(context: context).compute(batch).values
     var factory = RewardFactory(resolveDataset: config.datasetFile)
+    factory.diversityVAE = { settings.trainedVAE() }
     let report = try factory.makePipeline(try settings.value("rl_module.reward_fn")).score(loaded)
     func fraction(_ values: [Double]) -> String {
       String(format: "%.3f", values.reduce(0, +) / Double(values.count))

@@ -115,6 +115,7 @@ struct TrainRLCommand: ParsableCommand {
     let (model, atomCounts) = try ModelCheckpoint.loadDiffusion(
       resuming ? last! : URL(fileURLWithPath: try settings.string("rl_module.ldm_ckpt_path")))
     var factory = RewardFactory(resolveDataset: config.datasetFile)
+    factory.diversityVAE = { vae }
     let reward = try factory.makePipeline(try settings.value("rl_module.reward_fn"))
     var rl = GRPOTrainer.Configuration()
     rl.batchSize = try settings.int("data.batch_size")

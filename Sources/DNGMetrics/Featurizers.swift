@@ -2,16 +2,18 @@ import CrystalCore
 import Foundation
 
 /// Maps a structure to a fixed-length feature vector; the diversity rewards compare such
-/// vectors of generated and reference structures. The seed uses its VAE's latents here; these
-/// descriptors stand in until a trained encoder is plugged in behind the same protocol.
+/// vectors of generated and reference structures. The seed uses its VAE's latents
+/// (DNGRewardMetrics' `VAEFeaturizer`); the descriptors below serve where no VAE is at hand.
 public protocol Featurizer: Sendable {
   /// Length of every feature vector.
   var dimension: Int { get }
   func features(_ structure: Structure) -> [Double]
+  /// The features of every structure, one row each (a featurizer may batch the work).
+  func matrix(_ structures: [Structure]) -> FeatureMatrix
 }
 
 extension Featurizer {
-  /// The features of every structure, one row each.
+  /// The features of every structure, one row each, featurized in parallel.
   public func matrix(_ structures: [Structure]) -> FeatureMatrix {
     var rows = [[Double]](repeating: [], count: structures.count)
     rows.withUnsafeMutableBufferPointer { output in

@@ -1,0 +1,40 @@
+import CrystalCore
+import CrystalModels
+import DNGMetrics
+
+/// The seed's diversity features, read from a trained VAE: for `structure_diversity` the mean
+/// over a structure's atoms of the encoder's latent mean, for `composition_diversity` the mean
+/// of its atoms' type embeddings.
+public struct VAEFeaturizer: Featurizer, @unchecked Sendable {
+  /// Which of the two feature sets.
+  public enum Kind: Sendable {
+    case structure
+    case composition
+  }
+
+  // Only read (forward passes build new tensors), so sharing it across threads is safe.
+  let vae: CrystalVAE
+  public let kind: Kind
+
+  public init(vae: CrystalVAE, kind: Kind) {
+    self.vae = vae
+    self.kind = kind
+  }
+
+  public var dimension: Int {
+    kind == .structure ? vae.configuration.latentDimension : vae.configuration.width
+  }
+
+  public func features(_ structure: Structure) -> [Double] { matrix([structure]).values }
+
+  /// Encodes the structures in padded chunks, one forward pass per chunk.
+  public func matrix(_ structures: [Structure]) -> FeatureMatrix {
+    var values: [Double] = []
+    values.reserveCapacity(structures.count * dimension)
+    for batch in CrystalBatchTensors.chunks(structures) {
+      let means = vae.meanFeatures(batch)
+      values += (kind == .structure ? means.structure : means.composition).data.map(Double.init)
+    }
+    return FeatureMatrix(rows: structures.count, columns: dimension, values: values)
+  }
+}
