@@ -25,6 +25,7 @@ let rlStepBenchmark = Benchmark(name: "rl-step") {
   var factory = RewardFactory(
     cacheDirectory: FileManager.default.temporaryDirectory.appendingPathComponent(
       "crystalrl-bench-cache"))
+  factory.diversityVAE = { vae }  // as train-rl does
   let reward = try factory.makePipeline(
     try ConfigValue.parse(
       yaml: dngRewardYAML(reference: source, energies: table), source: "benchmark"))

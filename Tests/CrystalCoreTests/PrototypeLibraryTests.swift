@@ -32,6 +32,37 @@ final class PrototypeLibraryTests: XCTestCase {
     }
   }
 
+  func testSpinelCoordination() throws {
+    let spinel = try XCTUnwrap(PrototypeCatalog.ternary.first { $0.name == "spinel" })
+    let (mg, al, o) = (Element(symbol: "Mg")!, Element(symbol: "Al")!, Element(symbol: "O")!)
+    let structure = try XCTUnwrap(spinel.decorate([mg, al, o]))
+    XCTAssertEqual(structure.composition.reducedFormula, "MgAl2O4")
+    XCTAssertEqual(structure.count, 14)
+    XCTAssertEqual(
+      structure.volume, pow(structure.lattice.lengths.x * 2.0.squareRoot(), 3) / 4, accuracy: 1e-9)
+    let bond = al.covalentRadius! + o.covalentRadius!
+    // Each Mg has 4 O neighbours and each Al 6 at the bond length; no other atom is closer.
+    let cartesian = structure.sites.map { structure.lattice.cartesian($0.fractional) }
+    for (index, site) in structure.sites.enumerated() where site.element != o {
+      var distances: [Double] = []
+      for (other, neighbour) in structure.sites.enumerated() where other != index {
+        for a in -1...1 {
+          for b in -1...1 {
+            for c in -1...1 {
+              let image = structure.lattice.cartesian(
+                neighbour.fractional + Vector3(Double(a), Double(b), Double(c)))
+              distances.append(
+                ((image - cartesian[index]) * (image - cartesian[index])).sum().squareRoot())
+            }
+          }
+        }
+      }
+      let nearest = distances.filter { abs($0 - bond) < 1e-6 }.count
+      XCTAssertEqual(nearest, site.element == mg ? 4 : 6, "\(site.element.symbol) \(index)")
+      XCTAssertGreaterThan(distances.min()!, bond - 1e-6)
+    }
+  }
+
   func testMinimumDistanceInSkewedCell() throws {
     // A strongly sheared cell whose nearest image is not among the ±1 neighbours.
     let lattice = try Lattice(

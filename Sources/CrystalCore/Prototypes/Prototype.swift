@@ -12,6 +12,9 @@ public struct Prototype: Sendable {
     case hexagonal(factor: Double, cOverA: Double)
     /// Tetragonal, a = factor · d, c = cOverA · a.
     case tetragonal(factor: Double, cOverA: Double)
+    /// The primitive cell of a face-centred cubic lattice, rows (0, a/2, a/2), (a/2, 0, a/2),
+    /// (a/2, a/2, 0), with conventional a = factor · d.
+    case faceCentredPrimitive(factor: Double)
   }
 
   /// Name, e.g. "rocksalt".
@@ -38,6 +41,10 @@ public struct Prototype: Sendable {
     case .tetragonal(let factor, let cOverA):
       let a = factor * d
       lattice = try? Lattice(a: a, b: a, c: cOverA * a, alpha: 90, beta: 90, gamma: 90)
+    case .faceCentredPrimitive(let factor):
+      let half = factor * d / 2
+      lattice = try? Lattice(
+        matrix: Matrix3(Vector3(0, half, half), Vector3(half, 0, half), Vector3(half, half, 0)))
     }
     guard let lattice else { return nil }
     let formula = Composition(sites.map { elements[$0.role] }).formula

@@ -111,5 +111,19 @@ public enum PrototypeCatalog {
         (1, .zero), (2, Vector3(0.5, 0.5, 0.5)), (0, Vector3(0.25, 0.25, 0.25)),
         (0, Vector3(0.75, 0.75, 0.75)),
       ]), bond: (0, 1), cell: .cubic(factor: 4 / rt3)),
+    // Spinel AB2X4 (Fd-3m, origin choice 1: A on 8a, B on 16d, X on 32e at u = 0.3875, close
+    // to MgAl2O4's), in the 14-atom primitive cell of the face-centred lattice. At this u the
+    // tetrahedral A-X and octahedral B-X bonds are both 0.2381570 a.
+    Prototype(
+      name: "spinel", roles: 3,
+      sites: [
+        (0, .zero), (0, Vector3(0.25, 0.25, 0.25)),
+        (1, Vector3(0.625, 0.125, 0.625)), (1, Vector3(0.125, 0.625, 0.625)),
+        (1, Vector3(0.625, 0.625, 0.125)), (1, Vector3(0.625, 0.625, 0.625)),
+        (2, Vector3(0.3875, 0.8375, 0.3875)), (2, Vector3(0.4125, 0.8625, 0.8625)),
+        (2, Vector3(0.3875, 0.3875, 0.8375)), (2, Vector3(0.8625, 0.4125, 0.8625)),
+        (2, Vector3(0.3875, 0.3875, 0.3875)), (2, Vector3(0.8625, 0.8625, 0.8625)),
+        (2, Vector3(0.8375, 0.3875, 0.3875)), (2, Vector3(0.8625, 0.8625, 0.4125)),
+      ], bond: (1, 2), cell: .faceCentredPrimitive(factor: 1 / 0.2381569860407206)),
   ]
 }

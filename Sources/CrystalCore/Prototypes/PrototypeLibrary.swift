@@ -25,6 +25,9 @@ public enum PrototypeLibrary {
   static let heuslerA = ["Co", "Ni", "Cu", "Fe", "Mn", "Ru", "Rh", "Pd"]
   static let heuslerB = ["Ti", "V", "Cr", "Mn", "Fe", "Zr", "Hf", "Nb"]
   static let heuslerC = ["Al", "Ga", "In", "Si", "Ge", "Sn", "Sb", "As"]
+  static let spinelA = ["Mg", "Zn", "Fe", "Co", "Ni", "Mn", "Cd", "Cu"]
+  static let spinelB = ["Al", "Cr", "Fe", "Ga", "V", "Mn", "Co", "Ti", "In"]
+  static let spinelX = ["O", "S", "Se"]
 
   /// Element lists for each prototype's roles.
   static func pools(for prototype: Prototype) -> [[String]] {
@@ -35,6 +38,7 @@ public enum PrototypeLibrary {
     case "L1_2": return [metals, metals]
     case "perovskite": return [perovskiteA, perovskiteB, perovskiteX]
     case "heusler": return [heuslerA, heuslerB, heuslerC]
+    case "spinel": return [spinelA, spinelB, spinelX]
     default: return [cations, anions]
     }
   }
