@@ -13,50 +13,41 @@ private func cellVolume(_ lattices: UnsafePointer<Double>, _ index: Int) -> Doub
   return abs(det)
 }
 
-private let create:
-  @convention(c) (
-    UnsafePointer<crl_host_api>?, UnsafePointer<CChar>?,
-    UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
-    UnsafeMutablePointer<CChar>?, Int
-  ) -> crl_status = { _, _, instance, _, _ in
-    instance?.pointee = nil  // stateless
-    return CRL_OK
-  }
+private let create: CreateFunction = { _, _, instance, _, _ in
+  instance?.pointee = nil  // stateless
+  return CRL_OK
+}
 
-private let compute:
-  @convention(c) (
-    UnsafeMutableRawPointer?, UnsafePointer<crl_batch>?, UnsafeMutablePointer<crl_output>?,
-    UnsafeMutablePointer<CChar>?, Int
-  ) -> crl_status = { _, batchPointer, outputPointer, error, errorSize in
-    guard let batch = batchPointer?.pointee, let output = outputPointer,
-      let offsets = batch.atom_offsets, let lattices = batch.lattices,
-      let rewards = output.pointee.rewards
-    else {
-      reportError("null batch or output", into: error, size: errorSize)
-      return CRL_INVALID_ARGUMENT
-    }
-    let count = Int(batch.num_structures)
-    guard output.pointee.capacity >= batch.num_structures else {
+private let compute: ComputeFunction = { _, batchPointer, outputPointer, error, errorSize in
+  guard let batch = batchPointer?.pointee, let output = outputPointer,
+    let offsets = batch.atom_offsets, let lattices = batch.lattices,
+    let rewards = output.pointee.rewards
+  else {
+    reportError("null batch or output", into: error, size: errorSize)
+    return CRL_INVALID_ARGUMENT
+  }
+  let count = Int(batch.num_structures)
+  guard output.pointee.capacity >= batch.num_structures else {
+    reportError(
+      "output holds \(output.pointee.capacity) rewards for \(count) structures", into: error,
+      size: errorSize)
+    return CRL_INVALID_ARGUMENT
+  }
+  for index in 0..<count {
+    let volume = cellVolume(lattices, index)
+    guard volume > 0 else {
       reportError(
-        "output holds \(output.pointee.capacity) rewards for \(count) structures", into: error,
+        "structure \(index) has a degenerate cell (volume \(volume))", into: error,
         size: errorSize)
       return CRL_INVALID_ARGUMENT
     }
-    for index in 0..<count {
-      let volume = cellVolume(lattices, index)
-      guard volume > 0 else {
-        reportError(
-          "structure \(index) has a degenerate cell (volume \(volume))", into: error,
-          size: errorSize)
-        return CRL_INVALID_ARGUMENT
-      }
-      rewards[index] = Double(offsets[index + 1] - offsets[index]) / volume
-    }
-    output.pointee.count = UInt64(count)
-    return CRL_OK
+    rewards[index] = Double(offsets[index + 1] - offsets[index]) / volume
   }
+  output.pointee.count = UInt64(count)
+  return CRL_OK
+}
 
-private let destroy: @convention(c) (UnsafeMutableRawPointer?) -> Void = { _ in }
+private let destroy: DestroyFunction = { _ in }
 
 /// Descriptors live for the life of the library, as the ABI requires.
 private let plugin = pluginDescriptor(

@@ -109,56 +109,48 @@ struct PluginFailure: Error, CustomStringConvertible {
   init(_ description: String) { self.description = description }
 }
 
-private let create:
-  @convention(c) (
-    UnsafePointer<crl_host_api>?, UnsafePointer<CChar>?,
-    UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
-    UnsafeMutablePointer<CChar>?, Int
-  ) -> crl_status = { _, configJSON, instance, errorBuffer, errorSize in
-    guard let configJSON, let instance else {
-      reportError("null configuration or instance pointer", into: errorBuffer, size: errorSize)
-      return CRL_INVALID_ARGUMENT
-    }
-    do {
-      let created = try PredictorInstance(configJSON: String(cString: configJSON))
-      instance.pointee = Unmanaged.passRetained(created).toOpaque()
-      return CRL_OK
-    } catch {
-      reportError("\(error)", into: errorBuffer, size: errorSize)
-      return CRL_INVALID_ARGUMENT
-    }
+private let create: CreateFunction = { _, configJSON, instance, errorBuffer, errorSize in
+  guard let configJSON, let instance else {
+    reportError("null configuration or instance pointer", into: errorBuffer, size: errorSize)
+    return CRL_INVALID_ARGUMENT
   }
-
-private let compute:
-  @convention(c) (
-    UnsafeMutableRawPointer?, UnsafePointer<crl_batch>?, UnsafeMutablePointer<crl_output>?,
-    UnsafeMutablePointer<CChar>?, Int
-  ) -> crl_status = { instancePointer, batchPointer, outputPointer, errorBuffer, errorSize in
-    guard let instancePointer, let batch = batchPointer?.pointee, let output = outputPointer,
-      let buffer = output.pointee.rewards
-    else {
-      reportError("null instance, batch or output", into: errorBuffer, size: errorSize)
-      return CRL_INVALID_ARGUMENT
-    }
-    guard output.pointee.capacity >= batch.num_structures else {
-      reportError(
-        "output holds \(output.pointee.capacity) rewards for \(batch.num_structures) structures",
-        into: errorBuffer, size: errorSize)
-      return CRL_INVALID_ARGUMENT
-    }
-    let instance = Unmanaged<PredictorInstance>.fromOpaque(instancePointer).takeUnretainedValue()
-    do {
-      let rewards = try instance.rewards(batch)
-      for (index, reward) in rewards.enumerated() { buffer[index] = reward }
-      output.pointee.count = UInt64(rewards.count)
-      return CRL_OK
-    } catch {
-      reportError("\(error)", into: errorBuffer, size: errorSize)
-      return CRL_INVALID_ARGUMENT
-    }
+  do {
+    let created = try PredictorInstance(configJSON: String(cString: configJSON))
+    instance.pointee = Unmanaged.passRetained(created).toOpaque()
+    return CRL_OK
+  } catch {
+    reportError("\(error)", into: errorBuffer, size: errorSize)
+    return CRL_INVALID_ARGUMENT
   }
+}
 
-private let destroy: @convention(c) (UnsafeMutableRawPointer?) -> Void = { instance in
+private let compute: ComputeFunction = {
+  instancePointer, batchPointer, outputPointer, errorBuffer, errorSize in
+  guard let instancePointer, let batch = batchPointer?.pointee, let output = outputPointer,
+    let buffer = output.pointee.rewards
+  else {
+    reportError("null instance, batch or output", into: errorBuffer, size: errorSize)
+    return CRL_INVALID_ARGUMENT
+  }
+  guard output.pointee.capacity >= batch.num_structures else {
+    reportError(
+      "output holds \(output.pointee.capacity) rewards for \(batch.num_structures) structures",
+      into: errorBuffer, size: errorSize)
+    return CRL_INVALID_ARGUMENT
+  }
+  let instance = Unmanaged<PredictorInstance>.fromOpaque(instancePointer).takeUnretainedValue()
+  do {
+    let rewards = try instance.rewards(batch)
+    for (index, reward) in rewards.enumerated() { buffer[index] = reward }
+    output.pointee.count = UInt64(rewards.count)
+    return CRL_OK
+  } catch {
+    reportError("\(error)", into: errorBuffer, size: errorSize)
+    return CRL_INVALID_ARGUMENT
+  }
+}
+
+private let destroy: DestroyFunction = { instance in
   guard let instance else { return }
   Unmanaged<PredictorInstance>.fromOpaque(instance).release()
 }

@@ -4,6 +4,23 @@
 // the host.
 import CrystalRLABI
 
+/// The signature of a component's create() (crystalrl_plugin.h).
+public typealias CreateFunction =
+  @convention(c) (
+    UnsafePointer<crl_host_api>?, UnsafePointer<CChar>?,
+    UnsafeMutablePointer<UnsafeMutableRawPointer?>?, UnsafeMutablePointer<CChar>?, Int
+  ) -> crl_status
+
+/// The signature of a component's compute().
+public typealias ComputeFunction =
+  @convention(c) (
+    UnsafeMutableRawPointer?, UnsafePointer<crl_batch>?, UnsafeMutablePointer<crl_output>?,
+    UnsafeMutablePointer<CChar>?, Int
+  ) -> crl_status
+
+/// The signature of a component's destroy().
+public typealias DestroyFunction = @convention(c) (UnsafeMutableRawPointer?) -> Void
+
 /// A NUL-terminated C string for a string literal; valid for the life of the library.
 public func staticCString(_ text: StaticString) -> UnsafePointer<CChar> {
   UnsafeRawPointer(text.utf8Start).assumingMemoryBound(to: CChar.self)

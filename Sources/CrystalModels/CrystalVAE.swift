@@ -13,7 +13,18 @@ public final class CrystalVAE {
     public var depth = 2
     public var maxAtoms = 20
     public var klWeight: Float = 1e-3
-    public init() {}
+
+    public init(
+      width: Int = 64, latentDimension: Int = 8, heads: Int = 4, depth: Int = 2,
+      maxAtoms: Int = 20, klWeight: Float = 1e-3
+    ) {
+      self.width = width
+      self.latentDimension = latentDimension
+      self.heads = heads
+      self.depth = depth
+      self.maxAtoms = maxAtoms
+      self.klWeight = klWeight
+    }
   }
 
   public static let vocabulary = 104  // atomic numbers 1...103, 0 = padding

@@ -13,7 +13,16 @@ public final class LatentDiffusion {
     public var heads = 4
     public var samplingSteps = 50
     public var eta = 1.0
-    public init() {}
+
+    public init(
+      width: Int = 64, depth: Int = 2, heads: Int = 4, samplingSteps: Int = 50, eta: Double = 1
+    ) {
+      self.width = width
+      self.depth = depth
+      self.heads = heads
+      self.samplingSteps = samplingSteps
+      self.eta = eta
+    }
   }
 
   /// One sampled batch: latents z at every DDIM step (z[0] is pure noise), the timesteps, each

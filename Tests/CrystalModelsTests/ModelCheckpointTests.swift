@@ -7,10 +7,7 @@ import XCTest
 final class ModelCheckpointTests: XCTestCase {
   func testRoundTripsAndClearErrors() throws {
     var random = SeededRandom(seed: 8)
-    var configuration = CrystalVAE.Configuration()
-    configuration.width = 8
-    configuration.heads = 2
-    configuration.depth = 1
+    let configuration = CrystalVAE.Configuration(width: 8, heads: 2, depth: 1)
     let vae = CrystalVAE(configuration, random: &random)
     let model = LatentDiffusion(
       LatentDiffusion.Configuration(), latentDimension: 8, random: &random)

@@ -103,12 +103,7 @@ final class TorchParityTests: XCTestCase {
 
   func testVAEEncoderMatchesPyTorch() throws {
     var random = SeededRandom(seed: 22)
-    var configuration = CrystalVAE.Configuration()
-    configuration.width = 16
-    configuration.heads = 2
-    configuration.depth = 2
-    configuration.maxAtoms = 4
-    let vae = CrystalVAE(configuration, random: &random)
+    let vae = CrystalVAE(.init(width: 16, heads: 2, depth: 2, maxAtoms: 4), random: &random)
     for block in vae.encoderBlocks {
       block.modulation.weight.data =
         random.normalTensor(block.modulation.weight.shape, std: 0.3).data

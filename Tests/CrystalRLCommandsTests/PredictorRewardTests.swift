@@ -16,12 +16,7 @@ final class PredictorRewardTests: XCTestCase {
 
   override func setUpWithError() throws {
     var random = SeededRandom(seed: 11)
-    var configuration = CrystalVAE.Configuration()
-    configuration.width = 16
-    configuration.heads = 2
-    configuration.depth = 1
-    configuration.maxAtoms = 5
-    let vae = CrystalVAE(configuration, random: &random)
+    let vae = CrystalVAE(.init(width: 16, heads: 2, depth: 1, maxAtoms: 5), random: &random)
     predictor = PropertyPredictor(
       vae: vae, configuration: .init(targetName: "heat_ref", mean: 1.4, std: 0.7),
       random: &random)
@@ -56,6 +51,9 @@ final class PredictorRewardTests: XCTestCase {
     let expected = predictor.predict(structures)
     let plain = try pipeline("    target_name: heat_ref").score(structures)
     XCTAssertEqual(plain.components[0].raw, expected)
+    // The same plugin file in its own worker process.
+    let isolated = try pipeline("    isolation: process").score(structures)
+    XCTAssertEqual(isolated.components[0].raw, expected)
 
     let (low, high) = (expected.sorted()[10], expected.sorted()[40])
     let targeted = try pipeline(

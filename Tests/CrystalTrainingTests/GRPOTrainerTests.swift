@@ -11,21 +11,12 @@ final class GRPOTrainerTests: XCTestCase {
   func tinyModels(seed: UInt64) -> (CrystalVAE, LatentDiffusion, [Structure]) {
     let structures = Array(PrototypeLibrary.structures().filter { $0.count <= 8 }.prefix(400))
     var random = SeededRandom(seed: seed)
-    var vaeConfiguration = CrystalVAE.Configuration()
-    vaeConfiguration.width = 16
-    vaeConfiguration.heads = 2
-    vaeConfiguration.depth = 1
-    vaeConfiguration.maxAtoms = 8
-    let vae = CrystalVAE(vaeConfiguration, random: &random)
+    let vae = CrystalVAE(.init(width: 16, heads: 2, depth: 1, maxAtoms: 8), random: &random)
     ModelTraining.trainVAE(
       vae, on: structures, options: .init(steps: 40, batchSize: 16, learningRate: 3e-3, seed: seed)
     ) { _, _ in }
-    var ldmConfiguration = LatentDiffusion.Configuration()
-    ldmConfiguration.width = 16
-    ldmConfiguration.heads = 2
-    ldmConfiguration.depth = 1
-    ldmConfiguration.samplingSteps = 10
-    let model = LatentDiffusion(ldmConfiguration, latentDimension: 8, random: &random)
+    let model = LatentDiffusion(
+      .init(width: 16, depth: 1, heads: 2, samplingSteps: 10), latentDimension: 8, random: &random)
     let encoded = ModelTraining.encode(structures, with: vae)
     ModelTraining.trainDiffusion(
       model, latents: encoded.latents, weights: encoded.weights, tokens: 8,

@@ -11,11 +11,7 @@ final class PropertyPredictorTests: XCTestCase {
   /// A small untrained VAE: its latents still carry the composition the target depends on.
   func smallVAE() -> CrystalVAE {
     var random = SeededRandom(seed: 3)
-    var configuration = CrystalVAE.Configuration()
-    configuration.width = 32
-    configuration.depth = 1
-    configuration.maxAtoms = 8
-    return CrystalVAE(configuration, random: &random)
+    return CrystalVAE(.init(width: 32, depth: 1, maxAtoms: 8), random: &random)
   }
 
   func testLearnsMeanAtomicNumberFarBetterThanTheMean() throws {

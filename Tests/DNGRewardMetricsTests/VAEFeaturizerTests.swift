@@ -12,12 +12,7 @@ import XCTest
 final class VAEFeaturizerTests: XCTestCase {
   func vae() -> CrystalVAE {
     var random = SeededRandom(seed: 21)
-    var configuration = CrystalVAE.Configuration()
-    configuration.width = 16
-    configuration.heads = 2
-    configuration.depth = 1
-    configuration.maxAtoms = 5
-    return CrystalVAE(configuration, random: &random)
+    return CrystalVAE(.init(width: 16, heads: 2, depth: 1, maxAtoms: 5), random: &random)
   }
 
   func testMeansOfLatentsAndTypeEmbeddings() throws {
