@@ -38,13 +38,21 @@ public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
 public func addRow(_ x: Tensor, _ bias: Tensor) -> Tensor {
   let d = bias.count
   precondition(x.shape.last == d, "bias length must match the last dimension")
+  let b = bias.data
   var out = x.data
-  for index in out.indices { out[index] += bias.data[index % d] }
+  out.withUnsafeMutableBufferPointer { out in
+    for row in stride(from: 0, to: out.count, by: d) {
+      for i in 0..<d { out[row + i] += b[i] }
+    }
+  }
   return Tensor(shape: x.shape, data: out, parents: [x, bias]) { result in
     let g = result.grad!
     x.accumulate(g)
+    guard bias.requiresGrad else { return }
     var db = [Float](repeating: 0, count: d)
-    for index in g.indices { db[index % d] += g[index] }
+    for row in stride(from: 0, to: g.count, by: d) {
+      for i in 0..<d { db[i] += g[row + i] }
+    }
     bias.accumulate(db)
   }
 }

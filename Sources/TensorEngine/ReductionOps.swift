@@ -45,18 +45,19 @@ public func softmax(_ x: Tensor) -> Tensor {
 public func layerNorm(_ x: Tensor, _ gain: Tensor, _ bias: Tensor, eps: Float = 1e-5) -> Tensor {
   let d = x.shape.last!
   let rows = x.count / d
+  let (input, gains, biases) = (x.data, gain.data, bias.data)
   var out = [Float](repeating: 0, count: x.count)
   var normalized = [Float](repeating: 0, count: x.count)
   var inverseStd = [Float](repeating: 0, count: rows)
   for r in 0..<rows {
-    let slice = x.data[r * d..<(r + 1) * d]
+    let slice = input[r * d..<(r + 1) * d]
     let mean = slice.reduce(0, +) / Float(d)
     let variance = slice.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(d)
     inverseStd[r] = 1 / (variance + eps).squareRoot()
     for i in 0..<d {
-      let n = (x.data[r * d + i] - mean) * inverseStd[r]
+      let n = (input[r * d + i] - mean) * inverseStd[r]
       normalized[r * d + i] = n
-      out[r * d + i] = n * gain.data[i] + bias.data[i]
+      out[r * d + i] = n * gains[i] + biases[i]
     }
   }
   return Tensor(shape: x.shape, data: out, parents: [x, gain, bias]) { result in
@@ -68,7 +69,7 @@ public func layerNorm(_ x: Tensor, _ gain: Tensor, _ bias: Tensor, eps: Float = 
       var meanG: Float = 0
       var meanGN: Float = 0
       for i in 0..<d {
-        let gn = g[r * d + i] * gain.data[i]
+        let gn = g[r * d + i] * gains[i]
         meanG += gn
         meanGN += gn * normalized[r * d + i]
         dGain[i] += g[r * d + i] * normalized[r * d + i]
@@ -77,7 +78,7 @@ public func layerNorm(_ x: Tensor, _ gain: Tensor, _ bias: Tensor, eps: Float = 
       meanG /= Float(d)
       meanGN /= Float(d)
       for i in 0..<d {
-        let gn = g[r * d + i] * gain.data[i]
+        let gn = g[r * d + i] * gains[i]
         dx[r * d + i] = inverseStd[r] * (gn - meanG - normalized[r * d + i] * meanGN)
       }
     }

@@ -1,10 +1,11 @@
 /// Rows of `table` (vocabulary × width) picked by `indices`: an embedding lookup.
 public func embedding(_ table: Tensor, _ indices: [Int]) -> Tensor {
   let width = table.shape[1]
+  let rows = table.data
   var out = [Float](repeating: 0, count: indices.count * width)
   for (row, index) in indices.enumerated() {
     precondition(index >= 0 && index < table.shape[0], "embedding index \(index) out of range")
-    for i in 0..<width { out[row * width + i] = table.data[index * width + i] }
+    for i in 0..<width { out[row * width + i] = rows[index * width + i] }
   }
   return Tensor(shape: [indices.count, width], data: out, parents: [table]) { result in
     let g = result.grad!
@@ -25,8 +26,9 @@ public func concatColumns(_ parts: [Tensor]) -> Tensor {
   var out = [Float](repeating: 0, count: rows * total)
   var offset = 0
   for (part, width) in zip(parts, widths) {
+    let values = part.data
     for r in 0..<rows {
-      for i in 0..<width { out[r * total + offset + i] = part.data[r * width + i] }
+      for i in 0..<width { out[r * total + offset + i] = values[r * width + i] }
     }
     offset += width
   }
@@ -64,10 +66,11 @@ public func columns(_ x: Tensor, _ range: Range<Int>) -> Tensor {
 /// set's tokens.
 public func repeatRows(_ x: Tensor, times: Int) -> Tensor {
   let (rows, width) = (x.shape[0], x.shape[1])
+  let input = x.data
   var out = [Float](repeating: 0, count: rows * times * width)
   for r in 0..<rows {
     for copy in 0..<times {
-      for i in 0..<width { out[(r * times + copy) * width + i] = x.data[r * width + i] }
+      for i in 0..<width { out[(r * times + copy) * width + i] = input[r * width + i] }
     }
   }
   return Tensor(shape: [rows * times, width], data: out, parents: [x]) { result in
@@ -89,11 +92,12 @@ public func setMean(_ x: Tensor, tokens: Int, weights: [Float]) -> Tensor {
   let sets = x.shape[0] / tokens
   var counts = [Float](repeating: 0, count: sets)
   for (row, w) in weights.enumerated() { counts[row / tokens] += w }
+  let input = x.data
   var out = [Float](repeating: 0, count: sets * width)
   for row in 0..<x.shape[0] where weights[row] != 0 {
     let set = row / tokens
     for i in 0..<width {
-      out[set * width + i] += weights[row] * x.data[row * width + i] / counts[set]
+      out[set * width + i] += weights[row] * input[row * width + i] / counts[set]
     }
   }
   return Tensor(shape: [sets, width], data: out, parents: [x]) { result in

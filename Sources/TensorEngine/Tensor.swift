@@ -46,10 +46,14 @@ public final class Tensor {
   /// Adds `values` into the gradient (when this tensor takes gradients).
   public func accumulate(_ values: [Float]) {
     guard requiresGrad else { return }
-    if grad == nil {
+    guard grad != nil else {
       grad = values
-    } else {
-      for index in values.indices { grad![index] += values[index] }
+      return
+    }
+    grad!.withUnsafeMutableBufferPointer { sum in
+      values.withUnsafeBufferPointer { values in
+        for index in values.indices { sum[index] += values[index] }
+      }
     }
   }
 
