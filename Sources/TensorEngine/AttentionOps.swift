@@ -53,11 +53,13 @@ public func selfAttention(_ qkv: Tensor, batch: Int, tokens: Int, heads: Int, ma
       }
     }
   }
+  let attention = weights
   return Tensor(shape: [batch * tokens, width], data: out, parents: [qkv]) { result in
     let g = result.grad!
     var dqkv = [Float](repeating: 0, count: qkv.count)
     dqkv.withUnsafeMutableBufferPointer { buffer in
       let dqkv = buffer
+      let (input, g, weights) = (input, g, attention)
       DispatchQueue.concurrentPerform(iterations: batch) { b in
         var dWeights = [Float](repeating: 0, count: tokens)
         for h in 0..<heads {
