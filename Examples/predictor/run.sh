@@ -2,7 +2,7 @@
 # The predictor-reward tutorial, start to finish (see README.md beside this file): train a VAE,
 # a property predictor on its latents and a diffusion model on perov_5, then fine-tune the
 # diffusion model with GRPO so the predicted formation heat of its samples moves toward a
-# target, and compare samples before and after. About 6 minutes on 2 cores after
+# target, and compare samples before and after. About 3 minutes on 2 cores after
 # `swift build -c release`. Checkpoints go to the store ($CRYSTALRL_CHECKPOINTS, default
 # ~/.cache/crystalrl/checkpoints) under the perov_5_* names.
 set -euo pipefail

@@ -76,16 +76,20 @@ final class PredictorInstance {
           && batch.lattices != nil)
     else { throw PluginFailure("the batch lacks atoms, coordinates or lattices") }
     return try (0..<count).map { index in
-      let start = Int(batch.atom_offsets[index])
-      let end = Int(batch.atom_offsets[index + 1])
-      let elements = try (start..<end).map { atom -> Element in
+      let (start, end) = (batch.atom_offsets[index], batch.atom_offsets[index + 1])
+      guard start <= end, end <= batch.num_atoms else {
+        throw PluginFailure(
+          "structure \(index) has atom offsets \(start)..<\(end) outside the batch")
+      }
+      let atoms = Int(start)..<Int(end)
+      let elements = try atoms.map { atom -> Element in
         let z = Int(batch.atomic_numbers[atom])
         guard let element = Element(z: z) else {
           throw PluginFailure("structure \(index) has an atom with atomic number \(z)")
         }
         return element
       }
-      let coordinates = (start..<end).map { atom in
+      let coordinates = atoms.map { atom in
         Vector3(
           batch.frac_coords[3 * atom], batch.frac_coords[3 * atom + 1],
           batch.frac_coords[3 * atom + 2])

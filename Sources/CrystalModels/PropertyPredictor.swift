@@ -99,6 +99,6 @@ public final class PropertyPredictor {
 
   /// Predictions in the target's units for `structures`.
   public func predict(_ structures: [Structure]) -> [Double] {
-    predict(features: features(structures))
+    structures.isEmpty ? [] : predict(features: features(structures))
   }
 }

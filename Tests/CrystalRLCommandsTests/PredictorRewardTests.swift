@@ -54,6 +54,7 @@ final class PredictorRewardTests: XCTestCase {
     // The same plugin file in its own worker process.
     let isolated = try pipeline("    isolation: process").score(structures)
     XCTAssertEqual(isolated.components[0].raw, expected)
+    XCTAssertEqual(try pipeline("").score([]).components[0].raw, [])
 
     let (low, high) = (expected.sorted()[10], expected.sorted()[40])
     let targeted = try pipeline(
