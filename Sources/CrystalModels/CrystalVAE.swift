@@ -80,15 +80,16 @@ public final class CrystalVAE {
     return (columns(out, 0..<d), columns(out, d..<2 * d))
   }
 
-  /// The seed's diversity features of each set: the mean over its atoms of the encoder's
-  /// latent mean (structure features, sets × latent) and of the atom-type embedding
-  /// (composition features, sets × width).
-  public func meanFeatures(_ batch: CrystalBatchTensors) -> (structure: Tensor, composition: Tensor)
-  {
-    (
-      setMean(encode(batch).mean, tokens: batch.tokens, weights: batch.weights),
-      setMean(embedding(typeEmbedding, batch.types), tokens: batch.tokens, weights: batch.weights)
-    )
+  /// The seed's structure features of each set: the mean over its atoms of the encoder's
+  /// latent mean (sets × latent).
+  public func meanLatent(_ batch: CrystalBatchTensors) -> Tensor {
+    setMean(encode(batch).mean, tokens: batch.tokens, weights: batch.weights)
+  }
+
+  /// The seed's composition features of each set: the mean over its atoms of the atom-type
+  /// embedding (sets × width); no encoder pass.
+  public func meanTypeEmbedding(_ batch: CrystalBatchTensors) -> Tensor {
+    setMean(embedding(typeEmbedding, batch.types), tokens: batch.tokens, weights: batch.weights)
   }
 
   /// The encoder's last hidden features per token ((sets·tokens) × width), from which the

@@ -27,13 +27,14 @@ public struct VAEFeaturizer: Featurizer, @unchecked Sendable {
 
   public func features(_ structure: Structure) -> [Double] { matrix([structure]).values }
 
-  /// Encodes the structures in padded chunks, one forward pass per chunk.
+  /// Featurizes the structures in padded chunks, one pass per chunk (the encoder runs only
+  /// for structure features).
   public func matrix(_ structures: [Structure]) -> FeatureMatrix {
     var values: [Double] = []
     values.reserveCapacity(structures.count * dimension)
     for batch in CrystalBatchTensors.chunks(structures) {
-      let means = vae.meanFeatures(batch)
-      values += (kind == .structure ? means.structure : means.composition).data.map(Double.init)
+      let means = kind == .structure ? vae.meanLatent(batch) : vae.meanTypeEmbedding(batch)
+      values += means.data.map(Double.init)
     }
     return FeatureMatrix(rows: structures.count, columns: dimension, values: values)
   }
