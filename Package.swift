@@ -122,7 +122,7 @@ let package = Package(
       name: "CrystalRLCommandsTests",
       dependencies: [
         "CrystalRLCommands", "CrystalConfig", "PluginHost", "RewardPipeline", "CrystalCore",
-        "TestSupport",
+        "CrystalRLABI", "TestSupport",
       ]),
   ],
   swiftLanguageModes: [.v5]

@@ -1,8 +1,10 @@
 import CrystalConfig
 import CrystalCore
 import CrystalModels
+import CrystalRLABI
 import CrystalRLCommands
 import Foundation
+import PluginHost
 import RewardPipeline
 import TensorEngine
 import TestSupport
@@ -63,6 +65,71 @@ final class PredictorRewardTests: XCTestCase {
     for (reward, prediction) in zip(targeted.components[0].raw, expected) {
       let clamped = min(max(prediction, low), high)
       XCTAssertEqual(reward, -(clamped - 1) * (clamped - 1), accuracy: 1e-12)
+    }
+  }
+
+  /// A batch from a foreign or broken host, handed to the plugin through the C ABI directly:
+  /// each fault is an error status with a message, never a trap.
+  func testMalformedBatchesAreErrors() throws {
+    let handle = try XCTUnwrap(dlopen(try PluginLocator.standard.locate("Predictor"), RTLD_NOW))
+    defer { dlclose(handle) }
+    let entry = unsafeBitCast(
+      try XCTUnwrap(dlsym(handle, CRL_ENTRY_SYMBOL)), to: crl_entry_fn.self)
+    let component = try XCTUnwrap(entry(nil)).pointee.components.pointee
+    var instance: UnsafeMutableRawPointer?
+    var message = [CChar](repeating: 0, count: 512)
+    XCTAssertEqual(
+      component.create(nil, "{\"predictor\": \"\(checkpoint.path)\"}", &instance, &message, 512),
+      CRL_OK)
+    defer { component.destroy(instance) }
+
+    func compute(
+      offsets: [UInt64], numbers: [Int32], coordinates: [Double], lattice: [Double]
+    ) -> (crl_status, String) {
+      var rewards = [Double](repeating: 0, count: offsets.count - 1)
+      return offsets.withUnsafeBufferPointer { offsets in
+        numbers.withUnsafeBufferPointer { numbers in
+          coordinates.withUnsafeBufferPointer { coordinates in
+            lattice.withUnsafeBufferPointer { lattice in
+              rewards.withUnsafeMutableBufferPointer { rewards in
+                var batch = crl_batch(
+                  struct_size: UInt32(MemoryLayout<crl_batch>.size), reserved: 0,
+                  num_structures: UInt64(offsets.count - 1), num_atoms: UInt64(numbers.count),
+                  atom_offsets: offsets.baseAddress, atomic_numbers: numbers.baseAddress,
+                  frac_coords: coordinates.baseAddress, lattices: lattice.baseAddress,
+                  num_metrics: 0, metrics: nil)
+                var output = crl_output(
+                  struct_size: UInt32(MemoryLayout<crl_output>.size), reserved: 0,
+                  rewards: rewards.baseAddress, capacity: UInt64(rewards.count), count: 0)
+                let status = component.compute(instance, &batch, &output, &message, 512)
+                return (status, String(cString: message))
+              }
+            }
+          }
+        }
+      }
+    }
+    let cubic = [4.0, 0, 0, 0, 4, 0, 0, 0, 4]
+    let pair = [0.0, 0, 0, 0.5, 0.5, 0.5]
+    XCTAssertEqual(
+      compute(offsets: [0, 2], numbers: [11, 17], coordinates: pair, lattice: cubic).0, CRL_OK)
+    let faults:
+      [(
+        offsets: [UInt64], numbers: [Int32], coordinates: [Double], lattice: [Double],
+        expected: String
+      )] = [
+        ([0, 3], [11, 17], pair, cubic, "atom offsets 0..<3 outside the batch"),
+        ([2, 0], [11, 17], pair, cubic, "atom offsets 2..<0 outside the batch"),
+        ([0, 2], [11, 150], pair, cubic, "atomic number 150"),
+        ([0, 2], [11, 17], pair, [Double](repeating: 0, count: 9), "structure 0:"),
+        ([0, 2], [11, 17], [0, 0, 0, .nan, 0.5, 0.5], cubic, "structure 0:"),
+      ]
+    for fault in faults {
+      let (status, text) = compute(
+        offsets: fault.offsets, numbers: fault.numbers, coordinates: fault.coordinates,
+        lattice: fault.lattice)
+      XCTAssertEqual(status, CRL_INVALID_ARGUMENT, fault.expected)
+      XCTAssertTrue(text.contains(fault.expected), "'\(text)' lacks '\(fault.expected)'")
     }
   }
 
