@@ -18,7 +18,7 @@ test: deps
 	CRYSTALRL_PYTHON="$$(scripts/python-env.sh)" \
 	CRYSTALRL_CHGNET_PYTHON="$$(scripts/python-env.sh chgnet)" \
 	  $(SWIFT) test --disable-swift-testing
-	CRYSTALRL=.build/debug/crystalrl Examples/atomic-density/run.sh >/dev/null
+
 
 bench: build
 	CRYSTALRL_PYTHON="$$(scripts/python-env.sh)" .build/release/crystalrl-bench

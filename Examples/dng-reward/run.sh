@@ -10,7 +10,7 @@ structures="${1:-$repo/../shared/data/perov_5/val.csv}"
 export CRYSTALRL_CHGNET_PYTHON="${CRYSTALRL_CHGNET_PYTHON:-$("$repo/scripts/python-env.sh" chgnet)}"
 cd "$repo"
 
-# 1. The DNG reward as the seed configures it, against perov_5 as the reference set.
+# 1. The DNG reward as Chemeleon2 configures it, against perov_5 as the reference set.
 "$crystalrl" reward --structures "$structures" --limit 6 custom_reward=rl_dng data=perov_5
 
 # 2. Every metric as a column, for a spreadsheet or pandas.

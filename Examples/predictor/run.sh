@@ -23,7 +23,7 @@ data=(data=perov_5 "data.train_file=$dataset")
 "$crystalrl" train-ldm "${data[@]}" --run-dir "$runs/ldm"
 
 # 4. GRPO with configs/custom_reward/predictor.yaml: -(predicted heat_ref - 0.5)^2 plus
-#    composition diversity. The learning rate and clip ratio are raised from the seed's
+#    composition diversity. The learning rate and clip ratio are raised from Chemeleon2's
 #    defaults so the change shows within 40 steps.
 "$crystalrl" train-rl "${data[@]}" custom_reward=predictor --run-dir "$runs/rl" \
   data.batch_size=4 rl_module.rl_configs.num_group_samples=16 \

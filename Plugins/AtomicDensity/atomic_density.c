@@ -1,5 +1,5 @@
 /*
- * Atomic-density reward plugin: the seed's CustomReward example.
+ * Atomic-density reward plugin: Chemeleon2's CustomReward example.
  *
  *   atomic_density  reward = N / V        (atoms per cubic Angstrom)
  *   target_density  reward = -|N / V - target_density|
@@ -129,7 +129,7 @@ static const crl_param_desc target_params[] = {
 
 static const crl_component_desc components[] = {
     {sizeof(crl_component_desc), 0, "atomic_density",
-     "Atomic density N/V in atoms per cubic Angstrom (the seed's CustomReward example).", 0, NULL,
+     "Atomic density N/V in atoms per cubic Angstrom (Chemeleon2's CustomReward example).", 0, NULL,
      NULL, density_create, density_compute, density_destroy},
     {sizeof(crl_component_desc), 0, "target_density",
      "Negative distance to a target atomic density: -|N/V - target_density|.", 1, target_params,

@@ -18,33 +18,19 @@ private let create: CreateFunction = { _, _, instance, _, _ in
   return CRL_OK
 }
 
-private let compute: ComputeFunction = { _, batchPointer, outputPointer, error, errorSize in
-  guard let batch = batchPointer?.pointee, let output = outputPointer,
-    let offsets = batch.atom_offsets, let lattices = batch.lattices,
-    let rewards = output.pointee.rewards
-  else {
-    reportError("null batch or output", into: error, size: errorSize)
-    return CRL_INVALID_ARGUMENT
-  }
-  let count = Int(batch.num_structures)
-  guard output.pointee.capacity >= batch.num_structures else {
-    reportError(
-      "output holds \(output.pointee.capacity) rewards for \(count) structures", into: error,
-      size: errorSize)
-    return CRL_INVALID_ARGUMENT
-  }
-  for index in 0..<count {
-    let volume = cellVolume(lattices, index)
-    guard volume > 0 else {
-      reportError(
-        "structure \(index) has a degenerate cell (volume \(volume))", into: error,
-        size: errorSize)
-      return CRL_INVALID_ARGUMENT
+private let compute: ComputeFunction = { _, batch, output, error, errorSize in
+  computeRewards(batch, output, error, errorSize) { batch in
+    guard batch.num_structures == 0 || (batch.atom_offsets != nil && batch.lattices != nil) else {
+      throw PluginFailure("the batch lacks atom offsets or lattices")
     }
-    rewards[index] = Double(offsets[index + 1] - offsets[index]) / volume
+    return try (0..<Int(batch.num_structures)).map { index in
+      let volume = cellVolume(batch.lattices, index)
+      guard volume > 0 else {
+        throw PluginFailure("structure \(index) has a degenerate cell (volume \(volume))")
+      }
+      return Double(batch.atom_offsets[index + 1] - batch.atom_offsets[index]) / volume
+    }
   }
-  output.pointee.count = UInt64(count)
-  return CRL_OK
 }
 
 private let destroy: DestroyFunction = { _ in }
@@ -54,12 +40,9 @@ private let plugin = pluginDescriptor(
   name: "atomic_density_swift", version: "1.0.0",
   description: "Atomic-density reward (Swift example plugin).",
   components: [
-    crl_component_desc(
-      struct_size: UInt32(MemoryLayout<crl_component_desc>.size), flags: 0,
-      name: staticCString("atomic_density"),
-      description: staticCString(
-        "Atomic density N/V in atoms per cubic Angstrom (Swift example plugin)."),
-      num_params: 0, params: nil, required_metrics: nil,
+    componentDescriptor(
+      name: "atomic_density",
+      description: "Atomic density N/V in atoms per cubic Angstrom (Swift example plugin).",
       create: create, compute: compute, destroy: destroy)
   ])
 

@@ -1,5 +1,5 @@
 /*
- * DNG reward plugin: the seed's de-novo-generation rewards, computed from metrics the host
+ * DNG reward plugin: Chemeleon2's de-novo-generation rewards, computed from metrics the host
  * computes once per batch (structure matching, AMD, convex hull, MMD).
  *
  *   creativity             1 if unique and novel, 0 if neither, else the smallest non-zero
@@ -100,10 +100,10 @@ static const char *const composition_metrics[] = {"composition_diversity", NULL}
 static const crl_component_desc components[] = {
     {sizeof(crl_component_desc), 0, "creativity",
      "1 if unique and novel, 0 if neither, else the smallest non-zero AMD distance to "
-     "same-formula structures (the seed's CreativityReward).",
+     "same-formula structures (Chemeleon2's CreativityReward).",
      0, NULL, creativity_metrics, create, creativity, destroy},
     {sizeof(crl_component_desc), 0, "energy",
-     "-clamp(e_above_hull, 0, 1) in eV/atom, NaN counted as 1 (the seed's EnergyReward).", 0,
+     "-clamp(e_above_hull, 0, 1) in eV/atom, NaN counted as 1 (Chemeleon2's EnergyReward).", 0,
      NULL, energy_metrics, create, energy, destroy},
     {sizeof(crl_component_desc), 0, "structure_diversity",
      "Per-structure MMD reward on structure features (StructureDiversityReward).", 0, NULL,

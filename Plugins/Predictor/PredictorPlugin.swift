@@ -1,4 +1,4 @@
-// The seed's PredictorReward as a Swift plugin: a property predictor trained on a frozen
+// Chemeleon2's PredictorReward as a Swift plugin: a property predictor trained on a frozen
 // VAE's latents (`crystalrl train-predictor`) scores each structure of the batch, read
 // straight from the batch's arrays; the prediction is clamped to [clip_min, clip_max] and
 // becomes -(prediction - target_value)² when target_value is set, else the prediction itself.
@@ -107,12 +107,6 @@ final class PredictorInstance {
   }
 }
 
-/// An error the plugin reports to the host as a status and a message.
-struct PluginFailure: Error, CustomStringConvertible {
-  let description: String
-  init(_ description: String) { self.description = description }
-}
-
 private let create: CreateFunction = { _, configJSON, instance, errorBuffer, errorSize in
   guard let configJSON, let instance else {
     reportError("null configuration or instance pointer", into: errorBuffer, size: errorSize)
@@ -128,30 +122,13 @@ private let create: CreateFunction = { _, configJSON, instance, errorBuffer, err
   }
 }
 
-private let compute: ComputeFunction = {
-  instancePointer, batchPointer, outputPointer, errorBuffer, errorSize in
-  guard let instancePointer, let batch = batchPointer?.pointee, let output = outputPointer,
-    let buffer = output.pointee.rewards
-  else {
-    reportError("null instance, batch or output", into: errorBuffer, size: errorSize)
+private let compute: ComputeFunction = { instance, batch, output, errorBuffer, errorSize in
+  guard let instance else {
+    reportError("null instance", into: errorBuffer, size: errorSize)
     return CRL_INVALID_ARGUMENT
   }
-  guard output.pointee.capacity >= batch.num_structures else {
-    reportError(
-      "output holds \(output.pointee.capacity) rewards for \(batch.num_structures) structures",
-      into: errorBuffer, size: errorSize)
-    return CRL_INVALID_ARGUMENT
-  }
-  let instance = Unmanaged<PredictorInstance>.fromOpaque(instancePointer).takeUnretainedValue()
-  do {
-    let rewards = try instance.rewards(batch)
-    for (index, reward) in rewards.enumerated() { buffer[index] = reward }
-    output.pointee.count = UInt64(rewards.count)
-    return CRL_OK
-  } catch {
-    reportError("\(error)", into: errorBuffer, size: errorSize)
-    return CRL_INVALID_ARGUMENT
-  }
+  let predictor = Unmanaged<PredictorInstance>.fromOpaque(instance).takeUnretainedValue()
+  return computeRewards(batch, output, errorBuffer, errorSize, predictor.rewards)
 }
 
 private let destroy: DestroyFunction = { instance in
@@ -164,13 +141,11 @@ private let plugin = pluginDescriptor(
   name: "predictor", version: "1.0.0",
   description: "Property-predictor reward (Swift example plugin).",
   components: [
-    crl_component_desc(
-      struct_size: UInt32(MemoryLayout<crl_component_desc>.size), flags: 0,
-      name: staticCString("predictor"),
-      description: staticCString(
-        "A property predictor on VAE latents as the reward (the seed's PredictorReward)"),
-      num_params: UInt32(parameters.count), params: permanentTable(parameters),
-      required_metrics: nil, create: create, compute: compute, destroy: destroy)
+    componentDescriptor(
+      name: "predictor",
+      description:
+        "A property predictor on VAE latents as the reward (Chemeleon2's PredictorReward)",
+      parameters: parameters, create: create, compute: compute, destroy: destroy)
   ])
 
 private let parameters = [

@@ -53,6 +53,60 @@ public func parameterDescriptor(
     default_json: json.map(staticCString))
 }
 
+/// A component descriptor; its parameter and metric tables live as long as the library.
+public func componentDescriptor(
+  name: StaticString, description: StaticString, parameters: [crl_param_desc] = [],
+  requiredMetrics: [StaticString] = [], flags: UInt32 = 0, create: CreateFunction,
+  compute: ComputeFunction, destroy: DestroyFunction
+) -> crl_component_desc {
+  crl_component_desc(
+    struct_size: UInt32(MemoryLayout<crl_component_desc>.size), flags: flags,
+    name: staticCString(name), description: staticCString(description),
+    num_params: UInt32(parameters.count),
+    params: parameters.isEmpty ? nil : permanentTable(parameters),
+    required_metrics: requiredMetrics.isEmpty
+      ? nil : permanentTable(requiredMetrics.map { Optional(staticCString($0)) } + [nil]),
+    create: create, compute: compute, destroy: destroy)
+}
+
+/// An error a Swift plugin reports to the host as CRL_INVALID_ARGUMENT and a message.
+public struct PluginFailure: Error, CustomStringConvertible {
+  public let description: String
+  public init(_ description: String) { self.description = description }
+}
+
+/// The body of a compute(): checks the batch and output pointers and the output's capacity,
+/// runs `rewards` on the batch, and writes its result, or the error it throws, for the host.
+/// Nothing thrown crosses the ABI.
+public func computeRewards(
+  _ batch: UnsafePointer<crl_batch>?, _ output: UnsafeMutablePointer<crl_output>?,
+  _ errorBuffer: UnsafeMutablePointer<CChar>?, _ errorSize: Int,
+  _ rewards: (crl_batch) throws -> [Double]
+) -> crl_status {
+  guard let batch = batch?.pointee, let output, let buffer = output.pointee.rewards else {
+    reportError("null batch or output", into: errorBuffer, size: errorSize)
+    return CRL_INVALID_ARGUMENT
+  }
+  guard output.pointee.capacity >= batch.num_structures else {
+    reportError(
+      "output holds \(output.pointee.capacity) rewards for \(batch.num_structures) structures",
+      into: errorBuffer, size: errorSize)
+    return CRL_INVALID_ARGUMENT
+  }
+  do {
+    let values = try rewards(batch)
+    guard values.count <= Int(output.pointee.capacity) else {
+      throw PluginFailure("computed \(values.count) rewards for \(batch.num_structures)")
+    }
+    for (index, value) in values.enumerated() { buffer[index] = value }
+    output.pointee.count = UInt64(values.count)
+    return CRL_OK
+  } catch {
+    reportError("\(error)", into: errorBuffer, size: errorSize)
+    return CRL_INVALID_ARGUMENT
+  }
+}
+
 /// The plugin descriptor the entry point returns, built for this header's ABI version.
 public func pluginDescriptor(
   name: StaticString, version: StaticString, description: StaticString,

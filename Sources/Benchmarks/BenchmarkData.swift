@@ -1,6 +1,6 @@
 import CrystalCore
 import Foundation
-import TestSupport
+import ReferenceOracles
 
 /// The first `count` structures of perov_5/val.csv.
 func benchmarkStructures(count: Int) throws -> [Structure] {

@@ -1,8 +1,8 @@
 import CrystalCore
 import DNGMetrics
 import Foundation
+import ReferenceOracles
 import StructureMatching
-import TestSupport
 
 /// Structure matcher fits/s vs pymatgen's StructureMatcher().fit on the same pairs (every
 /// pair of the first 60 carbon_24 structures, full fit including cell reduction).
@@ -55,7 +55,7 @@ let amdBenchmark = Benchmark(name: "amd") {
 }
 
 /// e_above_hull of 320 entries against a ~4,000-entry reference (perov_5 with synthetic
-/// energies and elemental references) vs pymatgen's PatchedPhaseDiagram, as the seed uses.
+/// energies and elemental references) vs pymatgen's PatchedPhaseDiagram, as Chemeleon2 uses.
 let hullBenchmark = Benchmark(name: "hull") {
   let records = try CDVAEDataset.read(SharedData.url("perov_5/val.csv"))
   func potential(_ element: Element) -> Double { -1 - Double(element.z % 7) }

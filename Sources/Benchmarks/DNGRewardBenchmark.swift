@@ -1,8 +1,8 @@
 import CrystalConfig
 import CrystalCore
-import CrystalRLCommands
 import Foundation
-import TestSupport
+import ReferenceOracles
+import RewardAssembly
 
 /// The whole DNG reward (unique, novel, creativity, e_above_hull, both MMD diversities, the
 /// DNG plugin, normalizations) on a 320-structure batch against perov_5 (3,787 references),

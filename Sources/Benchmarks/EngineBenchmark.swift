@@ -1,8 +1,8 @@
 import COpenBLAS
 import CrystalModels
 import Foundation
+import ReferenceOracles
 import TensorEngine
-import TestSupport
 
 /// sgemm GFLOP/s through the engine's matmul vs OpenBLAS called directly, and forward+backward
 /// of the default DiT denoiser vs PyTorch (CPU, float32, 2 threads) on the same shapes.

@@ -1,6 +1,6 @@
 import CrystalCore
 import Foundation
-import TestSupport
+import ReferenceOracles
 
 /// Structures per second: the CDVAE CSV reader vs pymatgen's Structure.from_str(cif) on
 /// perov_5/val.csv, same file, same run.

@@ -1,12 +1,11 @@
 import CrystalConfig
 import CrystalCore
 import CrystalModels
-import CrystalRLCommands
 import CrystalTraining
 import EnergyCalculation
 import Foundation
-import TensorEngine
-import TestSupport
+import ReferenceOracles
+import RewardAssembly
 
 /// One GRPO step with the DNG configuration at default model sizes: batch 5 × group 64, 50
 /// DDIM steps, the DNG reward against perov_5 (energies from a table, so the reward time is our
@@ -29,10 +28,14 @@ let rlStepBenchmark = Benchmark(name: "rl-step") {
   let reward = try factory.makePipeline(
     try ConfigValue.parse(
       yaml: dngRewardYAML(reference: source, energies: table), source: "benchmark"))
-  var configuration = GRPOTrainer.Configuration()
-  configuration.batchSize = 5
-  configuration.numGroupSamples = 64
-  configuration.groupRewardNorm = true
+  // train_rl.yaml's settings with the DNG experiment's group size.
+  let configuration = try Interpolator(
+    root: try ConfigLoader(directory: try ConfigDirectory.locate()).compose(
+      primary: "train_rl",
+      overrides: [
+        "rl_module.rl_configs.num_group_samples=64", "rl_module.rl_configs.group_reward_norm=true",
+      ])
+  ).grpoConfiguration()
   let trainer = GRPOTrainer(
     vae: vae, model: model, reward: reward, configuration: configuration,
     atomCounts: atomCounts, seed: 4)

@@ -6,13 +6,16 @@ import Foundation
 /// - a string that is exactly one interpolation takes the referenced value's type, otherwise
 ///   the pieces are joined as text.
 /// Resolution is lazy (call it on the subtree you use), so an unresolvable `${hub:...}` in a
-/// part of the config a command does not touch is no error.
+/// part of the config a command does not touch is no error. Every path resolved, directly or
+/// through an interpolation, is noted in `reads`.
 public struct Interpolator {
   /// A custom resolver: gets the text after the colon, returns the value.
   public typealias Resolver = (String) throws -> ConfigValue
 
   public let root: ConfigValue
   public var resolvers: [String: Resolver]
+  /// The paths resolved so far (shared by copies of this interpolator).
+  public let reads = ConfigReads()
 
   public init(root: ConfigValue, resolvers: [String: Resolver] = [:]) {
     self.root = root
@@ -34,7 +37,8 @@ public struct Interpolator {
 
   /// The value at `path`, with every interpolation inside it resolved.
   public func resolved(at path: String) throws -> ConfigValue? {
-    try root.value(at: path).map { try resolve($0, trail: [path]) }
+    reads.note(path)
+    return try root.value(at: path).map { try resolve($0, trail: [path]) }
   }
 
   /// `value` with every interpolation inside it resolved.
@@ -89,6 +93,7 @@ public struct Interpolator {
     guard !trail.contains(inner) else {
       throw ConfigError("interpolation cycle: \((trail + [inner]).joined(separator: " -> "))")
     }
+    reads.note(inner)
     guard let target = root.value(at: inner) else {
       throw ConfigError("interpolation ${\(inner)} refers to a key that does not exist")
     }

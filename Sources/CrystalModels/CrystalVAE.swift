@@ -1,3 +1,4 @@
+import CrystalCore
 import Foundation
 import TensorEngine
 
@@ -80,13 +81,13 @@ public final class CrystalVAE {
     return (columns(out, 0..<d), columns(out, d..<2 * d))
   }
 
-  /// The seed's structure features of each set: the mean over its atoms of the encoder's
+  /// Chemeleon2's structure features of each set: the mean over its atoms of the encoder's
   /// latent mean (sets × latent).
   public func meanLatent(_ batch: CrystalBatchTensors) -> Tensor {
     setMean(encode(batch).mean, tokens: batch.tokens, weights: batch.weights)
   }
 
-  /// The seed's composition features of each set: the mean over its atoms of the atom-type
+  /// Chemeleon2's composition features of each set: the mean over its atoms of the atom-type
   /// embedding (sets × width); no encoder pass.
   public func meanTypeEmbedding(_ batch: CrystalBatchTensors) -> Tensor {
     setMean(embedding(typeEmbedding, batch.types), tokens: batch.tokens, weights: batch.weights)
@@ -115,6 +116,24 @@ public final class CrystalVAE {
     let condition = poolIn(setMean(z, tokens: tokens, weights: weights))
     for block in decoderBlocks { h = block(h, condition: condition, tokens: tokens, mask: mask) }
     return (typeOut(h), coordinateOut(h), latticeOut(setMean(h, tokens: tokens, weights: weights)))
+  }
+
+  /// Decodes per-atom latents (for example the end of a sampling trajectory) into structures:
+  /// the most likely element of each real token, its coordinates, and the set's lattice.
+  public func decodeStructures(_ latents: [Float], weights: [Float], ids: [String])
+    -> [Structure]
+  {
+    let tokens = configuration.maxAtoms
+    let z = Tensor(shape: [weights.count, configuration.latentDimension], data: latents)
+    let decoded = decode(z, tokens: tokens, weights: weights)
+    let vocabulary = Self.vocabulary
+    let types = (0..<weights.count).map { row -> Int in
+      let logits = decoded.types.data[row * vocabulary + 1..<(row + 1) * vocabulary]
+      return logits.indices.max { logits[$0] < logits[$1] }! - row * vocabulary
+    }
+    return CrystalBatchTensors.structures(
+      types: types, coordinates: decoded.coordinates.data, lattices: decoded.lattices.data,
+      mask: weights.map { $0 != 0 }, tokens: tokens, ids: ids)
   }
 
   /// The training loss of a batch: reconstruction (types, coordinates, lattice) + β·KL, with

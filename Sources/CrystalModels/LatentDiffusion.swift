@@ -25,12 +25,25 @@ public final class LatentDiffusion {
     }
   }
 
+  /// DDIM settings of one sampling run: the number of denoising steps and eta (0 is
+  /// deterministic DDIM, 1 the DDPM-like stochastic sampler GRPO needs).
+  public struct Sampling: Equatable {
+    public var steps: Int
+    public var eta: Double
+    public init(steps: Int, eta: Double) {
+      self.steps = steps
+      self.eta = eta
+    }
+  }
+
   /// One sampled batch: latents z at every DDIM step (z[0] is pure noise), the timesteps, each
   /// step's std, and each step's log-probability per set under the sampling policy.
   public struct Trajectory {
     public let tokens: Int
     public let weights: [Float]
     public let timesteps: [Int]
+    /// The eta the trajectory was sampled with (its log-probabilities depend on it).
+    public let eta: Double
     public var latents: [[Float]]
     public var stds: [Double]
     public var logProbabilities: [[Float]]
@@ -40,7 +53,7 @@ public final class LatentDiffusion {
       let d = latents[0].count / weights.count
       let rows = sets.lowerBound * tokens..<sets.upperBound * tokens
       return Trajectory(
-        tokens: tokens, weights: Array(weights[rows]), timesteps: timesteps,
+        tokens: tokens, weights: Array(weights[rows]), timesteps: timesteps, eta: eta,
         latents: latents.map { Array($0[rows.lowerBound * d..<rows.upperBound * d]) },
         stds: stds, logProbabilities: logProbabilities.map { Array($0[sets]) })
     }
@@ -91,22 +104,31 @@ public final class LatentDiffusion {
     return mse(embedding(predicted, rows), embedding(noise, rows))
   }
 
+  /// The sampler settings the model was trained with (its checkpoint's).
+  public var defaultSampling: Sampling {
+    Sampling(steps: configuration.samplingSteps, eta: configuration.eta)
+  }
+
   /// Samples latents for sets with the given atom counts (padded to `tokens`), keeping the
-  /// trajectory.
-  public func sample(atomCounts: [Int], tokens: Int, random: inout SeededRandom) -> Trajectory {
+  /// trajectory; `sampling` defaults to the model's own settings.
+  public func sample(
+    atomCounts: [Int], tokens: Int, sampling: Sampling? = nil, random: inout SeededRandom
+  ) -> Trajectory {
+    let sampling = sampling ?? defaultSampling
     let d = latentDimension
     let sets = atomCounts.count
     let weights = (0..<sets * tokens).map { row -> Float in
       row % tokens < atomCounts[row / tokens] ? 1 : 0
     }
-    let timesteps = schedule.samplingTimesteps(configuration.samplingSteps)
+    let timesteps = schedule.samplingTimesteps(sampling.steps)
     var z = (0..<sets * tokens * d).map { Float(random.normal()) * weights[$0 / d] }
     var trajectory = Trajectory(
-      tokens: tokens, weights: weights, timesteps: timesteps, latents: [z], stds: [],
+      tokens: tokens, weights: weights, timesteps: timesteps, eta: sampling.eta, latents: [z],
+      stds: [],
       logProbabilities: [])
     for (index, t) in timesteps.enumerated() {
       let previous = index + 1 < timesteps.count ? timesteps[index + 1] : -1
-      let step = schedule.ddimStep(from: t, to: previous, eta: configuration.eta)
+      let step = schedule.ddimStep(from: t, to: previous, eta: sampling.eta)
       let epsilon = denoiser(
         Tensor(shape: [sets * tokens, d], data: z), timesteps: Array(repeating: t, count: sets),
         tokens: tokens, mask: weights.map { $0 != 0 })
@@ -134,7 +156,7 @@ public final class LatentDiffusion {
     let sets = trajectory.weights.count / tokens
     let t = trajectory.timesteps[step]
     let previous = step + 1 < trajectory.timesteps.count ? trajectory.timesteps[step + 1] : -1
-    let coefficients = schedule.ddimStep(from: t, to: previous, eta: configuration.eta)
+    let coefficients = schedule.ddimStep(from: t, to: previous, eta: trajectory.eta)
     let current = Tensor(shape: [sets * tokens, d], data: trajectory.latents[step])
     let epsilon = denoiser(
       current, timesteps: Array(repeating: t, count: sets), tokens: tokens,

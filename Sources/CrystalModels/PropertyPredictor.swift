@@ -2,7 +2,7 @@ import CrystalCore
 import Foundation
 import TensorEngine
 
-/// A property predictor in the latent space of a frozen VAE (the seed's `PredictorModule`):
+/// A property predictor in the latent space of a frozen VAE (Chemeleon2's `PredictorModule`):
 /// each structure's features are the mean over its atoms of the encoder's latent mean (and,
 /// with `useEncoderFeatures`, of the encoder's hidden features); a small head
 /// (Linear → LayerNorm → SiLU, twice, then Linear) maps them to the standardized target, and

@@ -1,43 +1,19 @@
 import CrystalConfig
 import CrystalCore
 import CrystalModels
+import CrystalTraining
 import Foundation
 
-/// Typed reads of resolved config values, with errors naming the key.
+/// Reads of the composed configuration that only the command line needs: run directories,
+/// dataset files and the VAE for scoring outside training.
 extension Interpolator {
-  func value(_ path: String) throws -> ConfigValue {
-    guard let value = try resolved(at: path) else {
-      throw ConfigError("missing config key '\(path)'")
-    }
-    return value
-  }
-
-  func int(_ path: String) throws -> Int {
-    guard let number = try value(path).intValue else {
-      throw ConfigError("'\(path)' must be an integer")
-    }
-    return number
-  }
-
-  func double(_ path: String) throws -> Double {
-    guard let number = try value(path).doubleValue, number.isFinite else {
-      throw ConfigError("'\(path)' must be a finite number")
-    }
-    return number
-  }
-
-  func string(_ path: String) throws -> String {
-    guard let text = try value(path).stringValue else {
-      throw ConfigError("'\(path)' must be a string")
-    }
-    return text
-  }
-
-  func bool(_ path: String) throws -> Bool {
-    guard let flag = try value(path).boolValue else {
-      throw ConfigError("'\(path)' must be true or false")
-    }
-    return flag
+  /// The run directory: `explicit` (--run-dir), else a new timestamped folder under
+  /// `paths.output_dir/task_name`.
+  func runDirectory(_ explicit: String?) throws -> URL {
+    if let explicit { return URL(fileURLWithPath: explicit) }
+    return RunLog.timestamped(
+      under: URL(fileURLWithPath: try string("paths.output_dir"))
+        .appendingPathComponent(try string("task_name")))
   }
 
   /// The VAE of `rl_module.vae_ckpt_path` when that checkpoint exists, for scoring outside
@@ -53,20 +29,42 @@ extension Interpolator {
     }
   }
 
-  /// The training structures of the configured dataset (`data.name` builtin, or
-  /// `data.train_file`), keeping those with at most `maxAtoms` atoms.
-  func trainingStructures(maxAtoms: Int) throws -> [Structure] {
-    let all =
-      try string("data.name") == "builtin"
-      ? PrototypeLibrary.structures()
-      : try CDVAEDataset.read(URL(fileURLWithPath: try string("data.train_file"))).map(\.structure)
-    let kept = all.filter { $0.count <= maxAtoms }
-    guard !kept.isEmpty else {
-      throw ConfigError("no training structure has at most \(maxAtoms) atoms")
-    }
-    if kept.count < all.count {
-      print("note: skipped \(all.count - kept.count) structures with more than \(maxAtoms) atoms")
-    }
-    return kept
+  /// The CSV at dataset key `key` (`data.train_file`, ...); nil for the built-in library.
+  func datasetFile(_ key: String) throws -> URL? {
+    try string("data.name") == "builtin" ? nil : URL(fileURLWithPath: try string(key))
+  }
+
+}
+
+/// The structures of a dataset CSV (the built-in prototype library when `file` is nil),
+/// keeping those with at most `maxAtoms` atoms.
+func datasetStructures(_ file: URL?, maxAtoms: Int) throws -> [Structure] {
+  let all =
+    try file.map { try CDVAEDataset.read($0).map(\.structure) } ?? PrototypeLibrary.structures()
+  let kept = all.filter { $0.count <= maxAtoms }
+  guard !kept.isEmpty else {
+    throw ConfigError(
+      "no structure of \(file?.path ?? "the built-in library") has at most \(maxAtoms) atoms")
+  }
+  if kept.count < all.count {
+    print("note: skipped \(all.count - kept.count) structures with more than \(maxAtoms) atoms")
+  }
+  return kept
+}
+
+/// What every model-training command reads: its training data, the loop's options (`trainer`
+/// and `seed`), the name to register the result under, and the run directory.
+struct TrainingJob {
+  /// The training structures (nil: the built-in library).
+  let trainFile: URL?
+  let options: ModelTraining.Options
+  let checkpointName: String
+  let runDirectory: URL
+
+  init(_ config: Interpolator, runDir: String?) throws {
+    trainFile = try config.datasetFile("data.train_file")
+    options = try config.trainingOptions("trainer", seed: UInt64(try config.int("seed")))
+    checkpointName = try config.string("checkpoint_name")
+    runDirectory = try config.runDirectory(runDir)
   }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import CrystalConfig
 import CrystalCore
 import Foundation
-import RewardPipeline
+import RewardAssembly
 
 /// `crystalrl reward`: scores structures from a file with the configured reward pipeline.
 struct RewardCommand: ParsableCommand {
@@ -25,15 +25,11 @@ struct RewardCommand: ParsableCommand {
   @OptionGroup var config: ConfigOptions
 
   func run() throws {
-    let interpolator = try config.load()
-    guard let rewardConfig = try interpolator.resolved(at: "rl_module.reward_fn") else {
-      throw ConfigError("the composed configuration has no rl_module.reward_fn")
-    }
+    let config = try self.config.load()
     var factory = RewardFactory(
-      resolveDataset: config.datasetFile,
-      log: { FileHandle.standardError.write(Data("\($0)\n".utf8)) })
-    factory.diversityVAE = { interpolator.trainedVAE() }
-    let pipeline = try factory.makePipeline(rewardConfig)
+      resolveDataset: try self.config.datasets().file, log: logToStandardError)
+    factory.diversityVAE = { config.trainedVAE() }
+    let pipeline = try factory.makePipeline(try config.value("rl_module.reward_fn"))
     let limit = self.limit.map { max($0, 0) }
     let loaded =
       structures == "builtin"

@@ -4,31 +4,47 @@ import CrystalCore
 import CrystalModels
 import CrystalTraining
 import Foundation
-import TensorEngine
+import Randomness
 
-/// `crystalrl train-predictor`: trains a property predictor on a frozen VAE's latents (the
-/// seed's `train_predictor.py`) for one numeric column of a CDVAE-layout dataset, reports its
+/// `crystalrl train-predictor`: trains a property predictor on a frozen VAE's latents
+/// (Chemeleon2's `train_predictor.py`) for one numeric column of a CDVAE-layout dataset, reports its
 /// validation error next to the predict-the-mean baseline, and registers it in the store.
 struct TrainPredictorCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "train-predictor",
     abstract: "Train a property predictor on VAE latents (configs/train_predictor.yaml).")
 
-  @Option(help: "Run directory (default: ./runs/<time>).") var runDir: String?
+  @Option(help: "Run directory (default: paths.output_dir/task_name/<time>).") var runDir: String?
   @OptionGroup var config: ConfigOptions
 
+  /// What the command reads from configs/train_predictor.yaml.
+  struct Settings {
+    let vaeCheckpoint: URL
+    let target: String
+    let hidden: Int
+    let useEncoderFeatures: Bool
+    let validationFraction: Double
+    let job: TrainingJob
+
+    init(_ config: Interpolator, runDir: String?) throws {
+      vaeCheckpoint = URL(fileURLWithPath: try config.string("vae_ckpt_path"))
+      target = try config.string("predictor.target_name")
+      hidden = try config.int("predictor.hidden")
+      useEncoderFeatures = try config.bool("predictor.use_encoder_features")
+      validationFraction = try config.double("predictor.validation_fraction")
+      job = try TrainingJob(config, runDir: runDir)
+    }
+  }
+
   func run() throws {
-    let settings = try config.load(primary: "train_predictor")
-    let vae = try ModelCheckpoint.loadVAE(
-      URL(fileURLWithPath: try settings.string("vae_ckpt_path")))
-    let target = try settings.string("predictor.target_name")
+    let settings = try Settings(try config.load(primary: "train_predictor"), runDir: runDir)
+    let vae = try ModelCheckpoint.loadVAE(settings.vaeCheckpoint)
+    let target = settings.target
     let (structures, values) = try labelled(
-      settings, target: target, maxAtoms: vae.configuration.maxAtoms)
-    let seed = UInt64(try settings.int("seed"))
-    var random = SeededRandom(seed: seed)
+      settings.job.trainFile, target: target, maxAtoms: vae.configuration.maxAtoms)
+    var random = SeededRandom(seed: settings.job.options.seed)
     let order = Array(0..<structures.count).shuffled(using: &random)
-    let held = Int(
-      (Double(structures.count) * (try settings.double("predictor.validation_fraction"))).rounded())
+    let held = Int((Double(structures.count) * settings.validationFraction).rounded())
     guard held >= 1, held < structures.count else {
       throw ConfigError(
         "predictor.validation_fraction leaves no training or no validation structure "
@@ -42,23 +58,21 @@ struct TrainPredictorCommand: ParsableCommand {
       / Double(max(training.count - 1, 1))).squareRoot()
     var predictorConfiguration = PropertyPredictor.Configuration(
       targetName: target, mean: mean, std: std)
-    predictorConfiguration.hidden = try settings.int("predictor.hidden")
-    predictorConfiguration.useEncoderFeatures = try settings.bool("predictor.use_encoder_features")
+    predictorConfiguration.hidden = settings.hidden
+    predictorConfiguration.useEncoderFeatures = settings.useEncoderFeatures
     let predictor = PropertyPredictor(
       vae: vae, configuration: predictorConfiguration, random: &random)
 
     print("encoding \(structures.count) structures with the frozen VAE")
     let features = predictor.features(training.map { structures[$0] })
-    let log = try RunLog(directory: runDir.map { URL(fileURLWithPath: $0) })
-    let steps = try settings.int("trainer.max_steps")
+    let log = try RunLog(directory: settings.job.runDirectory)
+    let steps = settings.job.options.steps
     print(
       "training the \(target) predictor on \(training.count) structures (\(held) held out) "
         + "for \(steps) steps")
     ModelTraining.trainPredictor(
       predictor, features: features, targets: trainingValues,
-      options: .init(
-        steps: steps, batchSize: try settings.int("trainer.batch_size"),
-        learningRate: Float(try settings.double("trainer.lr")), seed: seed)
+      options: settings.job.options
     ) { step, loss in record(step, loss, of: steps, in: log) }
 
     let predicted = predictor.predict(validation.map { structures[$0] })
@@ -70,7 +84,7 @@ struct TrainPredictorCommand: ParsableCommand {
       String(
         format: "validation MAE of %@: %.4g (predicting the training mean: %.4g) on %d structures",
         target, error, baseline, held))
-    let name = try settings.string("checkpoint_name")
+    let name = settings.job.checkpointName
     try ModelCheckpoint.save(predictor, to: try CheckpointStore.standard.url(for: name))
     try ModelCheckpoint.save(
       predictor, to: log.directory.appendingPathComponent("predictor.safetensors"))
@@ -78,16 +92,16 @@ struct TrainPredictorCommand: ParsableCommand {
   }
 
   /// The dataset's structures with a finite value in column `target`, at most `maxAtoms` atoms.
-  private func labelled(_ settings: Interpolator, target: String, maxAtoms: Int) throws -> (
+  private func labelled(_ url: URL?, target: String, maxAtoms: Int) throws -> (
     [Structure], [Double]
   ) {
-    guard try settings.string("data.name") != "builtin" else {
+    guard let url else {
       throw ConfigError(
         "the built-in prototype library has no property columns; train a predictor on a "
           + "dataset, e.g. data=perov_5 predictor.target_name=heat_ref")
     }
-    let file = try settings.string("data.train_file")
-    let records = try CDVAEDataset.read(URL(fileURLWithPath: file))
+    let file = url.path
+    let records = try CDVAEDataset.read(url)
     guard let first = records.first, first.columns[target] != nil else {
       let numeric = (records.first?.columns ?? [:]).filter { Double($0.value) != nil }.keys
       throw ConfigError(

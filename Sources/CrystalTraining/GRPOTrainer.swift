@@ -4,24 +4,47 @@ import Foundation
 import RewardPipeline
 import TensorEngine
 
-/// The RL stage (BRIEF section 3): each step samples batch_size prompts (atom counts drawn from
+/// GRPO fine-tuning of the denoiser, as in Chemeleon2's RL stage: each step samples batch_size prompts (atom counts drawn from
 /// the training distribution) × num_group_samples with DDIM, keeping the trajectories, decodes
 /// them with the frozen VAE, scores them with the reward pipeline, turns rewards into
 /// advantages (per group or per batch with the pipeline's normalize_fn), and updates only the
 /// denoiser with the PPO-clipped, KL-regularised objective, chunk by chunk.
 public final class GRPOTrainer {
-  /// rl_configs and optimizer settings.
+  /// The `rl_configs`, `optimizer` and `sampling_configs` settings of a run. Every field is
+  /// given: the YAML under configs/ is the one place that holds the defaults.
   public struct Configuration {
-    public var batchSize = 5
-    public var numGroupSamples = 1
-    public var groupRewardNorm = false
-    public var numInnerBatch = 2
-    public var clipRatio: Float = 0.001
-    public var klWeight: Float = 1
-    public var entropyWeight: Float = 1e-5
-    public var learningRate: Float = 1e-5
-    public var weightDecay: Float = 0
-    public init() {}
+    /// Prompts (atom counts) per step.
+    public var batchSize: Int
+    /// Samples per prompt.
+    public var numGroupSamples: Int
+    /// Normalize rewards within each prompt's group (GRPO) instead of over the batch.
+    public var groupRewardNorm: Bool
+    /// Chunks the batch is split into for the update.
+    public var numInnerBatch: Int
+    public var clipRatio: Float
+    public var klWeight: Float
+    public var entropyWeight: Float
+    public var learningRate: Float
+    public var weightDecay: Float
+    /// How rollouts and validation samples are drawn.
+    public var sampling: LatentDiffusion.Sampling
+
+    public init(
+      batchSize: Int, numGroupSamples: Int, groupRewardNorm: Bool, numInnerBatch: Int,
+      clipRatio: Float, klWeight: Float, entropyWeight: Float, learningRate: Float,
+      weightDecay: Float, sampling: LatentDiffusion.Sampling
+    ) {
+      self.batchSize = batchSize
+      self.numGroupSamples = numGroupSamples
+      self.groupRewardNorm = groupRewardNorm
+      self.numInnerBatch = numInnerBatch
+      self.clipRatio = clipRatio
+      self.klWeight = klWeight
+      self.entropyWeight = entropyWeight
+      self.learningRate = learningRate
+      self.weightDecay = weightDecay
+      self.sampling = sampling
+    }
   }
 
   /// What one step did, for the logs.
@@ -53,7 +76,8 @@ public final class GRPOTrainer {
   public let model: LatentDiffusion
   public let reward: ReinforceReward
   public let configuration: Configuration
-  let atomCounts: [Int]
+  /// Atom counts of the training set, from which prompts are drawn.
+  public let atomCounts: [Int]
   let optimizer: AdamW
   var random: SeededRandom
   /// Steps taken so far (set when resuming an interrupted run).
@@ -89,9 +113,10 @@ public final class GRPOTrainer {
     structures: [Structure], trajectory: LatentDiffusion.Trajectory
   ) {
     let trajectory = model.sample(
-      atomCounts: counts, tokens: vae.configuration.maxAtoms, random: &random)
-    let structures = ModelTraining.decode(
-      trajectory.latents.last!, weights: trajectory.weights, vae: vae,
+      atomCounts: counts, tokens: vae.configuration.maxAtoms, sampling: configuration.sampling,
+      random: &random)
+    let structures = vae.decodeStructures(
+      trajectory.latents.last!, weights: trajectory.weights,
       ids: counts.indices.map { "sample-\(step)-\($0)" })
     return (structures, trajectory)
   }

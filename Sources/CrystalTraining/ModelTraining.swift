@@ -106,21 +106,4 @@ public enum ModelTraining {
       progress(step, loss.data[0])
     }
   }
-
-  /// Decodes latents (the end of a sampling trajectory) into structures.
-  public static func decode(
-    _ latents: [Float], weights: [Float], vae: CrystalVAE, ids: [String]
-  ) -> [Structure] {
-    let tokens = vae.configuration.maxAtoms
-    let z = Tensor(shape: [weights.count, vae.configuration.latentDimension], data: latents)
-    let decoded = vae.decode(z, tokens: tokens, weights: weights)
-    let vocabulary = CrystalVAE.vocabulary
-    let types = (0..<weights.count).map { row -> Int in
-      let logits = decoded.types.data[row * vocabulary + 1..<(row + 1) * vocabulary]
-      return logits.indices.max { logits[$0] < logits[$1] }! - row * vocabulary
-    }
-    return CrystalBatchTensors.structures(
-      types: types, coordinates: decoded.coordinates.data, lattices: decoded.lattices.data,
-      mask: weights.map { $0 != 0 }, tokens: tokens, ids: ids)
-  }
 }

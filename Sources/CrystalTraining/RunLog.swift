@@ -7,11 +7,10 @@ public final class RunLog {
   private var rows: [[String: Double]] = []
   private var columns: [String] = []
 
-  /// Creates `directory` (or ./runs/<timestamp> when nil). With `continuing`, the metrics
-  /// already recorded there are kept and new steps are added after them.
-  public init(directory: URL?, continuing: Bool = false) throws {
-    let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "-")
-    self.directory = directory ?? URL(fileURLWithPath: "runs/\(stamp)")
+  /// Creates `directory`. With `continuing`, the metrics already recorded there are kept and
+  /// new steps are added after them.
+  public init(directory: URL, continuing: Bool = false) throws {
+    self.directory = directory
     try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
     guard continuing,
       let text = try? String(
@@ -26,8 +25,22 @@ public final class RunLog {
     }
   }
 
+  /// A new run directory under `parent`, named for the current time (not yet created).
+  public static func timestamped(under parent: URL) -> URL {
+    let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "-")
+    return parent.appendingPathComponent(stamp)
+  }
+
   /// How many steps are recorded.
   public var recordedSteps: Int { rows.count }
+
+  /// The (step, value) pairs of the steps that recorded `key`, in order.
+  public func series(_ key: String) -> [(step: Double, value: Double)] {
+    rows.compactMap { row in
+      guard let step = row["step"], let value = row[key] else { return nil }
+      return (step, value)
+    }
+  }
 
   /// Appends one step's metrics and rewrites the files.
   public func record(_ metrics: [String: Double]) throws {

@@ -1,5 +1,6 @@
 import COpenBLAS
 import Foundation
+import Randomness
 
 /// Rows of feature vectors, row-major.
 public struct FeatureMatrix: Sendable {
@@ -23,7 +24,7 @@ public struct FeatureMatrix: Sendable {
   /// At most `limit` rows, drawn without replacement by a seeded shuffle (all rows when fewer).
   public func subsampled(to limit: Int, seed: UInt64) -> FeatureMatrix {
     guard rows > limit else { return self }
-    var generator = SplitMix64(seed: seed)
+    var generator = SeededRandom(seed: seed)
     let chosen = Array((0..<rows).shuffled(using: &generator).prefix(limit)).sorted()
     return FeatureMatrix(
       rows: limit, columns: columns,
@@ -31,7 +32,7 @@ public struct FeatureMatrix: Sendable {
   }
 }
 
-/// The per-structure MMD diversity reward (BRIEF section 2) against a fixed reference set,
+/// The per-structure MMD diversity reward against a fixed reference set,
 /// with the polynomial kernel k(x, y) = (x·y/d + 1)³. Kernel blocks are GEMMs (OpenBLAS).
 ///
 /// In reward_m = mmd_without_m - mmd the reference-reference term R_term cancels exactly, so
@@ -39,7 +40,7 @@ public struct FeatureMatrix: Sendable {
 /// subtracting nearly equal numbers:
 /// reward_m = 2Gs/(M(M-1)(M-2)) - 2S_m/((M-1)(M-2)) - 2C/(M(M-1)N) + 2T_m/((M-1)N).
 public struct MMDReward: Sendable {
-  /// References are subsampled to this many rows, as in the seed.
+  /// References are subsampled to this many rows, as in Chemeleon2.
   public static let referenceLimit = 50_000
 
   public let reference: FeatureMatrix
@@ -133,17 +134,4 @@ struct CompensatedSum {
   }
 
   var value: Double { total + compensation }
-}
-
-/// A small seeded generator (SplitMix64) for reproducible subsampling.
-public struct SplitMix64: RandomNumberGenerator {
-  private var state: UInt64
-  public init(seed: UInt64) { state = seed }
-  public mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
 }

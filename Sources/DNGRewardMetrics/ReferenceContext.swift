@@ -9,7 +9,7 @@ import StructureMatching
 public final class ReferenceContext: @unchecked Sendable {
   public let reference: ReferenceSet
   public let matcher: StructureMatcher
-  /// AMD length used for creativity distances (the seed's k = 100).
+  /// AMD length used for creativity distances (Chemeleon2's k = 100).
   public let amdK = 100
 
   private let lock = NSLock()

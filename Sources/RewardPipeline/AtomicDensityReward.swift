@@ -1,4 +1,4 @@
-/// The seed's CustomReward example as a built-in Swift component: atomic density N/V in
+/// Chemeleon2's CustomReward example as a built-in Swift component: atomic density N/V in
 /// atoms/Å³, or -|N/V - target| when a target density is given.
 public final class AtomicDensityReward: RewardComponent {
   public let name: String

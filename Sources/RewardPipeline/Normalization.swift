@@ -1,4 +1,4 @@
-/// A normalization applied to a vector of rewards (BRIEF section 2). `nil` in configs means
+/// A normalization applied to a vector of rewards. `nil` in configs means
 /// "unchanged"; any other name is a configuration error.
 public enum Normalization: String, CaseIterable, Sendable {
   /// (x - min) / (max - min + eps) clamped to [0, 1]; zeros when max - min < eps.

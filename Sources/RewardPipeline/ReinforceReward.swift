@@ -1,6 +1,6 @@
 import CrystalCore
 
-/// The reward pipeline of the seed's `ReinforceReward`: each component's raw reward is
+/// The reward pipeline of Chemeleon2's `ReinforceReward`: each component's raw reward is
 /// normalized (optionally) and weighted, the weighted rewards are summed, NaN totals are
 /// rejected, and `normalize` exposes the global normalization the trainer applies.
 public final class ReinforceReward {

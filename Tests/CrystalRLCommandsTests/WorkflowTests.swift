@@ -4,7 +4,7 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// The seed's workflow through the command line on the built-in data, with tiny models:
+/// Chemeleon2's workflow through the command line on the built-in data, with tiny models:
 /// train-vae → train-ldm → train-rl → sample → evaluate.
 final class WorkflowTests: XCTestCase {
   func run(_ arguments: [String]) throws {
@@ -28,6 +28,7 @@ final class WorkflowTests: XCTestCase {
     let rlArguments = [
       "train-rl", "--run-dir", run("rl"), "trainer.val_check_interval=1", "trainer.val_samples=4",
       "rl_module.rl_configs.num_group_samples=2", "data.batch_size=2",
+      "rl_module.sampling_configs.sampling_steps=5",
     ]
     try self.run(rlArguments + ["trainer.max_steps=2"])
     try self.run(rlArguments + ["trainer.max_steps=3", "--resume"])
@@ -38,7 +39,10 @@ final class WorkflowTests: XCTestCase {
       XCTAssertTrue(
         FileManager.default.fileExists(atPath: run("store") + "/\(name).safetensors"), name)
     }
-    try self.run(["sample", "--count", "6", "--output", run("samples.csv")])
+    try self.run([
+      "sample", "--count", "6", "--output", run("samples.csv"),
+      "rl_module.sampling_configs.sampling_steps=5",
+    ])
     let samples = try CDVAEDataset.read(URL(fileURLWithPath: run("samples.csv")))
     XCTAssertEqual(samples.count, 6)
     XCTAssertTrue(samples.allSatisfy { $0.structure.count <= 8 })
@@ -83,7 +87,7 @@ final class WorkflowTests: XCTestCase {
       [
         "train-rl", "--run-dir", run("rl"), "custom_reward=predictor", "trainer.max_steps=2",
         "trainer.val_check_interval=1", "trainer.val_samples=4", "data.batch_size=2",
-        "rl_module.rl_configs.num_group_samples=3",
+        "rl_module.rl_configs.num_group_samples=3", "rl_module.sampling_configs.sampling_steps=5",
       ] + data)
     let metrics = try String(contentsOfFile: run("rl") + "/metrics.csv", encoding: .utf8)
     XCTAssertTrue(metrics.contains("reward/predictor"), metrics)

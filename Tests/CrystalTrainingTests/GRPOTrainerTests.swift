@@ -3,9 +3,11 @@ import CrystalModels
 import CrystalTraining
 import RewardPipeline
 import TensorEngine
+import TestSupport
 import XCTest
 
-/// The RL stage on tiny models: trajectory bookkeeping and a measured reward improvement.
+/// The RL stage on tiny models: trajectory bookkeeping, a measured reward improvement, and the
+/// run loop's validation, best checkpoint, early stopping and resume.
 final class GRPOTrainerTests: XCTestCase {
   /// A tiny VAE and diffusion model, briefly trained on part of the built-in library.
   func tinyModels(seed: UInt64) -> (CrystalVAE, LatentDiffusion, [Structure]) {
@@ -25,6 +27,12 @@ final class GRPOTrainerTests: XCTestCase {
     return (vae, model, structures)
   }
 
+  /// GRPO settings for the tiny models: 4 prompts × 4 samples, 10 DDIM steps.
+  let configuration = GRPOTrainer.Configuration(
+    batchSize: 4, numGroupSamples: 4, groupRewardNorm: true, numInnerBatch: 2, clipRatio: 0.2,
+    klWeight: 0.01, entropyWeight: 1e-5, learningRate: 1e-3, weightDecay: 0,
+    sampling: .init(steps: 10, eta: 1))
+
   func testRecordedLogProbabilitiesAreThoseOfThePolicy() {
     let (_, model, _) = tinyModels(seed: 1)
     var random = SeededRandom(seed: 2)
@@ -41,30 +49,99 @@ final class GRPOTrainerTests: XCTestCase {
     XCTAssertTrue(trajectory.latents.last![2 * 8..<8 * 8].allSatisfy { $0 == 0 })
   }
 
+  func testSamplingSettingsChangeTheTrajectory() {
+    let (_, model, _) = tinyModels(seed: 1)
+    var random = SeededRandom(seed: 2)
+    let short = model.sample(
+      atomCounts: [3], tokens: 8, sampling: .init(steps: 4, eta: 0), random: &random)
+    XCTAssertEqual(short.latents.count, 5)
+    XCTAssertEqual(short.eta, 0)
+    XCTAssertTrue(short.stds.allSatisfy { $0 == 0 }, "eta 0 is deterministic DDIM")
+  }
+
   func testGRPOIncreasesAtomicDensity() throws {
     let (vae, model, structures) = tinyModels(seed: 3)
-    var configuration = GRPOTrainer.Configuration()
-    configuration.batchSize = 4
-    configuration.numGroupSamples = 4
-    configuration.groupRewardNorm = true
-    configuration.learningRate = 1e-3
-    configuration.clipRatio = 0.2
-    configuration.klWeight = 0.01
     let reward = ReinforceReward(
       components: [WeightedComponent(AtomicDensityReward())], normalization: .std)
     let trainer = GRPOTrainer(
       vae: vae, model: model, reward: reward, configuration: configuration,
       atomCounts: structures.map(\.count), seed: 4)
-    func meanDensity() throws -> Double {
-      let totals = try reward.score(trainer.sample(48).structures).total
-      return totals.reduce(0, +) / Double(totals.count)
-    }
-    let before = try meanDensity()
+    let run = RLRun(
+      trainer: trainer,
+      settings: .init(
+        maxSteps: 8, validationInterval: 4, validationSamples: 48, earlyStoppingPatience: 100),
+      log: try RunLog(directory: try SharedData.temporaryDirectory())
+    ) { _ in }
+    let before = try run.validate()
     var records: [GRPOTrainer.StepRecord] = []
-    for _ in 0..<8 { records.append(try trainer.trainStep()) }
-    let after = try meanDensity()
+    try run.run { event in
+      if case .step(let record, _) = event { records.append(record) }
+    }
+    let after = try run.validate()
     print("tiny GRPO: mean atomic density \(before) -> \(after) after 8 steps")
+    XCTAssertEqual(records.count, 8)
     XCTAssertTrue(records.allSatisfy { $0.kl.isFinite && $0.ratio.isFinite && $0.loss.isFinite })
     XCTAssertGreaterThan(after, before * 1.2)
+  }
+
+  /// Validation rewards 1, 3, 2, 2, 2 with patience 2: the model of step 2 is the best, the run
+  /// stops after step 4, and a resumed run knows its best and stops at once.
+  func testBestCheckpointAndEarlyStopping() throws {
+    let (vae, model, structures) = tinyModels(seed: 5)
+    // Training batches score 0; validation batches (48 samples) score the scripted values.
+    let scripted = ScriptedReward(validationSize: 48, values: [1, 3, 2, 2, 2, 5])
+    let reward = ReinforceReward(components: [WeightedComponent(scripted)], normalization: nil)
+    let directory = try SharedData.temporaryDirectory()
+    func makeRun(_ saved: @escaping (Int) -> Void) throws -> RLRun {
+      let trainer = GRPOTrainer(
+        vae: vae, model: model, reward: reward, configuration: configuration,
+        atomCounts: structures.map(\.count), seed: 6)
+      let settings = RLRun.Settings(
+        maxSteps: 10, validationInterval: 1, validationSamples: 48, earlyStoppingPatience: 2)
+      return RLRun(
+        trainer: trainer, settings: settings,
+        log: try RunLog(directory: directory, continuing: true)
+      ) { _ in saved(trainer.step) }
+    }
+    var savedAt: [Int] = []
+    let run = try makeRun { savedAt.append($0) }
+    let summary = try run.run()
+    XCTAssertEqual(savedAt, [1, 2], "the best model is saved when validation improves")
+    XCTAssertEqual(summary.bestValidation, 3)
+    XCTAssertEqual(summary.steps, 4)
+    XCTAssertTrue(summary.stoppedEarly)
+    XCTAssertEqual(run.log.series("val/reward").map(\.value), [1, 3, 2, 2])
+    XCTAssertTrue(FileManager.default.fileExists(atPath: run.lastCheckpoint.path))
+
+    // Resuming: 4 steps done, best 3 at step 2, so one more step without improvement (the
+    // next validation is 2) ends the run again.
+    var resumedSaves: [Int] = []
+    let resumed = try makeRun { resumedSaves.append($0) }
+    resumed.resume(seed: 6)
+    XCTAssertEqual(resumed.trainer.step, 4)
+    let again = try resumed.run()
+    XCTAssertEqual(again.steps, 5)
+    XCTAssertEqual(again.bestValidation, 3)
+    XCTAssertTrue(again.stoppedEarly)
+    XCTAssertEqual(resumedSaves, [])
+  }
+}
+
+/// A reward whose validation batches (of `validationSize` structures) score the next of
+/// `values` for every structure; other batches score 0.
+final class ScriptedReward: RewardComponent {
+  let name = "scripted"
+  let requiredMetrics: [String] = []
+  let validationSize: Int
+  var values: [Double]
+
+  init(validationSize: Int, values: [Double]) {
+    self.validationSize = validationSize
+    self.values = values
+  }
+
+  func compute(_ batch: StructureBatch, metrics: MetricTable) throws -> [Double] {
+    guard batch.count == validationSize else { return Array(repeating: 0, count: batch.count) }
+    return Array(repeating: values.removeFirst(), count: batch.count)
   }
 }

@@ -1,15 +1,16 @@
 import CrystalCore
 import DNGMetrics
 import Foundation
+import Randomness
 import TestSupport
 import XCTest
 
-/// The per-structure MMD reward against a numpy implementation of BRIEF section 2's formulas,
+/// The per-structure MMD reward against a numpy implementation of its formulas,
 /// evaluated literally in extended precision (np.longdouble) so the comparison measures our
 /// error, not the reference's cancellation.
 final class MMDRewardTests: XCTestCase {
   func randomMatrix(rows: Int, columns: Int, seed: UInt64) -> FeatureMatrix {
-    var generator = SplitMix64(seed: seed)
+    var generator = SeededRandom(seed: seed)
     return FeatureMatrix(
       rows: rows, columns: columns,
       values: (0..<rows * columns).map { _ in Double.random(in: -1...1, using: &generator) })

@@ -1,7 +1,7 @@
 import RewardPipeline
 import XCTest
 
-/// Normalizations against values computed by hand from BRIEF section 2's formulas.
+/// Normalizations against values computed by hand from their formulas.
 final class NormalizationTests: XCTestCase {
   let values = [1.0, 2.0, 4.0]
 

@@ -1,13 +1,19 @@
-import CrystalConfig
 import Foundation
 
 /// The local store of named model checkpoints that `${hub:NAME}` resolves against:
 /// `$CRYSTALRL_CHECKPOINTS`, else `~/.cache/crystalrl/checkpoints`. Checkpoint NAME is the
 /// file NAME.safetensors there.
-struct CheckpointStore {
-  let directory: URL
+///
+/// ```swift
+/// try ModelCheckpoint.save(vae, to: try CheckpointStore.standard.url(for: "perov_5_vae"))
+/// let path = try CheckpointStore.standard.existing("perov_5_vae")
+/// ```
+public struct CheckpointStore {
+  public let directory: URL
 
-  static var standard: CheckpointStore {
+  public init(directory: URL) { self.directory = directory }
+
+  public static var standard: CheckpointStore {
     let environment = ProcessInfo.processInfo.environment
     if let path = environment["CRYSTALRL_CHECKPOINTS"], !path.isEmpty {
       return CheckpointStore(directory: URL(fileURLWithPath: path))
@@ -17,13 +23,13 @@ struct CheckpointStore {
   }
 
   /// Where checkpoint `name` is (or will be) stored; creates the store directory.
-  func url(for name: String) throws -> URL {
+  public func url(for name: String) throws -> URL {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     return directory.appendingPathComponent("\(name).safetensors")
   }
 
-  /// The path of checkpoint `name`; a missing one is an error saying how to make it.
-  func resolve(_ name: String) throws -> ConfigValue {
+  /// The file of checkpoint `name`; a missing one is an error saying how to make it.
+  public func existing(_ name: String) throws -> URL {
     let file = directory.appendingPathComponent("\(name).safetensors")
     guard FileManager.default.fileExists(atPath: file.path) else {
       let maker =
@@ -32,11 +38,11 @@ struct CheckpointStore {
         : name.contains("_predictor")
           ? "crystalrl train-predictor"
           : name.contains("_rl") ? "crystalrl train-rl" : "crystalrl train-ldm"
-      throw ConfigError(
-        "checkpoint '\(name)' is not in the local store \(directory.path); make it with "
-          + "`\(maker)` (it registers the result under that name) or copy a "
+      throw ModelCheckpoint.Failure(
+        description: "checkpoint '\(name)' is not in the local store \(directory.path); make it "
+          + "with `\(maker)` (it registers the result under that name) or copy a "
           + "\(name).safetensors file there (CRYSTALRL_CHECKPOINTS overrides the store)")
     }
-    return .string(file.path)
+    return file
   }
 }

@@ -11,7 +11,7 @@ import RewardPipeline
 /// e_above_hull, structure_diversity, composition_diversity), building only the parts the
 /// pipeline requires: the reference set (`reference_dataset`), its energies from the
 /// `energy_calculator` (`chgnet`, or `table:PATH`), and the reference features (from the
-/// run's VAE as in the seed, or from descriptors when there is no VAE).
+/// run's VAE as in Chemeleon2, or from descriptors when there is no VAE).
 struct DNGMetricsSetup {
   static let metricNames: Set<String> = [
     "unique", "novel", "creativity_distance", "e_above_hull", "structure_diversity",
@@ -35,10 +35,8 @@ struct DNGMetricsSetup {
         "reward_fn.reference_dataset is required by \(needed.sorted().joined(separator: ", ")): "
           + "give a dataset name under configs/data/, `builtin`, or a path to a CDVAE-layout CSV")
     }
-    let reference =
-      name == "builtin"
-      ? ReferenceSet.builtin
-      : try ReferenceSet.load(try resolveDataset(name), cacheDirectory: cacheDirectory)
+    let reference = try ReferenceSet.named(
+      name, resolveDataset: resolveDataset, cacheDirectory: cacheDirectory)
     log("reference set \(reference.source): \(reference.structures.count) structures")
     let context = ReferenceContext(reference: reference)
     if needed.contains("unique") { registry.register(UniqueMetric(context: context)) }

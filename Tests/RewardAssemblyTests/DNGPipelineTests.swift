@@ -1,7 +1,7 @@
 import CrystalConfig
 import CrystalCore
-import CrystalRLCommands
 import Foundation
+import RewardAssembly
 import RewardPipeline
 import TestSupport
 import XCTest

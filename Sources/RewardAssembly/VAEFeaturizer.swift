@@ -2,7 +2,7 @@ import CrystalCore
 import CrystalModels
 import DNGMetrics
 
-/// The seed's diversity features, read from a trained VAE: for `structure_diversity` the mean
+/// Chemeleon2's diversity features, read from a trained VAE: for `structure_diversity` the mean
 /// over a structure's atoms of the encoder's latent mean, for `composition_diversity` the mean
 /// of its atoms' type embeddings.
 public struct VAEFeaturizer: Featurizer, @unchecked Sendable {

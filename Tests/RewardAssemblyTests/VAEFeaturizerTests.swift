@@ -2,12 +2,13 @@ import CrystalCore
 import CrystalModels
 import DNGMetrics
 import DNGRewardMetrics
+import RewardAssembly
 import RewardPipeline
 import TensorEngine
 import TestSupport
 import XCTest
 
-/// The seed's diversity features from a VAE: per-structure means of the latents and of the
+/// Chemeleon2's diversity features from a VAE: per-structure means of the latents and of the
 /// type embeddings, independent of how the batch is padded.
 final class VAEFeaturizerTests: XCTestCase {
   func vae() -> CrystalVAE {

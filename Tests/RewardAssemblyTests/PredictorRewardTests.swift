@@ -2,15 +2,15 @@ import CrystalConfig
 import CrystalCore
 import CrystalModels
 import CrystalRLABI
-import CrystalRLCommands
 import Foundation
 import PluginHost
+import RewardAssembly
 import RewardPipeline
 import TensorEngine
 import TestSupport
 import XCTest
 
-/// PredictorReward through the dlopen'd Predictor plugin: the seed's config shape, the same
+/// PredictorReward through the dlopen'd Predictor plugin: Chemeleon2's config shape, the same
 /// predictions as the model in the host, clamping and target value, and clear errors.
 final class PredictorRewardTests: XCTestCase {
   var checkpoint: URL!

@@ -1,7 +1,7 @@
 import Foundation
 import TensorEngine
 
-/// GRPO's per-timestep objective (BRIEF section 3) for a batch of samples: with
+/// GRPO's per-timestep objective for a batch of samples: with
 /// r = exp(new - old) the probability ratio of each sample's step under the current and the
 /// sampling policy, and A its advantage,
 ///   loss = mean_b[ -min(r·A, clip(r, 1-ε, 1+ε)·A) + w_kl·(exp(old-new) - 1 - (old-new))

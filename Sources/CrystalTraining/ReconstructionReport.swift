@@ -1,6 +1,5 @@
 import CrystalCore
 import CrystalModels
-import CrystalTraining
 import Foundation
 import StructureMatching
 import TensorEngine
@@ -8,18 +7,18 @@ import TensorEngine
 /// How well a VAE reconstructs structures when decoding their latent means: the fraction of
 /// structures the structure matcher accepts, atom-type accuracy, the mean periodic error of
 /// fractional coordinates, and the mean relative error of lattice lengths.
-struct ReconstructionReport: CustomStringConvertible {
+public struct ReconstructionReport: CustomStringConvertible {
   let structures: Int
   let matchRate: Double
   let typeAccuracy: Double
   let coordinateError: Double
   let lengthError: Double
 
-  init(vae: CrystalVAE, structures originals: [Structure]) {
+  public init(vae: CrystalVAE, structures originals: [Structure]) {
     let tokens = vae.configuration.maxAtoms
     let batch = CrystalBatchTensors(originals, tokens: tokens)
-    let decoded = ModelTraining.decode(
-      vae.encode(batch).mean.data, weights: batch.weights, vae: vae, ids: originals.map(\.id))
+    let decoded = vae.decodeStructures(
+      vae.encode(batch).mean.data, weights: batch.weights, ids: originals.map(\.id))
     let matcher = StructureMatcher()
     var matches = 0
     var typesRight = 0
@@ -45,7 +44,7 @@ struct ReconstructionReport: CustomStringConvertible {
     self.lengthError = lengthError / Double(originals.count)
   }
 
-  var description: String {
+  public var description: String {
     String(
       format:
         "reconstruction of %d structures: match rate %.3f (structure matcher), atom types %.3f, "

@@ -24,13 +24,4 @@ public struct SeededRandom: RandomNumberGenerator {
     let u2 = uniform()
     return (-2 * Foundation.log(u1)).squareRoot() * cos(2 * .pi * u2)
   }
-
-  /// A tensor of independent N(0, std²) entries.
-  public mutating func normalTensor(_ shape: [Int], std: Float = 1, requiresGrad: Bool = false)
-    -> Tensor
-  {
-    Tensor(
-      shape: shape, data: (0..<shape.reduce(1, *)).map { _ in Float(normal()) * std },
-      requiresGrad: requiresGrad)
-  }
 }

@@ -6,9 +6,15 @@ import ReferenceData
 import RewardPipeline
 
 /// Builds a `ReinforceReward` from a resolved `reward_fn` config node, loading plugins as
-/// needed. Accepts the seed's `_target_` class paths as aliases of built-in components and
+/// needed. Accepts Chemeleon2's `_target_` class paths as aliases of built-in components and
 /// `plugin: PATH_OR_NAME` + `component: NAME` for plugin components; every other key of a
 /// component goes to the component as a parameter and is checked against what it declares.
+///
+/// ```swift
+/// var factory = RewardFactory(resolveDataset: DatasetCatalog(loader: loader).file)
+/// let pipeline = try factory.makePipeline(try config.value("rl_module.reward_fn"))
+/// let report = try pipeline.score(structures)
+/// ```
 public struct RewardFactory {
   /// Keys the pipeline itself reads from `reward_fn`.
   static let pipelineKeys = [
@@ -58,7 +64,7 @@ public struct RewardFactory {
   public var log: (String) -> Void
   /// Where parsed reference sets and their energies are cached.
   public var cacheDirectory: URL
-  /// The VAE whose latents give the diversity rewards' features, as in the seed; asked for
+  /// The VAE whose latents give the diversity rewards' features, as in Chemeleon2; asked for
   /// only when a diversity reward is configured. Nil means descriptor features.
   public var diversityVAE: () throws -> CrystalVAE? = { nil }
   private var libraries: [String: PluginLibrary] = [:]
@@ -201,7 +207,7 @@ public struct RewardFactory {
     }
   }
 
-  /// The seed names a model by its loader, `{_target_: ...load_from_checkpoint,
+  /// Chemeleon2 names a model by its loader, `{_target_: ...load_from_checkpoint,
   /// checkpoint_path: PATH, map_location: cpu}`; a parameter given that way is its PATH.
   static func seedForm(_ value: ConfigValue) -> ConfigValue {
     guard let map = value.mapValue, let path = map["checkpoint_path"], path.stringValue != nil,

@@ -1,8 +1,8 @@
 import CrystalConfig
 import CrystalCore
-import CrystalRLCommands
 import Foundation
 import PluginHost
+import RewardAssembly
 import RewardPipeline
 import TestSupport
 import XCTest

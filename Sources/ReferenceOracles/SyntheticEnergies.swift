@@ -30,7 +30,7 @@ public enum SyntheticEnergies {
   }
 }
 
-/// The seed's DNG `reward_fn` (weights and normalizations of configs/custom_reward/rl_dng.yaml)
+/// Chemeleon2's DNG `reward_fn` (weights and normalizations of configs/custom_reward/rl_dng.yaml)
 /// as YAML, against `reference` with energies from the table at `energies`.
 public func dngRewardYAML(reference: URL, energies: URL) -> String {
   """

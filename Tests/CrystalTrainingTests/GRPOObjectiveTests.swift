@@ -3,9 +3,9 @@ import TensorEngine
 import TestSupport
 import XCTest
 
-@testable import CrystalModels
+@testable import CrystalTraining
 
-/// The GRPO objective and its gradient against numpy evaluating BRIEF section 3's formulas
+/// The GRPO objective and its gradient against numpy evaluating the objective's formula
 /// (gradient by central differences in float64).
 final class GRPOObjectiveTests: XCTestCase {
   func testMatchesNumpy() throws {

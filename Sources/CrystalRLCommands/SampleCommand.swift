@@ -1,0 +1,75 @@
+import ArgumentParser
+import CrystalConfig
+import CrystalCore
+import CrystalModels
+import CrystalTraining
+import Foundation
+import Randomness
+
+/// `crystalrl sample`: generates structures with a trained VAE and diffusion model and writes
+/// them as a CDVAE-layout CSV (material_id, cif).
+struct SampleCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "sample", abstract: "Generate structures from trained checkpoints.")
+
+  @Option(help: "Number of structures.") var count = 100
+  @Option(help: "Output CSV (default: samples.csv in the run directory).") var output: String?
+  @Option(help: "Run directory (default: paths.output_dir/task_name/<time>).") var runDir: String?
+  @Option(help: "Diffusion checkpoint: a store name or a path (default: rl_module.ldm_ckpt_path).")
+  var ldm: String?
+  @Option(help: "Random seed.") var seed: UInt64 = 0
+  @OptionGroup var config: ConfigOptions
+
+  /// What the command reads from configs/train_rl.yaml.
+  struct Settings {
+    let vaeCheckpoint: URL
+    /// Nil when --ldm names the checkpoint.
+    let ldmCheckpoint: URL?
+    let sampling: LatentDiffusion.Sampling
+    let runDirectory: URL
+
+    init(_ config: Interpolator, ldmGiven: Bool, runDir: String?) throws {
+      vaeCheckpoint = URL(fileURLWithPath: try config.string("rl_module.vae_ckpt_path"))
+      ldmCheckpoint =
+        ldmGiven ? nil : URL(fileURLWithPath: try config.string("rl_module.ldm_ckpt_path"))
+      sampling = try config.sampling(at: "rl_module.sampling_configs")
+      runDirectory = try config.runDirectory(runDir)
+    }
+  }
+
+  func run() throws {
+    let settings = try Settings(try config.load(), ldmGiven: ldm != nil, runDir: runDir)
+    let vae = try ModelCheckpoint.loadVAE(settings.vaeCheckpoint)
+    let ldmURL =
+      try ldm.map {
+        $0.contains("/") ? URL(fileURLWithPath: $0) : try CheckpointStore.standard.existing($0)
+      } ?? settings.ldmCheckpoint!
+    let (model, atomCounts) = try ModelCheckpoint.loadDiffusion(ldmURL)
+    var random = SeededRandom(seed: seed)
+    let counts = (0..<count).map { _ in atomCounts[Int(random.next() % UInt64(atomCounts.count))] }
+    var structures: [Structure] = []
+    for start in stride(from: 0, to: count, by: 64) {
+      let part = Array(counts[start..<min(start + 64, count)])
+      let trajectory = model.sample(
+        atomCounts: part, tokens: vae.configuration.maxAtoms, sampling: settings.sampling,
+        random: &random)
+      structures += vae.decodeStructures(
+        trajectory.latents.last!, weights: trajectory.weights,
+        ids: part.indices.map { "sample-\(start + $0)" })
+    }
+    let destination: URL
+    if let output {
+      destination = URL(fileURLWithPath: output)
+    } else {
+      try FileManager.default.createDirectory(
+        at: settings.runDirectory, withIntermediateDirectories: true)
+      destination = settings.runDirectory.appendingPathComponent("samples.csv")
+    }
+    let rows = structures.map { structure in
+      "\(structure.id),\"\(CIF.write(structure).replacingOccurrences(of: "\"", with: "\"\""))\""
+    }
+    try (["material_id,cif"] + rows).joined(separator: "\n").appending("\n")
+      .write(to: destination, atomically: true, encoding: .utf8)
+    print("wrote \(structures.count) structures to \(destination.path)")
+  }
+}

@@ -1,0 +1,86 @@
+import CrystalConfig
+import CrystalModels
+import Foundation
+
+/// The models' and trainers' settings, read from a composed configuration. Every default lives
+/// in the YAML under configs/; a missing key is an error naming it.
+///
+/// ```swift
+/// let grpo = try config.grpoConfiguration()
+/// let loop = try config.rlRunSettings()
+/// ```
+extension Interpolator {
+  /// The VAE's sizes under `vae`.
+  public func vaeConfiguration() throws -> CrystalVAE.Configuration {
+    CrystalVAE.Configuration(
+      width: try int("vae.width"), latentDimension: try int("vae.latent_dimension"),
+      heads: try int("vae.heads"), depth: try int("vae.depth"), maxAtoms: try int("vae.max_atoms"),
+      klWeight: Float(try double("vae.kl_weight")))
+  }
+
+  /// The diffusion model's sizes and sampler under `ldm`.
+  public func ldmConfiguration() throws -> LatentDiffusion.Configuration {
+    let sampling = try sampling(at: "ldm")
+    return LatentDiffusion.Configuration(
+      width: try int("ldm.width"), depth: try int("ldm.depth"), heads: try int("ldm.heads"),
+      samplingSteps: sampling.steps, eta: sampling.eta)
+  }
+
+  /// Steps, batch size, learning rate and seed of a model-training loop under `prefix`.
+  public func trainingOptions(_ prefix: String, seed: UInt64) throws -> ModelTraining.Options {
+    ModelTraining.Options(
+      steps: try int("\(prefix).max_steps"), batchSize: try int("\(prefix).batch_size"),
+      learningRate: Float(try double("\(prefix).lr")), seed: seed)
+  }
+
+  /// GRPO's settings: `data.batch_size` prompts, `rl_module.rl_configs`, `.optimizer` and
+  /// `.sampling_configs`.
+  public func grpoConfiguration() throws -> GRPOTrainer.Configuration {
+    let rl = "rl_module.rl_configs"
+    return GRPOTrainer.Configuration(
+      batchSize: try positive("data.batch_size"),
+      numGroupSamples: try positive("\(rl).num_group_samples"),
+      groupRewardNorm: try bool("\(rl).group_reward_norm"),
+      numInnerBatch: try positive("\(rl).num_inner_batch"),
+      clipRatio: Float(try double("\(rl).clip_ratio")),
+      klWeight: Float(try double("\(rl).kl_weight")),
+      entropyWeight: Float(try double("\(rl).entropy_weight")),
+      learningRate: Float(try double("rl_module.optimizer.lr")),
+      weightDecay: Float(try double("rl_module.optimizer.weight_decay")),
+      sampling: try sampling(at: "rl_module.sampling_configs"))
+  }
+
+  /// The RL loop's `trainer` settings.
+  public func rlRunSettings() throws -> RLRun.Settings {
+    RLRun.Settings(
+      maxSteps: try int("trainer.max_steps"),
+      validationInterval: try positive("trainer.val_check_interval"),
+      validationSamples: try positive("trainer.val_samples"),
+      earlyStoppingPatience: try int("trainer.early_stopping_patience"))
+  }
+
+  /// DDIM settings under `prefix`: `sampling_steps` (1...1000) and `eta` (>= 0), and, where
+  /// the node has one, `sampler` (only `ddim`).
+  public func sampling(at prefix: String) throws -> LatentDiffusion.Sampling {
+    if try resolved(at: "\(prefix).sampler") != nil {
+      let sampler = try string("\(prefix).sampler")
+      guard sampler == "ddim" else {
+        throw ConfigError("\(prefix).sampler must be ddim, got '\(sampler)'")
+      }
+    }
+    let steps = try int("\(prefix).sampling_steps")
+    let limit = DiffusionSchedule().steps
+    guard (1...limit).contains(steps) else {
+      throw ConfigError("\(prefix).sampling_steps must be in 1...\(limit), got \(steps)")
+    }
+    let eta = try double("\(prefix).eta")
+    guard eta >= 0 else { throw ConfigError("\(prefix).eta must be >= 0, got \(eta)") }
+    return LatentDiffusion.Sampling(steps: steps, eta: eta)
+  }
+
+  private func positive(_ path: String) throws -> Int {
+    let value = try int(path)
+    guard value > 0 else { throw ConfigError("'\(path)' must be positive, got \(value)") }
+    return value
+  }
+}

@@ -1,0 +1,124 @@
+import CrystalModels
+import Foundation
+
+/// The RL run loop around a `GRPOTrainer`: GRPO steps up to `maxSteps`, a validation every
+/// `validationInterval` steps (the mean total reward of fresh samples, logged as `val/reward`),
+/// the model with the best validation reward handed to `saveBest`, early stopping after
+/// `earlyStoppingPatience` steps without a better one, and resuming an interrupted run from
+/// its run directory (`last.safetensors` and the logged steps).
+///
+/// ```swift
+/// let run = RLRun(trainer: trainer, settings: settings, log: log) { model in
+///   try ModelCheckpoint.save(model, atomCounts: counts, to: bestURL)
+/// }
+/// let summary = try run.run { event in print(event) }
+/// ```
+public final class RLRun {
+  /// The loop's `trainer` settings.
+  public struct Settings {
+    public var maxSteps: Int
+    /// Steps between validations (trainer.val_check_interval).
+    public var validationInterval: Int
+    /// Samples drawn for each validation (trainer.val_samples).
+    public var validationSamples: Int
+    /// Steps without a better validation reward after which the run stops.
+    public var earlyStoppingPatience: Int
+
+    public init(
+      maxSteps: Int, validationInterval: Int, validationSamples: Int, earlyStoppingPatience: Int
+    ) {
+      self.maxSteps = maxSteps
+      self.validationInterval = validationInterval
+      self.validationSamples = validationSamples
+      self.earlyStoppingPatience = earlyStoppingPatience
+    }
+  }
+
+  /// What the loop reports as it goes.
+  public enum Event {
+    /// A step finished; `validation` is its validation reward when one ran.
+    case step(GRPOTrainer.StepRecord, validation: Double?)
+    /// No better validation reward for `patience` steps: the run ends.
+    case stoppedEarly(patience: Int)
+  }
+
+  /// How the run ended.
+  public struct Summary {
+    public let steps: Int
+    /// The best validation reward of the run (including before a resume), nil if none ran.
+    public let bestValidation: Double?
+    public let stoppedEarly: Bool
+  }
+
+  public let trainer: GRPOTrainer
+  public let settings: Settings
+  public let log: RunLog
+  private let saveBest: (LatentDiffusion) throws -> Void
+  private var best = -Double.infinity
+  private var stepsSinceBest = 0
+
+  public init(
+    trainer: GRPOTrainer, settings: Settings, log: RunLog,
+    saveBest: @escaping (LatentDiffusion) throws -> Void
+  ) {
+    self.trainer = trainer
+    self.settings = settings
+    self.log = log
+    self.saveBest = saveBest
+  }
+
+  /// The checkpoint of the latest step, written after every step.
+  public var lastCheckpoint: URL { log.directory.appendingPathComponent("last.safetensors") }
+
+  /// Continues after the steps already in the log (the model must be loaded from
+  /// `lastCheckpoint`): restores the step count, the best validation reward and the steps
+  /// since it, and restarts the random stream from `seed` so the run does not repeat itself.
+  public func resume(seed: UInt64) {
+    trainer.step = log.recordedSteps
+    trainer.reseed(seed &+ UInt64(log.recordedSteps))
+    for (step, value) in log.series("val/reward") where value > best {
+      best = value
+      stepsSinceBest = trainer.step - Int(step)
+    }
+  }
+
+  /// The mean total reward of `settings.validationSamples` fresh samples.
+  public func validate() throws -> Double {
+    let totals = try trainer.reward.score(trainer.sample(settings.validationSamples).structures)
+      .total
+    return totals.reduce(0, +) / Double(totals.count)
+  }
+
+  /// Runs steps until `maxSteps` or early stopping.
+  @discardableResult
+  public func run(progress: (Event) -> Void = { _ in }) throws -> Summary {
+    var stoppedEarly = false
+    while trainer.step < settings.maxSteps {
+      let record = try trainer.trainStep()
+      var metrics = record.metrics
+      var validation: Double?
+      if record.step % settings.validationInterval == 0 {
+        let value = try validate()
+        validation = value
+        metrics["val/reward"] = value
+        if value > best {
+          best = value
+          stepsSinceBest = 0
+          try saveBest(trainer.model)
+        } else {
+          stepsSinceBest += settings.validationInterval
+        }
+      }
+      try ModelCheckpoint.save(trainer.model, atomCounts: trainer.atomCounts, to: lastCheckpoint)
+      try log.record(metrics)
+      progress(.step(record, validation: validation))
+      if stepsSinceBest >= settings.earlyStoppingPatience {
+        progress(.stoppedEarly(patience: settings.earlyStoppingPatience))
+        stoppedEarly = true
+        break
+      }
+    }
+    return Summary(
+      steps: trainer.step, bestValidation: best.isFinite ? best : nil, stoppedEarly: stoppedEarly)
+  }
+}

@@ -1,0 +1,51 @@
+import CrystalConfig
+import Foundation
+import ReferenceData
+
+/// Finds a dataset's reference CSV from its name, as configs/data/NAME.yaml describes it, or
+/// takes a path as given.
+///
+/// ```swift
+/// let catalog = DatasetCatalog(loader: ConfigLoader(directory: configs))
+/// let csv = try catalog.file("perov_5")  // data.reference_file of data=perov_5
+/// ```
+public struct DatasetCatalog {
+  public let loader: ConfigLoader
+  /// The primary config composed to read a dataset's keys, and the overrides applied too.
+  public let primary: String
+  public let overrides: [String]
+
+  public init(loader: ConfigLoader, primary: String = "train_rl", overrides: [String] = []) {
+    self.loader = loader
+    self.primary = primary
+    self.overrides = overrides
+  }
+
+  /// The CSV of a reference dataset: a path as given, or the `reference_file` of
+  /// configs/data/NAME.yaml (Chemeleon2's "mp-20" is accepted for "mp_20").
+  public func file(_ nameOrPath: String) throws -> URL {
+    if nameOrPath.contains("/") || nameOrPath.hasSuffix(".csv") {
+      return URL(fileURLWithPath: nameOrPath)
+    }
+    let name = nameOrPath.replacingOccurrences(of: "-", with: "_")
+    guard loader.options(of: "data").contains(name) else {
+      throw ConfigError(
+        "unknown dataset '\(nameOrPath)'; known: "
+          + loader.options(of: "data").joined(separator: ", ") + " (or give a path to a CSV)")
+    }
+    let config = Interpolator(
+      root: try loader.compose(primary: primary, overrides: overrides + ["data=\(name)"]))
+    return URL(fileURLWithPath: try config.string("data.reference_file"))
+  }
+}
+
+extension ReferenceSet {
+  /// The reference set a config names: `builtin` (the prototype library) or a dataset name or
+  /// CSV path, parsed once and cached in `cacheDirectory`.
+  public static func named(
+    _ name: String, resolveDataset: (String) throws -> URL, cacheDirectory: URL
+  ) throws -> ReferenceSet {
+    name == "builtin"
+      ? .builtin : try load(try resolveDataset(name), cacheDirectory: cacheDirectory)
+  }
+}

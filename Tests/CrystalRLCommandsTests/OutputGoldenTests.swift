@@ -1,0 +1,86 @@
+import CrystalCore
+import Foundation
+import TestSupport
+import XCTest
+
+/// What users read, byte for byte: `crystalrl reward` as a table, CSV and JSON, `evaluate`'s
+/// table, and the atomic-density tutorial, run as processes and compared with the files under
+/// Golden/. After an intended change of output, regenerate a file with
+/// `CRYSTALRL_UPDATE_GOLDEN=1 swift test --filter OutputGoldenTests` and review the diff.
+final class OutputGoldenTests: XCTestCase {
+  let root = SharedData.packageRoot
+  var binary: String { root.appendingPathComponent(".build/debug/crystalrl").path }
+
+  /// Runs `executable` with `arguments` from /tmp (so nothing depends on the working
+  /// directory); returns standard output, failing on a non-zero exit.
+  func output(_ executable: String, _ arguments: [String], environment: [String: String] = [:])
+    throws -> String
+  {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: "/tmp")
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let stdout = Pipe()
+    process.standardOutput = stdout
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = stdout.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    XCTAssertEqual(process.terminationStatus, 0, "\(executable) \(arguments)")
+    return String(decoding: data, as: UTF8.self)
+  }
+
+  /// Compares `text` with Golden/`name` (or rewrites it under CRYSTALRL_UPDATE_GOLDEN=1).
+  func assertGolden(
+    _ text: String, _ name: String, file: StaticString = #filePath, line: UInt = #line
+  )
+    throws
+  {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .appendingPathComponent("Golden/\(name)")
+    if ProcessInfo.processInfo.environment["CRYSTALRL_UPDATE_GOLDEN"] == "1" {
+      try text.write(to: url, atomically: true, encoding: .utf8)
+      return
+    }
+    let expected = try String(contentsOf: url, encoding: .utf8)
+    XCTAssertEqual(text, expected, "output differs from Golden/\(name)", file: file, line: line)
+  }
+
+  func testRewardReportFormats() throws {
+    for format in ["table", "csv", "json"] {
+      let text = try output(
+        binary, ["reward", "--structures", "builtin", "--limit", "4", "--format", format])
+      try assertGolden(text, "reward-builtin.\(format == "table" ? "txt" : format)")
+    }
+    let target = try output(
+      binary,
+      [
+        "reward", "--structures", "builtin", "--limit", "4", "--format", "csv",
+        "custom_reward=target_density", "rl_module.reward_fn.components.0.target_density=0.08",
+      ])
+    try assertGolden(target, "reward-builtin-target-density.csv")
+  }
+
+  func testEvaluateTable() throws {
+    let directory = try SharedData.temporaryDirectory()
+    let samples = directory.appendingPathComponent("samples.csv")
+    let rows = PrototypeLibrary.structures().prefix(6).map { structure in
+      "\(structure.id),\"\(CIF.write(structure))\""
+    }
+    try (["material_id,cif"] + rows).joined(separator: "\n").write(
+      to: samples, atomically: true, encoding: .utf8)
+    let text = try output(binary, ["evaluate", "--structures", samples.path])
+    try assertGolden(text, "evaluate-builtin.txt")
+  }
+
+  /// The atomic-density tutorial's script, with its temporary directory written as $WORK.
+  func testAtomicDensityExample() throws {
+    let text = try output(
+      root.appendingPathComponent("Examples/atomic-density/run.sh").path, [],
+      environment: ["CRYSTALRL": binary])
+    let stable = text.replacingOccurrences(
+      of: #"/tmp/tmp\.[A-Za-z0-9]+"#, with: "$WORK", options: .regularExpression)
+    try assertGolden(stable, "atomic-density-example.txt")
+  }
+}
