@@ -19,6 +19,5 @@ test: deps
 	CRYSTALRL_CHGNET_PYTHON="$$(scripts/python-env.sh chgnet)" \
 	  $(SWIFT) test --disable-swift-testing
 
-
 bench: build
 	CRYSTALRL_PYTHON="$$(scripts/python-env.sh)" .build/release/crystalrl-bench

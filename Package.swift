@@ -41,13 +41,15 @@ let package = Package(
         "CrystalCore", "RewardPipeline", "StructureMatching", "DNGMetrics", "EnergyCalculation",
         "ReferenceData",
       ]),
-    .target(name: "TensorEngine", dependencies: ["COpenBLAS", "Randomness"]),
+    // Crash-safe file writes (temporary file, fsync, rename) for checkpoints and run logs.
+    .target(name: "DurableFiles"),
+    .target(name: "TensorEngine", dependencies: ["COpenBLAS", "Randomness", "DurableFiles"]),
     .target(name: "CrystalModels", dependencies: ["TensorEngine", "CrystalCore"]),
     .target(
       name: "CrystalTraining",
       dependencies: [
         "CrystalModels", "TensorEngine", "CrystalCore", "RewardPipeline", "StructureMatching",
-        "CrystalConfig",
+        "CrystalConfig", "DurableFiles",
       ]),
     .target(name: "RewardPipeline", dependencies: ["CrystalCore"]),
     .target(

@@ -8,6 +8,7 @@ public enum ModelCheckpoint {
   /// A checkpoint that cannot be used, with the reason.
   public struct Failure: Error, CustomStringConvertible {
     public let description: String
+    public init(description: String) { self.description = description }
   }
 
   public static func save(_ vae: CrystalVAE, to url: URL) throws {
@@ -25,14 +26,23 @@ public enum ModelCheckpoint {
     return vae
   }
 
-  public static func save(_ model: LatentDiffusion, atomCounts: [Int], to url: URL) throws {
-    try Safetensors.write(
-      model.namedParameters,
-      metadata: [
-        "kind": "crystalrl.ldm", "configuration": try json(model.configuration),
-        "latent_dimension": String(model.latentDimension),
-        "atom_counts": atomCounts.map(String.init).joined(separator: ","),
-      ], to: url)
+  /// Saves a diffusion model with its training set's atom counts and, for a checkpoint in
+  /// the middle of an RL run, the number of steps taken.
+  public static func save(
+    _ model: LatentDiffusion, atomCounts: [Int], step: Int? = nil, to url: URL
+  ) throws {
+    var metadata = [
+      "kind": "crystalrl.ldm", "configuration": try json(model.configuration),
+      "latent_dimension": String(model.latentDimension),
+      "atom_counts": atomCounts.map(String.init).joined(separator: ","),
+    ]
+    if let step { metadata["step"] = String(step) }
+    try Safetensors.write(model.namedParameters, metadata: metadata, to: url)
+  }
+
+  /// The RL step a diffusion checkpoint was saved at (nil when it records none).
+  public static func step(of url: URL) throws -> Int? {
+    try read(url, kind: "crystalrl.ldm").1["step"].flatMap { Int($0) }
   }
 
   public static func loadDiffusion(_ url: URL) throws -> (model: LatentDiffusion, atomCounts: [Int])

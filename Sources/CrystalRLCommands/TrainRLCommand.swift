@@ -61,7 +61,7 @@ struct TrainRLCommand: ParsableCommand {
         to: try CheckpointStore.standard.url(for: settings.checkpointName))
     }
     if resuming {
-      run.resume(seed: settings.seed)
+      try run.resume(seed: settings.seed)
       print("resuming after step \(trainer.step)")
     }
     let summary = try run.run(progress: printProgress)

@@ -70,11 +70,20 @@ public final class RLRun {
   /// The checkpoint of the latest step, written after every step.
   public var lastCheckpoint: URL { log.directory.appendingPathComponent("last.safetensors") }
 
-  /// Continues after the steps already in the log (the model must be loaded from
-  /// `lastCheckpoint`): restores the step count, the best validation reward and the steps
-  /// since it, and restarts the random stream from `seed` so the run does not repeat itself.
-  public func resume(seed: UInt64) {
-    trainer.step = log.recordedSteps
+  /// Continues after the last step whose checkpoint was written (the model must be loaded
+  /// from `lastCheckpoint`): a logged step without its checkpoint (the run died between the
+  /// two) is dropped from the log and done again; restores the step count, the best
+  /// validation reward and the steps since it, and restarts the random stream from `seed` so
+  /// the run does not repeat itself.
+  public func resume(seed: UInt64) throws {
+    let saved = try ModelCheckpoint.step(of: lastCheckpoint) ?? log.recordedSteps
+    guard saved <= log.recordedSteps else {
+      throw ModelCheckpoint.Failure(
+        description: "\(lastCheckpoint.path) is at step \(saved) but the run log has only "
+          + "\(log.recordedSteps) steps; the run directory is not one run")
+    }
+    try log.truncate(toSteps: saved)
+    trainer.step = saved
     trainer.reseed(seed &+ UInt64(log.recordedSteps))
     for (step, value) in log.series("val/reward") where value > best {
       best = value
@@ -109,8 +118,11 @@ public final class RLRun {
           stepsSinceBest += settings.validationInterval
         }
       }
-      try ModelCheckpoint.save(trainer.model, atomCounts: trainer.atomCounts, to: lastCheckpoint)
+      // The log first, then the checkpoint that completes the step: a crash in between leaves
+      // a logged step without its checkpoint, which `resume` drops and does again.
       try log.record(metrics)
+      try ModelCheckpoint.save(
+        trainer.model, atomCounts: trainer.atomCounts, step: trainer.step, to: lastCheckpoint)
       progress(.step(record, validation: validation))
       if stepsSinceBest >= settings.earlyStoppingPatience {
         progress(.stoppedEarly(patience: settings.earlyStoppingPatience))
@@ -119,6 +131,7 @@ public final class RLRun {
       }
     }
     return Summary(
-      steps: trainer.step, bestValidation: best.isFinite ? best : nil, stoppedEarly: stoppedEarly)
+      steps: trainer.step, bestValidation: best > -.infinity ? best : nil,
+      stoppedEarly: stoppedEarly)
   }
 }

@@ -1,7 +1,9 @@
+import DurableFiles
 import Foundation
 
 /// A training run's directory: per-step metrics as JSON lines and CSV, and a reward-curve SVG
-/// that any browser opens.
+/// that any browser opens. Every file is rewritten durably after each step (see
+/// `DurableFile`), so a crash leaves each step's line whole or absent.
 public final class RunLog {
   public let directory: URL
   private var rows: [[String: Double]] = []
@@ -46,20 +48,34 @@ public final class RunLog {
   public func record(_ metrics: [String: Double]) throws {
     rows.append(metrics)
     for key in metrics.keys.sorted() where !columns.contains(key) { columns.append(key) }
+    try write()
+  }
+
+  /// Keeps only the first `count` recorded steps (a resumed run drops steps whose checkpoint
+  /// was never written) and rewrites the files.
+  public func truncate(toSteps count: Int) throws {
+    guard count < rows.count else { return }
+    rows.removeLast(rows.count - count)
+    try write()
+  }
+
+  private func write() throws {
     let jsonLines = rows.map { row in
       "{" + row.keys.sorted().map { "\"\($0)\": \(json(row[$0]!))" }.joined(separator: ", ") + "}"
     }
-    try (jsonLines.joined(separator: "\n") + "\n").write(
-      to: directory.appendingPathComponent("metrics.jsonl"), atomically: true, encoding: .utf8)
+    try DurableFile.write(
+      Data((jsonLines.joined(separator: "\n") + "\n").utf8),
+      to: directory.appendingPathComponent("metrics.jsonl"))
     let csv =
       [columns.joined(separator: ",")]
       + rows.map { row in
         columns.map { row[$0].map { "\($0)" } ?? "" }.joined(separator: ",")
       }
-    try (csv.joined(separator: "\n") + "\n").write(
-      to: directory.appendingPathComponent("metrics.csv"), atomically: true, encoding: .utf8)
-    try curve(of: "reward").write(
-      to: directory.appendingPathComponent("reward_curve.svg"), atomically: true, encoding: .utf8)
+    try DurableFile.write(
+      Data((csv.joined(separator: "\n") + "\n").utf8),
+      to: directory.appendingPathComponent("metrics.csv"))
+    try DurableFile.write(
+      Data(curve(of: "reward").utf8), to: directory.appendingPathComponent("reward_curve.svg"))
   }
 
   private func json(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }

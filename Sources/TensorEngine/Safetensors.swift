@@ -1,8 +1,10 @@
+import DurableFiles
 import Foundation
 
 /// Reads and writes named float32 tensors in the safetensors format (8-byte little-endian
 /// header length, a JSON header giving each tensor's dtype, shape and byte range, then the
-/// raw little-endian data), so checkpoints open in PyTorch. Writes are atomic.
+/// raw little-endian data), so checkpoints open in PyTorch. Writes are atomic and flushed to disk
+/// (a crash leaves the old file or the new one).
 public enum Safetensors {
   public static func write(
     _ tensors: [String: Tensor], metadata: [String: String] = [:], to url: URL
@@ -30,7 +32,7 @@ public enum Safetensors {
     withUnsafeBytes(of: UInt64(json.count).littleEndian) { file.append(contentsOf: $0) }
     file.append(json)
     file.append(payload)
-    try file.write(to: url, options: .atomic)
+    try DurableFile.write(file, to: url)
   }
 
   /// The tensors of a safetensors file; only F32 tensors are supported.

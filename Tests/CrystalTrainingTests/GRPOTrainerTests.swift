@@ -117,7 +117,7 @@ final class GRPOTrainerTests: XCTestCase {
     // next validation is 2) ends the run again.
     var resumedSaves: [Int] = []
     let resumed = try makeRun { resumedSaves.append($0) }
-    resumed.resume(seed: 6)
+    try resumed.resume(seed: 6)
     XCTAssertEqual(resumed.trainer.step, 4)
     let again = try resumed.run()
     XCTAssertEqual(again.steps, 5)
