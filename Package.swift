@@ -27,7 +27,9 @@ let package = Package(
     .target(name: "CrystalCore"),
     .target(name: "StructureMatching", dependencies: ["CrystalCore"]),
     .target(name: "DNGMetrics", dependencies: ["CrystalCore", "COpenBLAS"]),
-    .target(name: "WorkerProcess"),
+    // fork/exec with a new process group and a parent-death signal (prctl is variadic).
+    .target(name: "CProcessSpawn"),
+    .target(name: "WorkerProcess", dependencies: ["CProcessSpawn"]),
     .target(name: "EnergyCalculation", dependencies: ["CrystalCore", "WorkerProcess"]),
     .target(name: "ReferenceData", dependencies: ["CrystalCore"]),
     .target(
@@ -44,7 +46,9 @@ let package = Package(
     .target(name: "RewardPipeline", dependencies: ["CrystalCore"]),
     .target(
       name: "PluginHost",
-      dependencies: ["CrystalRLABI", "CrystalCore", "RewardPipeline", "WorkerProcess"]),
+      dependencies: [
+        "CrystalRLABI", "CrystalCore", "RewardPipeline", "WorkerProcess", "CProcessSpawn",
+      ]),
     .target(name: "CrystalConfig", dependencies: ["Yams"]),
     .target(
       name: "CrystalRLCommands",
@@ -113,9 +117,15 @@ let package = Package(
     .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "TestSupport"]),
     .testTarget(
       name: "RewardPipelineTests", dependencies: ["RewardPipeline", "CrystalCore", "TestSupport"]),
+    // A small host the isolation tests SIGKILL mid-batch.
+    .executableTarget(
+      name: "crystalrl-isolation-probe", dependencies: ["PluginHost", "RewardPipeline", "CrystalCore"],
+      path: "Tests/IsolationProbe"),
     .testTarget(
       name: "PluginHostTests",
-      dependencies: ["PluginHost", "RewardPipeline", "CrystalCore", "TestSupport"],
+      dependencies: [
+        "PluginHost", "RewardPipeline", "CrystalCore", "TestSupport", "crystalrl-isolation-probe",
+      ],
       exclude: ["Fixtures"]),
     .testTarget(name: "CrystalConfigTests", dependencies: ["CrystalConfig", "TestSupport"]),
     .testTarget(
