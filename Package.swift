@@ -119,7 +119,8 @@ let package = Package(
       name: "RewardPipelineTests", dependencies: ["RewardPipeline", "CrystalCore", "TestSupport"]),
     // A small host the isolation tests SIGKILL mid-batch.
     .executableTarget(
-      name: "crystalrl-isolation-probe", dependencies: ["PluginHost", "RewardPipeline", "CrystalCore"],
+      name: "crystalrl-isolation-probe",
+      dependencies: ["PluginHost", "RewardPipeline", "CrystalCore"],
       path: "Tests/IsolationProbe"),
     .testTarget(
       name: "PluginHostTests",

@@ -194,8 +194,8 @@ public struct RewardFactory {
       info = try library.component(named: name)
     case .process(let limits):
       // Nothing of an isolated plugin runs here: a worker loads it and describes it.
-      let described = try describedPlugins[path] ?? PluginWorkerClient.describe(
-        path: path, limits: limits)
+      let described =
+        try describedPlugins[path] ?? PluginWorkerClient.describe(path: path, limits: limits)
       describedPlugins[path] = described
       info = try described.component(named: name)
     }

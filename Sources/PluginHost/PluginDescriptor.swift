@@ -268,7 +268,9 @@ enum SafeMemory {
     return storage.load(as: T.self)
   }
 
-  private static func copy(from source: UnsafeRawPointer, to target: UnsafeMutableRawPointer, count: Int)
+  private static func copy(
+    from source: UnsafeRawPointer, to target: UnsafeMutableRawPointer, count: Int
+  )
     -> Int
   {
     crl_copy_own_memory(target, source, UInt(count))

@@ -35,7 +35,8 @@ public enum PluginWorkerServer {
           guard sendAll(reply.frame(), to: replyDescriptor) else { return 0 }
         }
       } catch {
-        FileHandle.standardError.write(Data("crystalrl-plugin-worker: bad request: \(error)\n".utf8))
+        FileHandle.standardError.write(
+          Data("crystalrl-plugin-worker: bad request: \(error)\n".utf8))
         return 4
       }
       let count = read(requestDescriptor, &buffer, buffer.count)

@@ -24,13 +24,13 @@ import WorkerProcess
 // request socket ends the worker.
 
 /// A request from the host to the worker.
-enum WorkerRequest: Equatable {
+enum WorkerRequest {
   case describe
   case create(component: String, configJSON: String)
   case compute(ComputeHeader)
 
   /// What a compute request says about the batch in the shared mapping.
-  struct ComputeHeader: Equatable {
+  struct ComputeHeader {
     var structures: Int
     var atoms: Int
     /// Bytes of the mapping the host has written (the worker maps at least this much).
@@ -39,13 +39,6 @@ enum WorkerRequest: Equatable {
 
     var layout: BatchLayout {
       BatchLayout(structures: structures, atoms: atoms, metricWidths: metrics.map(\.width))
-    }
-
-    static func == (lhs: ComputeHeader, rhs: ComputeHeader) -> Bool {
-      lhs.structures == rhs.structures && lhs.atoms == rhs.atoms
-        && lhs.mappedBytes == rhs.mappedBytes
-        && lhs.metrics.map(\.name) == rhs.metrics.map(\.name)
-        && lhs.metrics.map(\.width) == rhs.metrics.map(\.width)
     }
   }
 
@@ -93,7 +86,7 @@ enum WorkerRequest: Equatable {
 }
 
 /// A reply from the worker to the host.
-enum WorkerReply: Equatable {
+enum WorkerReply {
   case description(PluginInfo)
   case created
   case rewards(count: Int, values: [Double])
@@ -382,7 +375,8 @@ final class SharedBatchReader {
   {
     let widths = header.metrics.map(\.width)
     guard
-      BatchLayout.isPlausible(structures: header.structures, atoms: header.atoms, metricWidths: widths)
+      BatchLayout.isPlausible(
+        structures: header.structures, atoms: header.atoms, metricWidths: widths)
     else { throw ProtocolError("implausible batch header") }
     let layout = header.layout
     guard layout.size <= header.mappedBytes else {

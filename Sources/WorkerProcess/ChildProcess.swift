@@ -38,7 +38,6 @@ public enum Termination: Equatable, Sendable, CustomStringConvertible {
 /// child is reaped by pid, so a grandchild that keeps a pipe open cannot block the host.
 public final class ChildProcess {
   public let pid: pid_t
-  public let executable: String
   public private(set) var termination: Termination?
 
   /// Starts `executable` with child descriptor i = `descriptors[i]` (the caller keeps and
@@ -47,7 +46,6 @@ public final class ChildProcess {
     executable: String, arguments: [String], environment: [String: String]? = nil,
     descriptors: [Int32]
   ) throws {
-    self.executable = executable
     let environment = environment ?? ProcessInfo.processInfo.environment
     let argv = ([executable] + arguments).map { strdup($0) } + [nil]
     let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -152,8 +150,9 @@ public enum Descriptors {
   /// MSG_NOSIGNAL).
   public static func socketPair() throws -> (Int32, Int32) {
     var fds: [Int32] = [-1, -1]
-    guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds)
-      == 0
+    guard
+      socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds)
+        == 0
     else { throw posixError("socketpair") }
     return (fds[0], fds[1])
   }

@@ -47,7 +47,8 @@ final class HostileGalleryTests: XCTestCase {
   ) {
     XCTAssertThrowsError(try body(), file: file, line: line) { error in
       for text in expected {
-        XCTAssertTrue("\(error)".contains(text), "'\(error)' lacks '\(text)'", file: file, line: line)
+        XCTAssertTrue(
+          "\(error)".contains(text), "'\(error)' lacks '\(text)'", file: file, line: line)
       }
     }
   }
@@ -67,7 +68,8 @@ final class HostileGalleryTests: XCTestCase {
   // MARK: Crashes, exits and hangs (isolated only: each would take the host down)
 
   func testSegfaultAbortExitAndThrowAreNamedAndTheWorkerIsReplaced() throws {
-    try assertEveryBatchFails("crash", "plugin component 'count' failed: worker process killed by SIGSEGV")
+    try assertEveryBatchFails(
+      "crash", "plugin component 'count' failed: worker process killed by SIGSEGV")
     try assertEveryBatchFails("abort", "worker process killed by SIGABRT")
     try assertEveryBatchFails("exit3", "worker process exited with status 3")
     try assertEveryBatchFails("cxx_throw", "worker process killed by SIGABRT")
@@ -91,7 +93,8 @@ final class HostileGalleryTests: XCTestCase {
     let start = Date()
     assertError("no answer within 1.0 s") { _ = try TestPlugins.score(over) }
     XCTAssertLessThan(Date().timeIntervalSince(start), 1.5)
-    XCTAssertEqual(try TestPlugins.score(try inProcess("slow", config: #"{"sleep_ms": 50}"#)), [2, 1, 3])
+    XCTAssertEqual(
+      try TestPlugins.score(try inProcess("slow", config: #"{"sleep_ms": 50}"#)), [2, 1, 3])
   }
 
   func testMemoryBombHitsTheLimitWithAClearError() throws {
@@ -187,7 +190,8 @@ final class HostileGalleryTests: XCTestCase {
   }
 
   func testDeclaredNaNAbstainsInBothModes() throws {
-    for component in [try inProcess("nan_allowed") as RewardComponent, try isolated("nan_allowed")] {
+    for component in [try inProcess("nan_allowed") as RewardComponent, try isolated("nan_allowed")]
+    {
       let report = try ReinforceReward(components: [WeightedComponent(component)])
         .score(try TestPlugins.structures())
       XCTAssertEqual(report.abstained, [1])
@@ -197,7 +201,9 @@ final class HostileGalleryTests: XCTestCase {
 
   func testUnterminatedErrorMessageIsCutAtTheBuffer() throws {
     let expected = "CRL_ERROR: " + String(repeating: "x", count: 1023)
-    for component in [try inProcess("unterminated_error") as RewardComponent, try isolated("unterminated_error")] {
+    for component in [
+      try inProcess("unterminated_error") as RewardComponent, try isolated("unterminated_error"),
+    ] {
       XCTAssertThrowsError(try TestPlugins.score(component)) { error in
         XCTAssertTrue("\(error)".hasSuffix(expected), "\(error)")
       }
@@ -243,7 +249,9 @@ final class HostileGalleryTests: XCTestCase {
     let expected =
       "plugin component 'count' failed to create: CRL_INVALID_ARGUMENT: "
       + "the test plugin refuses to start"
-    for make in [{ _ = try self.inProcess("create_fails") }, { _ = try self.isolated("create_fails") }] {
+    for make in [
+      { _ = try self.inProcess("create_fails") }, { _ = try self.isolated("create_fails") },
+    ] {
       XCTAssertThrowsError(try make()) { error in XCTAssertEqual("\(error)", expected) }
     }
   }

@@ -65,7 +65,9 @@ final class PluginLoadingTests: XCTestCase {
 
   func testNewerMinorIsRefused() throws {
     let path = try plugin("FUTURE_MINOR")
-    assertThrows("built for ABI 1.9 but this host speaks ABI 1.0") { _ = try PluginLibrary(path: path) }
+    assertThrows("built for ABI 1.9 but this host speaks ABI 1.0") {
+      _ = try PluginLibrary(path: path)
+    }
   }
 
   func testMissingEntrySymbol() throws {
