@@ -32,7 +32,9 @@ let package = Package(
     .target(name: "Randomness"),
     .target(name: "StructureMatching", dependencies: ["CrystalCore"]),
     .target(name: "DNGMetrics", dependencies: ["CrystalCore", "COpenBLAS", "Randomness"]),
-    .target(name: "WorkerProcess"),
+    // fork/exec with a new process group and a parent-death signal (prctl is variadic).
+    .target(name: "CProcessSpawn"),
+    .target(name: "WorkerProcess", dependencies: ["CProcessSpawn"]),
     .target(name: "EnergyCalculation", dependencies: ["CrystalCore", "WorkerProcess"]),
     .target(name: "ReferenceData", dependencies: ["CrystalCore"]),
     .target(
@@ -54,7 +56,7 @@ let package = Package(
     .target(name: "RewardPipeline", dependencies: ["CrystalCore"]),
     .target(
       name: "PluginHost",
-      dependencies: ["CrystalRLABI", "RewardPipeline", "WorkerProcess"]),
+      dependencies: ["CrystalRLABI", "RewardPipeline", "WorkerProcess", "CProcessSpawn"]),
     .target(name: "CrystalConfig", dependencies: ["Yams"]),
     // Turns a composed configuration into a ReinforceReward: plugins, built-in components,
     // DNG metrics, datasets, and the diversity features of a VAE.
@@ -133,9 +135,16 @@ let package = Package(
     .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "TestSupport"]),
     .testTarget(
       name: "RewardPipelineTests", dependencies: ["RewardPipeline", "CrystalCore", "TestSupport"]),
+    // A small host the isolation tests SIGKILL mid-batch.
+    .executableTarget(
+      name: "crystalrl-isolation-probe",
+      dependencies: ["PluginHost", "RewardPipeline", "CrystalCore"],
+      path: "Tests/IsolationProbe"),
     .testTarget(
       name: "PluginHostTests",
-      dependencies: ["PluginHost", "RewardPipeline", "CrystalCore", "TestSupport"],
+      dependencies: [
+        "PluginHost", "RewardPipeline", "CrystalCore", "TestSupport", "crystalrl-isolation-probe",
+      ],
       exclude: ["Fixtures"]),
     .testTarget(name: "CrystalConfigTests", dependencies: ["CrystalConfig", "TestSupport"]),
     .testTarget(

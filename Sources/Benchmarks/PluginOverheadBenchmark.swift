@@ -3,25 +3,38 @@ import Foundation
 import PluginHost
 import RewardPipeline
 
-/// Per-batch time of the atomic-density reward through the dlopen'd C plugin vs the same
-/// reward as a built-in Swift component, on a 320-structure batch.
+/// Per-batch time of the atomic-density reward through the dlopen'd C plugin (in-process and
+/// in a worker process, `isolation: process`) vs the same reward as a built-in Swift component,
+/// on a 320-structure batch.
 let pluginOverheadBenchmark = Benchmark(name: "plugin-overhead") {
   let structures = try benchmarkStructures(count: 320)
-  let library = try PluginLibrary(path: try PluginLocator.standard.locate("AtomicDensity"))
+  let path = try PluginLocator.standard.locate("AtomicDensity")
+  let library = try PluginLibrary(path: path)
   let plugin = ReinforceReward(components: [
     WeightedComponent(try PluginComponent(library: library, name: "atomic_density"))
+  ])
+  let isolated = ReinforceReward(components: [
+    WeightedComponent(
+      try IsolatedPluginComponent(path: path, name: "atomic_density", configJSON: "{}"))
   ])
   let builtin = ReinforceReward(components: [WeightedComponent(AtomicDensityReward())])
   let batch = StructureBatch(structures)
   let pluginTime = try medianSeconds(repetitions: 2000) { _ = try plugin.score(batch) }
   let builtinTime = try medianSeconds(repetitions: 2000) { _ = try builtin.score(batch) }
-  let same = try plugin.score(batch).total == builtin.score(batch).total
+  let isolatedTime = try medianSeconds(repetitions: 2000) { _ = try isolated.score(batch) }
+  let same =
+    try plugin.score(batch).total == builtin.score(batch).total
+    && isolated.score(batch).total == builtin.score(batch).total
   print(
     String(
       format: "batch of %d structures, identical rewards: %@", structures.count, same ? "yes" : "NO"
     ))
   print(String(format: "C plugin:        %8.2f µs/batch", pluginTime * 1e6))
+  print(String(format: "C plugin, isolated: %8.2f µs/batch", isolatedTime * 1e6))
   print(String(format: "built-in Swift:  %8.2f µs/batch", builtinTime * 1e6))
+  print(
+    String(
+      format: "isolation overhead: %8.2f µs/batch", (isolatedTime - pluginTime) * 1e6))
   print(String(format: "plugin / built-in: %.3f", pluginTime / builtinTime))
 }
 

@@ -1,7 +1,7 @@
 import CrystalRLABI
 
 /// A plugin ABI version (major.minor), as packed by CRL_MAKE_VERSION.
-public struct ABIVersion: Equatable, Comparable, CustomStringConvertible, Sendable {
+public struct ABIVersion: Equatable, Comparable, CustomStringConvertible, Sendable, Codable {
   public let major: UInt32
   public let minor: UInt32
 

@@ -32,15 +32,15 @@ final class HostServices {
     api.deallocate()
   }
 
-  /// A sink that writes "[plugin NAME] LEVEL: message" to standard error for info and above
-  /// (debug too when CRYSTALRL_PLUGIN_DEBUG is set).
-  static func standardError(plugin: String) -> Sink {
+  /// A sink that writes "PREFIX LEVEL: message" to standard error for info and above (debug
+  /// too when CRYSTALRL_PLUGIN_DEBUG is set).
+  static func standardError(prefix: String) -> Sink {
     let minimum = ProcessInfo.processInfo.environment["CRYSTALRL_PLUGIN_DEBUG"] == nil ? 1 : 0
     return { level, message in
       guard level >= minimum else { return }
       let names = ["debug", "info", "warning", "error"]
       let label = names.indices.contains(Int(level)) ? names[Int(level)] : "log"
-      FileHandle.standardError.write(Data("[plugin \(plugin)] \(label): \(message)\n".utf8))
+      FileHandle.standardError.write(Data("\(prefix)\(label): \(message)\n".utf8))
     }
   }
 }

@@ -1,5 +1,6 @@
-/// Why a plugin could not be loaded or used. Every case names the plugin file.
-public enum PluginError: Error, CustomStringConvertible, Equatable {
+/// Why a plugin could not be loaded or used. Every case names the plugin file or component.
+/// Codable: a worker process sends its errors to the host as they are.
+public enum PluginError: Error, CustomStringConvertible, Equatable, Codable {
   case fileNotFound(path: String, searched: [String])
   case cannotOpen(path: String, reason: String)
   case missingEntrySymbol(path: String)
@@ -11,6 +12,12 @@ public enum PluginError: Error, CustomStringConvertible, Equatable {
   case computeFailed(component: String, message: String)
   case wrongCount(component: String, expected: Int, got: Int)
   case nanOutput(component: String, index: Int)
+  case infiniteOutput(component: String, index: Int, negative: Bool)
+  case outputOverrun(component: String, capacity: Int)
+  /// The component failed while its worker ran under `memory_limit_mb`.
+  case memoryLimit(component: String, limitMB: Int, message: String)
+  /// The worker process that loads and describes an isolated plugin failed.
+  case workerFailed(path: String, message: String)
 
   public var description: String {
     switch self {
@@ -40,6 +47,17 @@ public enum PluginError: Error, CustomStringConvertible, Equatable {
     case .nanOutput(let component, let index):
       return "plugin component '\(component)' returned NaN for structure \(index) "
         + "(it does not declare CRL_COMPONENT_OUTPUT_MAY_BE_NAN)"
+    case .infiniteOutput(let component, let index, let negative):
+      return "plugin component '\(component)' returned \(negative ? "-" : "+")inf for structure "
+        + "\(index) (infinite rewards are never accepted)"
+    case .outputOverrun(let component, let capacity):
+      return "plugin component '\(component)' wrote past the end of its output buffer "
+        + "(capacity \(capacity) rewards)"
+    case .memoryLimit(let component, let limitMB, let message):
+      return "plugin component '\(component)' ran out of memory under its limit "
+        + "(memory_limit_mb: \(limitMB)): \(message)"
+    case .workerFailed(let path, let message):
+      return "plugin \(path) failed in its worker process: \(message)"
     }
   }
 }

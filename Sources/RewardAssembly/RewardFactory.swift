@@ -23,6 +23,7 @@ public struct RewardFactory {
   /// Keys the pipeline reads from each component entry; all others are parameters.
   static let componentKeys = [
     "_target_", "plugin", "component", "weight", "normalize_fn", "eps", "isolation", "timeout",
+    "memory_limit_mb", "on_error",
   ]
   static let pipelineTargets = ["src.rl_module.reward.ReinforceReward", "ReinforceReward"]
 
@@ -68,6 +69,8 @@ public struct RewardFactory {
   /// only when a diversity reward is configured. Nil means descriptor features.
   public var diversityVAE: () throws -> CrystalVAE? = { nil }
   private var libraries: [String: PluginLibrary] = [:]
+  /// Isolated plugins' descriptions, as their worker processes reported them.
+  private var describedPlugins: [String: PluginInfo] = [:]
 
   public init(
     locator: PluginLocator = .standard, metrics: MetricRegistry = .standard,
@@ -145,29 +148,39 @@ public struct RewardFactory {
     return WeightedComponent(
       component, weight: try number(map["weight"], default: 1, key: "\(location).weight"),
       normalization: try normalization(map["normalize_fn"]),
-      eps: try number(map["eps"], default: 1e-4, key: "\(location).eps"))
+      eps: try number(map["eps"], default: 1e-4, key: "\(location).eps"),
+      onError: try map["on_error"].map { try OnErrorPolicy.parse($0.stringValue ?? $0.json) }
+        ?? .fail)
   }
 
   /// How a plugin component runs: in the host process, or in its own worker process with a
-  /// per-batch timeout (`isolation: process`, `timeout: SECONDS`, default 60).
+  /// per-batch timeout and an optional memory limit (`isolation: process`, `timeout: SECONDS`,
+  /// default 60, `memory_limit_mb: MB`).
   enum Isolation {
     case inProcess
-    case process(timeout: Double)
+    case process(WorkerLimits)
   }
 
   private func isolation(_ map: [String: ConfigValue], _ location: String) throws -> Isolation {
     let timeout = try number(map["timeout"], default: 60, key: "\(location).timeout")
     switch map["isolation"]?.stringValue ?? "in_process" {
     case "in_process":
-      guard map["timeout"] == nil else {
-        throw RewardError.configuration("\(location): timeout needs isolation: process")
+      for key in ["timeout", "memory_limit_mb"] where map[key] != nil {
+        throw RewardError.configuration("\(location): \(key) needs isolation: process")
       }
       return .inProcess
     case "process":
       guard timeout > 0 else {
         throw RewardError.configuration("\(location).timeout must be positive")
       }
-      return .process(timeout: timeout)
+      let memory = try map["memory_limit_mb"].map { value in
+        guard let megabytes = value.intValue, megabytes > 0 else {
+          throw RewardError.configuration(
+            "\(location).memory_limit_mb must be a positive integer, got \(value.json)")
+        }
+        return megabytes
+      }
+      return .process(WorkerLimits(timeout: timeout, memoryLimitMB: memory))
     default:
       throw RewardError.configuration(
         "\(location).isolation must be in_process or process, got \(map["isolation"]!.json)")
@@ -179,9 +192,19 @@ public struct RewardFactory {
     _ isolation: Isolation, _ location: String
   ) throws -> RewardComponent {
     let path = try locator.locate(plugin)
-    let library = try libraries[path] ?? PluginLibrary(path: path)
-    libraries[path] = library
-    let info = try library.component(named: name)
+    let info: PluginComponentInfo
+    switch isolation {
+    case .inProcess:
+      let library = try libraries[path] ?? PluginLibrary(path: path)
+      libraries[path] = library
+      info = try library.component(named: name)
+    case .process(let limits):
+      // Nothing of an isolated plugin runs here: a worker loads it and describes it.
+      let described =
+        try describedPlugins[path] ?? PluginWorkerClient.describe(path: path, limits: limits)
+      describedPlugins[path] = described
+      info = try described.component(named: name)
+    }
     try checkKeys(
       parameters, allowed: info.parameters.map(\.name) + Self.componentKeys,
       where: "\(location) (\(name))")
@@ -200,10 +223,10 @@ public struct RewardFactory {
     let configJSON = ConfigValue.map(parameters).json
     switch isolation {
     case .inProcess:
-      return try PluginComponent(library: library, name: name, configJSON: configJSON)
-    case .process(let timeout):
+      return try PluginComponent(library: libraries[path]!, name: name, configJSON: configJSON)
+    case .process(let limits):
       return try IsolatedPluginComponent(
-        path: path, name: name, configJSON: configJSON, info: info, timeout: timeout)
+        path: path, name: name, configJSON: configJSON, limits: limits)
     }
   }
 

@@ -22,8 +22,17 @@ public enum Normalization: String, CaseIterable, Sendable {
     return value
   }
 
-  /// Applies the normalization to `values`.
+  /// Applies the normalization to `values`. NaN values (abstaining structures) are left out of
+  /// the statistics and stay NaN.
   public func apply(_ values: [Double], eps: Double) -> [Double] {
+    let present = values.filter { !$0.isNaN }
+    guard present.count < values.count else { return applyToPresent(values, eps: eps) }
+    var normalized = applyToPresent(present, eps: eps).makeIterator()
+    return values.map { $0.isNaN ? .nan : normalized.next()! }
+  }
+
+  /// The normalization of `values`, none of which is NaN.
+  private func applyToPresent(_ values: [Double], eps: Double) -> [Double] {
     guard !values.isEmpty else { return values }
     switch self {
     case .norm:

@@ -31,47 +31,71 @@ public final class ReinforceReward {
     try score(StructureBatch(structures))
   }
 
-  /// Scores a prepared batch.
+  /// Scores a prepared batch. A component that throws is handled by its `onError` policy;
+  /// a structure whose total is NaN abstains when every component that made it NaN failed
+  /// under `on_error: nan` or declares NaN meaningful, and is an error otherwise.
   public func score(_ batch: StructureBatch) throws -> RewardReport {
     let metrics = try metricRegistry.compute(requiredMetrics, for: batch)
     var scores: [RewardReport.ComponentScores] = []
+    var failures: [RewardReport.Failure] = []
     var total = Array(repeating: 0.0, count: batch.count)
     for entry in components {
-      let raw = try entry.component.compute(batch, metrics: metrics)
-      guard raw.count == batch.count else {
-        throw RewardError.component(
-          name: entry.component.name,
-          message: "returned \(raw.count) rewards for \(batch.count) structures")
+      let name = entry.component.name
+      var raw: [Double]
+      do {
+        raw = try entry.component.compute(batch, metrics: metrics)
+        guard raw.count == batch.count else {
+          throw RewardError.component(
+            name: name, message: "returned \(raw.count) rewards for \(batch.count) structures")
+        }
+      } catch {
+        switch entry.onError {
+        case .fail: throw error
+        case .skip: throw RewardError.componentSkipped(component: name, underlying: "\(error)")
+        case .nan:
+          failures.append(.init(component: name, message: "\(error)"))
+          raw = Array(repeating: .nan, count: batch.count)
+        }
       }
       let normalized = entry.normalization?.apply(raw, eps: entry.eps) ?? raw
       let weighted = normalized.map { $0 * entry.weight }
       for index in total.indices { total[index] += weighted[index] }
-      scores.append(
-        .init(name: entry.component.name, raw: raw, normalized: normalized, weighted: weighted))
+      scores.append(.init(name: name, raw: raw, normalized: normalized, weighted: weighted))
     }
-    if let bad = total.firstIndex(where: \.isNaN) {
-      let culprits = scores.filter { $0.weighted[bad].isNaN }.map(\.name)
-      let id = batch.structures[bad].id
-      throw RewardError.nanReward(
-        "total reward of structure \(bad)\(id.isEmpty ? "" : " (\(id))") is NaN; "
-          + "from component(s) \(culprits.joined(separator: ", "))")
+    let mayAbstain = Set(failures.map(\.component)).union(
+      components.filter(\.component.outputMayBeNaN).map(\.component.name))
+    var abstained: [Int] = []
+    for index in total.indices where total[index].isNaN {
+      let culprits = scores.filter { $0.weighted[index].isNaN }.map(\.name)
+      guard culprits.allSatisfy(mayAbstain.contains) else {
+        let id = batch.structures[index].id
+        throw RewardError.nanReward(
+          "total reward of structure \(index)\(id.isEmpty ? "" : " (\(id))") is NaN; "
+            + "from component(s) \(culprits.joined(separator: ", "))")
+      }
+      abstained.append(index)
     }
-    return RewardReport(components: scores, total: total, metrics: metrics)
+    return RewardReport(
+      components: scores, total: total, metrics: metrics, abstained: abstained,
+      failures: failures)
   }
 
   /// The global normalization of totals: per consecutive group of `groupSize` when given
   /// (group_reward_norm), otherwise over the whole batch. Unchanged when `normalize_fn` is null.
+  /// Abstaining structures (NaN totals) are left out of the statistics and get 0.
   public func normalize(_ totals: [Double], groupSize: Int? = nil) throws -> [Double] {
-    guard let normalization else { return totals }
-    if let groupSize {
-      return try normalization.applyGroupwise(totals, groupSize: groupSize, eps: eps)
+    let normalized: [Double]
+    if let normalization, let groupSize {
+      normalized = try normalization.applyGroupwise(totals, groupSize: groupSize, eps: eps)
+    } else {
+      normalized = normalization?.apply(totals, eps: eps) ?? totals
     }
-    return normalization.apply(totals, eps: eps)
+    return normalized.map { $0.isNaN ? 0 : $0 }
   }
 }
 
 /// What the pipeline computed for a batch: every component's raw, normalized and weighted
-/// rewards, the totals, and the metrics.
+/// rewards, the totals, the metrics, and which structures abstained.
 public struct RewardReport {
   /// One component's rewards for the batch.
   public struct ComponentScores {
@@ -81,7 +105,22 @@ public struct RewardReport {
     public let weighted: [Double]
   }
 
+  /// A component that failed under `on_error: nan`, and its error.
+  public struct Failure: Equatable {
+    public let component: String
+    public let message: String
+  }
+
   public let components: [ComponentScores]
+  /// Total reward per structure; NaN for the abstaining ones.
   public let total: [Double]
   public let metrics: MetricTable
+  /// Indices of the structures whose total is NaN: they take no part in normalization
+  /// statistics and get zero advantage.
+  public let abstained: [Int]
+  /// Components that failed on this batch under `on_error: nan`.
+  public let failures: [Failure]
+
+  /// How many structures abstained.
+  public var abstainedCount: Int { abstained.count }
 }

@@ -8,6 +8,9 @@ public enum RewardError: Error, CustomStringConvertible, Equatable {
   case metric(name: String, message: String)
   /// The pipeline's total contained NaN.
   case nanReward(String)
+  /// A component with `on_error: skip` failed on this batch; `underlying` is its error. A
+  /// trainer catches this to skip the step (no update) and go on.
+  case componentSkipped(component: String, underlying: String)
 
   public var description: String {
     switch self {
@@ -15,6 +18,8 @@ public enum RewardError: Error, CustomStringConvertible, Equatable {
     case .component(let name, let message): return "reward component '\(name)': \(message)"
     case .metric(let name, let message): return "metric '\(name)': \(message)"
     case .nanReward(let message): return "NaN reward: \(message)"
+    case .componentSkipped(let component, let underlying):
+      return "batch skipped: reward component '\(component)' failed (on_error: skip): \(underlying)"
     }
   }
 }

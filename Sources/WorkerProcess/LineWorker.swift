@@ -3,22 +3,32 @@ import Foundation
 /// A long-lived child process spoken to in lines: one request line in, one response line out.
 /// The first line the process prints is its greeting. A process that dies is restarted on the
 /// next request; one that exceeds its timeout is killed (and restarted on the next request).
+///
+/// The process runs as a `ChildProcess`: in its own process group, killed when this process
+/// dies, its whole group killed on timeout or stop, and reaped by pid (a helper that inherited
+/// its pipes cannot make a timeout wait).
 public final class LineWorker {
   /// How a worker request failed.
   public enum Failure: Error, CustomStringConvertible {
     case cannotStart(String)
-    case exited(status: Int32, stderr: String)
+    case exited(Termination, stderr: String)
     case timedOut(seconds: Double)
+    case closedOutput(stderr: String)
 
     public var description: String {
       switch self {
       case .cannotStart(let message): return "worker could not start: \(message)"
-      case .exited(let status, let stderr):
-        return "worker exited with status \(status)"
-          + (stderr.isEmpty ? "" : "; its last error output:\n\(stderr)")
+      case .exited(let termination, let stderr):
+        return "worker \(termination)" + Failure.tail(stderr)
       case .timedOut(let seconds):
         return "worker gave no answer within \(seconds) s and was stopped"
+      case .closedOutput(let stderr):
+        return "worker closed its standard output and was stopped" + Failure.tail(stderr)
       }
+    }
+
+    private static func tail(_ stderr: String) -> String {
+      stderr.isEmpty ? "" : "; its last error output:\n\(stderr)"
     }
   }
 
@@ -28,14 +38,11 @@ public final class LineWorker {
   /// The greeting line of the current process.
   public private(set) var greeting: String?
 
-  private var process: Process?
-  private var input: FileHandle?
-  private let lock = NSLock()
-  private var lines: [String] = []
-  private var pending = Data()
-  private var errorTail = Data()
-  private var exited = false
-  private let signal = DispatchSemaphore(value: 0)
+  private var process: ChildProcess?
+  private var input: Int32 = -1
+  private var output: Int32 = -1
+  private var pending: [UInt8] = []
+  private var errorOutput: OutputCollector?
 
   public init(executable: String, arguments: [String], environment: [String: String]? = nil) {
     self.executable = executable
@@ -48,42 +55,24 @@ public final class LineWorker {
   /// Starts the process if it is not running and waits for its greeting.
   @discardableResult
   public func start(timeout: Double) throws -> String {
-    if let process, process.isRunning, let greeting { return greeting }
+    if let process, process.poll() == nil, let greeting { return greeting }
     stop()
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    if let environment { process.environment = environment }
-    let stdin = Pipe()
-    let stdout = Pipe()
-    let stderr = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = stdout
-    process.standardError = stderr
-    lock.withLock {
-      lines = []
-      pending = Data()
-      errorTail = Data()
-      exited = false
+    let stdin = try Descriptors.pipe()
+    let stdout = try Descriptors.pipe()
+    let stderr = try Descriptors.pipe()
+    defer { [stdin.read, stdout.write, stderr.write].forEach { _ = close($0) } }
+    do {
+      process = try ChildProcess(
+        executable: executable, arguments: arguments, environment: environment,
+        descriptors: [stdin.read, stdout.write, stderr.write])
+    } catch {
+      [stdin.write, stdout.read, stderr.read].forEach { _ = close($0) }
+      throw Failure.cannotStart("\(error)")
     }
-    stdout.fileHandleForReading.readabilityHandler = { [weak self] handle in
-      self?.receive(handle.availableData)
-    }
-    stderr.fileHandleForReading.readabilityHandler = { [weak self] handle in
-      let data = handle.availableData
-      self?.lock.withLock {
-        self?.errorTail.append(data)
-        if let tail = self?.errorTail, tail.count > 4096 { self?.errorTail = tail.suffix(4096) }
-      }
-    }
-    process.terminationHandler = { [weak self] _ in
-      guard let self else { return }
-      self.lock.withLock { self.exited = true }
-      self.signal.signal()
-    }
-    do { try process.run() } catch { throw Failure.cannotStart("\(executable): \(error)") }
-    self.process = process
-    input = stdin.fileHandleForWriting
+    input = stdin.write
+    output = stdout.read
+    pending = []
+    errorOutput = OutputCollector(stderr.read, forwardingPrefix: nil)
     let line = try nextLine(timeout: timeout)
     greeting = line
     return line
@@ -92,57 +81,62 @@ public final class LineWorker {
   /// Sends one request line and returns the response line.
   public func request(_ line: String, timeout: Double, startTimeout: Double) throws -> String {
     try start(timeout: startTimeout)
-    do {
-      try input?.write(contentsOf: Data((line + "\n").utf8))
-    } catch {
-      stop()
-      throw Failure.exited(status: -1, stderr: "writing the request failed: \(error)")
+    let bytes = Array((line + "\n").utf8)
+    var sent = 0
+    while sent < bytes.count {
+      let count = bytes[sent...].withUnsafeBytes { write(input, $0.baseAddress, $0.count) }
+      if count < 0 && errno == EINTR { continue }
+      guard count > 0 else {
+        let reason = String(cString: strerror(errno))
+        let termination = process?.stop(grace: 1)
+        stop()
+        throw termination.map { Failure.exited($0, stderr: errorText) }
+          ?? Failure.cannotStart("writing the request failed: \(reason)")
+      }
+      sent += count
     }
     return try nextLine(timeout: timeout)
   }
 
-  /// Stops the process (if any).
+  /// Stops the process (if any) and every helper in its process group.
   public func stop() {
-    guard let process else { return }
-    process.standardOutput.flatMap { ($0 as? Pipe)?.fileHandleForReading.readabilityHandler = nil }
-    process.standardError.flatMap { ($0 as? Pipe)?.fileHandleForReading.readabilityHandler = nil }
-    if process.isRunning {
-      kill(process.processIdentifier, SIGKILL)
-      process.waitUntilExit()
-    }
-    try? input?.close()
-    self.process = nil
-    input = nil
+    process?.kill()
+    process = nil
+    if input >= 0 { close(input) }
+    if output >= 0 { close(output) }
+    input = -1
+    output = -1
     greeting = nil
   }
 
-  private func receive(_ data: Data) {
-    guard !data.isEmpty else { return }
-    var complete: [String] = []
-    lock.withLock {
-      pending.append(data)
-      while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-        complete.append(String(decoding: pending[pending.startIndex..<newline], as: UTF8.self))
-        pending = Data(pending[pending.index(after: newline)...])
-      }
-      lines += complete
-    }
-    for _ in complete { signal.signal() }
-  }
+  private var errorText: String { errorOutput?.tail ?? "" }
 
   private func nextLine(timeout: Double) throws -> String {
+    let deadline = Date().addingTimeInterval(timeout)
+    var buffer = [UInt8](repeating: 0, count: 65536)
     while true {
-      let state: (line: String?, exited: Bool) = lock.withLock {
-        (lines.isEmpty ? nil : lines.removeFirst(), exited)
+      if let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+        defer { pending.removeSubrange(...newline) }
+        return String(decoding: pending[..<newline], as: UTF8.self)
       }
-      if let line = state.line { return line }
-      if state.exited {
-        let status = process?.terminationStatus ?? -1
-        let stderr = lock.withLock { String(decoding: errorTail, as: UTF8.self) }
+      guard let process else { throw Failure.cannotStart("no process") }
+      switch process.waitReadable(output, until: deadline) {
+      case .readable:
+        let count = read(output, &buffer, buffer.count)
+        if count < 0 && errno == EINTR { continue }
+        if count > 0 {
+          pending += buffer[0..<count]
+          continue
+        }
+        let termination = process.stop(grace: 1)
         stop()
-        throw Failure.exited(status: status, stderr: stderr)
-      }
-      if signal.wait(timeout: .now() + timeout) == .timedOut {
+        throw termination == .signaled(SIGKILL)
+          ? Failure.closedOutput(stderr: errorText)
+          : Failure.exited(termination, stderr: errorText)
+      case .exited(let termination):
+        stop()
+        throw Failure.exited(termination, stderr: errorText)
+      case .timedOut:
         stop()
         throw Failure.timedOut(seconds: timeout)
       }

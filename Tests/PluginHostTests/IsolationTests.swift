@@ -5,56 +5,80 @@ import RewardPipeline
 import TestSupport
 import XCTest
 
-/// Plugins run in a worker process: a crash or a hang costs one batch, with a clear error.
+/// The worker process itself: same rewards as in-process, description from the worker,
+/// batches of any size through shared memory, and a lifetime tied to the host.
 final class IsolationTests: XCTestCase {
-  func isolated(_ defines: String..., timeout: Double = 10) throws -> IsolatedPluginComponent {
-    let path = try CPluginBuilder.build(
-      source: PluginLoadingTests.source, defines: defines,
-      name: "isolated_\(defines.first?.lowercased() ?? "good")")
-    let info = try PluginLibrary(path: path, log: { _, _ in }).component(named: "count")
-    return try IsolatedPluginComponent(
-      path: path, name: "count", configJSON: #"{"offset": 0.25}"#, info: info, timeout: timeout)
-  }
-
-  func score(_ component: RewardComponent) throws -> [Double] {
-    try ReinforceReward(components: [WeightedComponent(component)])
-      .score(try PluginLoadingTests.structures()).components[0].raw
+  func isolated(_ variant: String = "good", config: String = #"{"offset": 0.25}"#) throws
+    -> IsolatedPluginComponent
+  {
+    try IsolatedPluginComponent(
+      path: try TestPlugins.path(variant), name: "count", configJSON: config,
+      limits: WorkerLimits(timeout: 5))
   }
 
   func testIsolatedPluginGivesTheSameRewards() throws {
-    XCTAssertEqual(try score(try isolated()), [2.25, 1.25, 3.25])
+    XCTAssertEqual(try TestPlugins.score(try isolated()), [2.25, 1.25, 3.25])
   }
 
-  func testCrashIsAnErrorAndTheWorkerRestarts() throws {
-    let component = try isolated("CRASH")
-    for _ in 0..<2 {  // the second batch gets a fresh worker, which crashes again
-      XCTAssertThrowsError(try score(component)) { error in
-        XCTAssertTrue("\(error)".contains("worker process: worker exited"), "\(error)")
-      }
+  func testDescriptionComesFromTheWorker() throws {
+    let path = try TestPlugins.path("stride_growth")
+    let described = try PluginWorkerClient.describe(path: path)
+    XCTAssertEqual(described, try PluginLibrary(path: path, log: { _, _ in }).info)
+    XCTAssertEqual(described.components.map(\.name), ["count", "second"])
+    XCTAssertEqual(try isolated("stride_growth").info, described.components[0])
+    XCTAssertThrowsError(try PluginWorkerClient.describe(path: "/nonexistent/lib.so")) { error in
+      XCTAssertTrue("\(error)".contains("not found"), "\(error)")
     }
   }
 
-  func testHangIsStoppedByTheTimeout() throws {
-    let component = try isolated("HANG", timeout: 1)
-    let start = Date()
-    XCTAssertThrowsError(try score(component)) { error in
-      XCTAssertTrue("\(error)".contains("no answer within 1.0 s"), "\(error)")
+  func testLargeBatchesGrowTheSharedMemory() throws {
+    let component = try isolated()
+    let lattice = try Lattice.cubic(5)
+    let atoms = (1...8).map { _ in Element(symbol: "Fe")! }
+    let structure = try Structure(
+      lattice: lattice, elements: atoms,
+      fractional: (0..<8).map { Vector3(Double($0) / 8, 0, 0) })
+    for count in [3, 4000, 50] {
+      let report = try ReinforceReward(components: [WeightedComponent(component)])
+        .score(Array(repeating: structure, count: count))
+      XCTAssertEqual(report.total, Array(repeating: 8.25, count: count))
     }
-    XCTAssertLessThan(Date().timeIntervalSince(start), 10)
   }
 
-  func testWorkerReportsPluginErrors() throws {
-    XCTAssertThrowsError(try isolated("CREATE_FAILS")) { error in
-      XCTAssertTrue("\(error)".contains("the test plugin refuses to start"), "\(error)")
+  func testPluginLogsAreForwardedWithTheComponentsName() throws {
+    let streams = try capturingStandardStreams(settle: 0.3) { _ = try isolated() }
+    XCTAssertTrue(streams.error.contains("[plugin count] info: test plugin created"), streams.error)
+  }
+
+  func testWorkerRefusesToServeAHostThatIsNotItsParent() throws {
+    let worker = Process()
+    worker.executableURL = URL(fileURLWithPath: PluginWorkerClient.defaultWorker)
+    worker.arguments = [try TestPlugins.path("good"), "1", "0"]
+    try worker.run()
+    worker.waitUntilExit()
+    XCTAssertEqual(worker.terminationStatus, 3)
+  }
+
+  /// A host killed with SIGKILL in the middle of a batch takes its worker and the worker's
+  /// helpers with it.
+  func testKillingTheHostMidBatchLeavesNothingRunning() throws {
+    let probe = Process()
+    probe.executableURL = URL(fileURLWithPath: PluginWorkerClient.defaultWorker)
+      .deletingLastPathComponent().appendingPathComponent("crystalrl-isolation-probe")
+    probe.arguments = [try TestPlugins.path("background_hang")]
+    let output = Pipe()
+    probe.standardOutput = output
+    try probe.run()
+    let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+    let group = try XCTUnwrap(pid_t(line.dropFirst("worker ".count).prefix { $0.isNumber }), line)
+    // Wait until the batch is running: the worker and its `sleep 15` helper.
+    let deadline = Date().addingTimeInterval(5)
+    while TestPlugins.liveProcesses(inGroup: group).count < 2 && Date() < deadline {
+      usleep(20_000)
     }
-    XCTAssertThrowsError(try score(try isolated("COMPUTE_FAILS"))) { error in
-      XCTAssertTrue("\(error)".contains("structure 0 is not to my liking"), "\(error)")
-    }
-    XCTAssertThrowsError(try score(try isolated("WRONG_COUNT"))) { error in
-      XCTAssertTrue("\(error)".contains("returned 2 rewards for 3 structures"), "\(error)")
-    }
-    XCTAssertThrowsError(try score(try isolated("NAN_OUTPUT"))) { error in
-      XCTAssertTrue("\(error)".contains("NaN for structure 1"), "\(error)")
-    }
+    XCTAssertGreaterThanOrEqual(TestPlugins.liveProcesses(inGroup: group).count, 2)
+    kill(probe.processIdentifier, SIGKILL)
+    probe.waitUntilExit()
+    XCTAssertEqual(TestPlugins.survivors(ofGroup: group), [])
   }
 }

@@ -133,5 +133,21 @@ final class RewardFactoryTests: XCTestCase {
     assertError(
       "components:\n  - plugin: AtomicDensity\n    component: atomic_density\n    timeout: 5\n",
       mentions: "timeout needs isolation: process")
+    assertError(
+      "components:\n  - plugin: AtomicDensity\n    component: atomic_density\n    memory_limit_mb: 64\n",
+      mentions: "memory_limit_mb needs isolation: process")
+    assertError(
+      "components:\n  - plugin: AtomicDensity\n    component: atomic_density\n    isolation: process\n    memory_limit_mb: -1\n",
+      mentions: "memory_limit_mb must be a positive integer")
+    let limited = try pipeline(
+      "components:\n  - plugin: AtomicDensity\n    component: atomic_density\n    isolation: process\n    memory_limit_mb: 512\n    on_error: nan\n"
+    )
+    XCTAssertEqual(
+      (limited.components[0].component as? IsolatedPluginComponent)?.limits,
+      WorkerLimits(timeout: 60, memoryLimitMB: 512))
+    XCTAssertEqual(limited.components[0].onError, .nan)
+    assertError(
+      "components:\n  - plugin: AtomicDensity\n    component: atomic_density\n    on_error: retry\n",
+      mentions: "unknown on_error 'retry'; valid: fail, skip, nan")
   }
 }

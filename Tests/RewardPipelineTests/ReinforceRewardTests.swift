@@ -122,3 +122,93 @@ final class ReinforceRewardTests: XCTestCase {
     XCTAssertEqual(Array(batch.lattices[9..<18]), [4, 0, 0, 0, 4, 0, 0, 0, 4])
   }
 }
+
+/// A component that always fails.
+final class FailingReward: RewardComponent {
+  struct Failure: Error, CustomStringConvertible {
+    var description: String { "reward component 'flaky': the scorer is down" }
+  }
+  let name = "flaky"
+  let requiredMetrics: [String] = []
+  func compute(_ batch: StructureBatch, metrics: MetricTable) throws -> [Double] {
+    throw Failure()
+  }
+}
+
+/// A component whose NaN means "no opinion".
+final class OpinionatedReward: RewardComponent {
+  let name = "picky"
+  let requiredMetrics: [String] = []
+  let values: [Double]
+  var outputMayBeNaN: Bool { true }
+  init(_ values: [Double]) { self.values = values }
+  func compute(_ batch: StructureBatch, metrics: MetricTable) throws -> [Double] { values }
+}
+
+/// What a failing component means under each `on_error` policy.
+final class OnErrorTests: XCTestCase {
+  func structures(_ count: Int) throws -> [Structure] {
+    let fe = Element(symbol: "Fe")!
+    return try (1...count).map { index in
+      try Structure(
+        lattice: try Lattice.cubic(2 + Double(index)), elements: [fe], fractional: [.zero])
+    }
+  }
+
+  func pipeline(_ policy: OnErrorPolicy, normalization: Normalization? = nil) -> ReinforceReward {
+    ReinforceReward(
+      components: [
+        WeightedComponent(FixedReward("fine", [1, 2, 3])),
+        WeightedComponent(FailingReward(), onError: policy),
+      ], normalization: normalization)
+  }
+
+  func testFailPropagatesTheComponentsError() throws {
+    XCTAssertThrowsError(try pipeline(.fail).score(try structures(3))) { error in
+      XCTAssertEqual("\(error)", "reward component 'flaky': the scorer is down")
+    }
+  }
+
+  func testSkipThrowsADistinctErrorNamingTheComponent() throws {
+    XCTAssertThrowsError(try pipeline(.skip).score(try structures(3))) { error in
+      XCTAssertEqual(
+        error as? RewardError,
+        .componentSkipped(
+          component: "flaky", underlying: "reward component 'flaky': the scorer is down"))
+    }
+  }
+
+  func testNaNMakesTheBatchAbstainWithZeroAdvantage() throws {
+    let pipeline = pipeline(.nan, normalization: .std)
+    let report = try pipeline.score(try structures(3))
+    XCTAssertEqual(report.abstained, [0, 1, 2])
+    XCTAssertEqual(report.abstainedCount, 3)
+    XCTAssertEqual(report.failures.map(\.component), ["flaky"])
+    XCTAssertEqual(report.failures.map(\.message), ["reward component 'flaky': the scorer is down"])
+    XCTAssertTrue(report.components[1].raw.allSatisfy(\.isNaN))
+    XCTAssertEqual(try pipeline.normalize(report.total), [0, 0, 0])
+  }
+
+  func testAbstainersAreLeftOutOfNormalizationStatistics() throws {
+    let pipeline = ReinforceReward(
+      components: [WeightedComponent(OpinionatedReward([1, .nan, 3, 5]))],
+      normalization: .subtractMean)
+    let report = try pipeline.score(try structures(4))
+    XCTAssertEqual(report.abstained, [1])
+    // mean of 1, 3, 5 is 3; the abstainer gets 0.
+    XCTAssertEqual(try pipeline.normalize(report.total), [-2, 0, 0, 2])
+    XCTAssertEqual(try pipeline.normalize(report.total, groupSize: 2), [0, 0, -1, 1])
+    let normalized = Normalization.norm.apply([1, .nan, 3], eps: 0)
+    XCTAssertEqual(normalized[0], 0)
+    XCTAssertTrue(normalized[1].isNaN)
+    XCTAssertEqual(normalized[2], 1)
+  }
+
+  func testParse() throws {
+    XCTAssertEqual(try OnErrorPolicy.parse("skip"), .skip)
+    XCTAssertThrowsError(try OnErrorPolicy.parse("retry")) { error in
+      XCTAssertEqual(
+        "\(error)", "configuration error: unknown on_error 'retry'; valid: fail, skip, nan")
+    }
+  }
+}

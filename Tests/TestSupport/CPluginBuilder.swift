@@ -7,14 +7,17 @@ public enum CPluginBuilder {
   public static let includeDirectory = SharedData.packageRoot
     .appendingPathComponent("Sources/CrystalRLABI/include").path
 
-  /// Compiles `source` with extra `defines` (e.g. ["NO_ENTRY"]) into a fresh .so; returns its
-  /// path. Throws with the compiler's output on failure.
-  public static func build(source: URL, defines: [String] = [], name: String) throws -> String {
+  /// Compiles `source` with extra `defines` (e.g. ["NO_ENTRY"]) into a fresh .so with
+  /// `compiler` (`c++` for C++ sources); returns its path. Throws with the compiler's output
+  /// on failure.
+  public static func build(
+    source: URL, defines: [String] = [], name: String, compiler: String = "cc"
+  ) throws -> String {
     let output = try SharedData.temporaryDirectory().appendingPathComponent("lib\(name).so").path
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments =
-      ["cc", "-shared", "-fPIC", "-I", includeDirectory] + defines.map { "-D\($0)" }
+      [compiler, "-shared", "-fPIC", "-I", includeDirectory] + defines.map { "-D\($0)" }
       + [source.path, "-o", output]
     let errors = Pipe()
     process.standardError = errors

@@ -1,0 +1,418 @@
+import Foundation
+import WorkerProcess
+
+// The protocol between the host and `crystalrl-plugin-worker`, both directions and both ends.
+//
+// Descriptors of the worker process:
+//   0      /dev/null
+//   1, 2   one pipe to the host, which prints every line on its own stderr as
+//          "[plugin COMPONENT] line" (the plugin's printf cannot reach the protocol)
+//   3      requests, host -> worker (a stream socket)
+//   4      replies, worker -> host (a stream socket)
+//   5      the batch: a memfd the host writes and the worker maps read-only (compute only)
+//
+// Every message is one frame: UInt32 payload length, UInt8 kind, payload; integers and
+// doubles little-endian, strings as UInt32 length + UTF-8 bytes. One request, one reply:
+//
+//   describe                                   -> description(JSON of PluginInfo)
+//   create(component, config JSON)             -> created
+//   compute(structures, atoms, mapped bytes,   -> rewards(count the plugin reported,
+//           [(metric name, width)])                        one Float64 per structure)
+//   any request                                -> failure(JSON of PluginError)
+//
+// The batch's arrays sit in the mapping as `BatchLayout` places them. End of file on the
+// request socket ends the worker.
+
+/// A request from the host to the worker.
+enum WorkerRequest {
+  case describe
+  case create(component: String, configJSON: String)
+  case compute(ComputeHeader)
+
+  /// What a compute request says about the batch in the shared mapping.
+  struct ComputeHeader {
+    var structures: Int
+    var atoms: Int
+    /// Bytes of the mapping the host has written (the worker maps at least this much).
+    var mappedBytes: Int
+    var metrics: [(name: String, width: Int)]
+
+    var layout: BatchLayout {
+      BatchLayout(structures: structures, atoms: atoms, metricWidths: metrics.map(\.width))
+    }
+  }
+
+  func frame() -> [UInt8] {
+    var writer = ByteWriter()
+    switch self {
+    case .describe:
+      return writer.frame(kind: 1)
+    case .create(let component, let configJSON):
+      writer.string(component)
+      writer.string(configJSON)
+      return writer.frame(kind: 2)
+    case .compute(let header):
+      writer.integer(UInt64(header.structures))
+      writer.integer(UInt64(header.atoms))
+      writer.integer(UInt64(header.mappedBytes))
+      writer.integer(UInt32(header.metrics.count))
+      for metric in header.metrics {
+        writer.string(metric.name)
+        writer.integer(UInt64(metric.width))
+      }
+      return writer.frame(kind: 3)
+    }
+  }
+
+  init(kind: UInt8, payload: ArraySlice<UInt8>) throws {
+    var reader = ByteReader(payload)
+    switch kind {
+    case 1: self = .describe
+    case 2: self = .create(component: try reader.string(), configJSON: try reader.string())
+    case 3:
+      let structures = try reader.count(UInt64.self)
+      let atoms = try reader.count(UInt64.self)
+      let mappedBytes = try reader.count(UInt64.self)
+      let metrics = try (0..<reader.count(UInt32.self)).map { _ in
+        (name: try reader.string(), width: try reader.count(UInt64.self))
+      }
+      self = .compute(
+        ComputeHeader(
+          structures: structures, atoms: atoms, mappedBytes: mappedBytes, metrics: metrics))
+    default: throw ProtocolError("unknown request kind \(kind)")
+    }
+    try reader.expectEnd()
+  }
+}
+
+/// A reply from the worker to the host.
+enum WorkerReply {
+  case description(PluginInfo)
+  case created
+  case rewards(count: Int, values: [Double])
+  case failure(PluginError)
+
+  func frame() -> [UInt8] {
+    var writer = ByteWriter()
+    switch self {
+    case .description(let info):
+      writer.json(info)
+      return writer.frame(kind: 101)
+    case .created:
+      return writer.frame(kind: 102)
+    case .rewards(let count, let values):
+      writer.integer(UInt64(count))
+      writer.integer(UInt64(values.count))
+      values.forEach { writer.integer($0.bitPattern) }
+      return writer.frame(kind: 103)
+    case .failure(let error):
+      writer.json(error)
+      return writer.frame(kind: 104)
+    }
+  }
+
+  init(kind: UInt8, payload: ArraySlice<UInt8>) throws {
+    var reader = ByteReader(payload)
+    switch kind {
+    case 101: self = .description(try reader.json(PluginInfo.self))
+    case 102: self = .created
+    case 103:
+      let count = try reader.count(UInt64.self)
+      let values = try (0..<reader.count(UInt64.self)).map { _ in
+        Double(bitPattern: try reader.integer(UInt64.self))
+      }
+      self = .rewards(count: count, values: values)
+    case 104: self = .failure(try reader.json(PluginError.self))
+    default: throw ProtocolError("unknown reply kind \(kind)")
+    }
+    try reader.expectEnd()
+  }
+}
+
+/// Where each array of a batch sits in the shared mapping: offsets (UInt64 × structures+1),
+/// atomic numbers (Int32 × atoms), fractional coordinates (Float64 × 3·atoms), lattices
+/// (Float64 × 9·structures), then each metric (Float64 × structures·width); every array starts
+/// on an 8-byte boundary.
+struct BatchLayout: Equatable {
+  let offsets: Int
+  let numbers: Int
+  let coordinates: Int
+  let lattices: Int
+  let metrics: [Int]
+  /// Bytes the whole batch needs.
+  let size: Int
+
+  /// Refuses counts whose arrays could not fit in memory (a corrupt header, not a batch).
+  static let maximumBytes = 1 << 40
+
+  init(structures: Int, atoms: Int, metricWidths: [Int]) {
+    func aligned(_ bytes: Int) -> Int { (bytes + 7) & ~7 }
+    var cursor = 0
+    func place(_ bytes: Int) -> Int {
+      defer { cursor += aligned(bytes) }
+      return cursor
+    }
+    offsets = place(8 * (structures + 1))
+    numbers = place(4 * atoms)
+    coordinates = place(24 * atoms)
+    lattices = place(72 * structures)
+    metrics = metricWidths.map { place(8 * structures * $0) }
+    size = cursor
+  }
+
+  /// Whether the counts are small enough that the layout's arithmetic cannot overflow.
+  static func isPlausible(structures: Int, atoms: Int, metricWidths: [Int]) -> Bool {
+    let limit = maximumBytes / 72
+    return structures < limit && atoms < limit
+      && metricWidths.allSatisfy { $0 > 0 && $0 < limit / max(structures, 1) }
+      && metricWidths.count < 4096
+  }
+}
+
+/// A reply or request that does not follow the protocol.
+struct ProtocolError: Error, CustomStringConvertible {
+  let description: String
+  init(_ description: String) { self.description = description }
+}
+
+/// Cuts frames out of a byte stream.
+struct FrameBuffer {
+  /// Frames larger than this are refused (a batch's rewards are far smaller).
+  static let maximumPayload = 256 << 20
+  private var bytes: [UInt8] = []
+
+  mutating func append(_ data: ArraySlice<UInt8>) { bytes += data }
+
+  var isEmpty: Bool { bytes.isEmpty }
+
+  /// The next complete frame, nil while incomplete; throws on an impossible length, showing
+  /// the first bytes that arrived.
+  mutating func next() throws -> (kind: UInt8, payload: ArraySlice<UInt8>)? {
+    guard bytes.count >= 5 else { return nil }
+    var reader = ByteReader(bytes[0..<4])
+    let length = Int(try reader.integer(UInt32.self))
+    guard length <= Self.maximumPayload else {
+      throw ProtocolError("a frame of \(length) bytes; the stream starts with \(preview)")
+    }
+    guard bytes.count >= 5 + length else { return nil }
+    let frame = (bytes[4], ArraySlice(bytes[5..<5 + length]))
+    bytes.removeFirst(5 + length)
+    return frame
+  }
+
+  /// The first bytes held, as text where printable.
+  var preview: String {
+    let head = bytes.prefix(64).map { byte -> String in
+      (32..<127).contains(byte) ? String(UnicodeScalar(byte)) : String(format: "\\x%02x", byte)
+    }
+    return "\"\(head.joined())\"" + (bytes.count > 64 ? "..." : "")
+  }
+}
+
+/// Writes every byte of `bytes` to the socket `descriptor` (never raising SIGPIPE); false when
+/// the peer is gone.
+func sendAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
+  var sent = 0
+  while sent < bytes.count {
+    let count = bytes[sent...].withUnsafeBytes {
+      send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+    }
+    if count < 0 && errno == EINTR { continue }
+    guard count > 0 else { return false }
+    sent += count
+  }
+  return true
+}
+
+/// Builds one frame, little-endian.
+struct ByteWriter {
+  private(set) var bytes: [UInt8] = []
+
+  mutating func integer<T: FixedWidthInteger>(_ value: T) {
+    withUnsafeBytes(of: value.littleEndian) { bytes += $0 }
+  }
+
+  mutating func string(_ value: String) {
+    let utf8 = Array(value.utf8)
+    integer(UInt32(utf8.count))
+    bytes += utf8
+  }
+
+  mutating func json<T: Encodable>(_ value: T) {
+    // Encoding these plain value types cannot fail.
+    string(String(decoding: try! JSONEncoder().encode(value), as: UTF8.self))
+  }
+
+  /// The frame: payload length, `kind`, payload.
+  func frame(kind: UInt8) -> [UInt8] {
+    var header = ByteWriter()
+    header.integer(UInt32(bytes.count))
+    return header.bytes + [kind] + bytes
+  }
+}
+
+/// Sequential little-endian reads; throws when the data ends early.
+struct ByteReader {
+  private let bytes: ArraySlice<UInt8>
+  private var offset: Int
+
+  init(_ bytes: ArraySlice<UInt8>) {
+    self.bytes = bytes
+    offset = bytes.startIndex
+  }
+
+  mutating func integer<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
+    let size = MemoryLayout<T>.size
+    guard bytes.endIndex - offset >= size else {
+      throw ProtocolError("message ends inside a \(size)-byte field")
+    }
+    defer { offset += size }
+    var value = T.zero
+    for index in 0..<size { value |= T(bytes[offset + index]) << (8 * index) }
+    return value
+  }
+
+  /// An unsigned integer that must be a plausible count or size.
+  mutating func count<T: FixedWidthInteger & UnsignedInteger>(_ type: T.Type) throws -> Int {
+    let value = try integer(type)
+    guard value < 1 << 40 else { throw ProtocolError("implausible count \(value)") }
+    return Int(value)
+  }
+
+  mutating func string() throws -> String {
+    let length = try count(UInt32.self)
+    guard bytes.endIndex - offset >= length else {
+      throw ProtocolError("message ends inside a string of \(length) bytes")
+    }
+    defer { offset += length }
+    return String(decoding: bytes[offset..<offset + length], as: UTF8.self)
+  }
+
+  mutating func json<T: Decodable>(_ type: T.Type) throws -> T {
+    let text = try string()
+    do { return try JSONDecoder().decode(type, from: Data(text.utf8)) } catch {
+      throw ProtocolError("undecodable \(type): \(text.prefix(200))")
+    }
+  }
+
+  func expectEnd() throws {
+    guard offset == bytes.endIndex else {
+      throw ProtocolError("\(bytes.endIndex - offset) unexpected bytes after the message")
+    }
+  }
+}
+
+/// The host's end of the shared batch: a memfd, grown as batches need, mapped read-write.
+final class SharedBatchWriter {
+  let descriptor: Int32
+  private var mapping: UnsafeMutableRawPointer?
+  private var capacity = 0
+
+  init() throws {
+    descriptor = try Descriptors.sharedMemory(name: "crystalrl-batch")
+  }
+
+  deinit {
+    if let mapping { munmap(mapping, capacity) }
+    close(descriptor)
+  }
+
+  /// Copies `batch` and `metrics` into the mapping; returns the request that describes them.
+  func write(_ batch: RawBatch) throws -> WorkerRequest.ComputeHeader {
+    let layout = BatchLayout(
+      structures: batch.structures, atoms: batch.atoms, metricWidths: batch.metrics.map(\.width))
+    try reserve(layout.size)
+    let base = mapping!
+    func copy<T>(_ source: UnsafePointer<T>?, count: Int, to offset: Int) {
+      guard let source, count > 0 else { return }
+      (base + offset).copyMemory(from: source, byteCount: count * MemoryLayout<T>.stride)
+    }
+    copy(batch.offsets, count: batch.structures + 1, to: layout.offsets)
+    copy(batch.numbers, count: batch.atoms, to: layout.numbers)
+    copy(batch.coordinates, count: 3 * batch.atoms, to: layout.coordinates)
+    copy(batch.lattices, count: 9 * batch.structures, to: layout.lattices)
+    for (metric, offset) in zip(batch.metrics, layout.metrics) {
+      copy(metric.values, count: batch.structures * metric.width, to: offset)
+    }
+    return .init(
+      structures: batch.structures, atoms: batch.atoms, mappedBytes: layout.size,
+      metrics: batch.metrics.map { ($0.name, $0.width) })
+  }
+
+  private func reserve(_ size: Int) throws {
+    guard size > capacity else { return }
+    let grown = max(size, 2 * capacity, 1 << 16)
+    guard ftruncate(descriptor, off_t(grown)) == 0 else {
+      throw ProtocolError("cannot grow the batch memory: \(String(cString: strerror(errno)))")
+    }
+    if let mapping { munmap(mapping, capacity) }
+    let mapped = mmap(nil, grown, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0)
+    guard let mapped, mapped != MAP_FAILED else {
+      mapping = nil
+      capacity = 0
+      throw ProtocolError("cannot map the batch memory: \(String(cString: strerror(errno)))")
+    }
+    mapping = mapped
+    capacity = grown
+  }
+}
+
+/// The worker's end of the shared batch: the host's memfd mapped read-only, remapped when the
+/// host has grown it.
+final class SharedBatchReader {
+  let descriptor: Int32
+  private var mapping: UnsafeRawPointer?
+  private var size = 0
+
+  init(descriptor: Int32) { self.descriptor = descriptor }
+
+  deinit { if let mapping { munmap(UnsafeMutableRawPointer(mutating: mapping), size) } }
+
+  /// Runs `body` on the batch `header` describes, after checking that its layout fits the
+  /// memory the host shared.
+  func withBatch<R>(_ header: WorkerRequest.ComputeHeader, _ body: (RawBatch) throws -> R) throws
+    -> R
+  {
+    let widths = header.metrics.map(\.width)
+    guard
+      BatchLayout.isPlausible(
+        structures: header.structures, atoms: header.atoms, metricWidths: widths)
+    else { throw ProtocolError("implausible batch header") }
+    let layout = header.layout
+    guard layout.size <= header.mappedBytes else {
+      throw ProtocolError("the batch needs \(layout.size) bytes, \(header.mappedBytes) are shared")
+    }
+    try map(atLeast: header.mappedBytes)
+    let base = mapping!
+    func pointer<T>(_ offset: Int, _ type: T.Type) -> UnsafePointer<T> {
+      (base + offset).assumingMemoryBound(to: T.self)
+    }
+    return try body(
+      RawBatch(
+        structures: header.structures, atoms: header.atoms,
+        offsets: pointer(layout.offsets, UInt64.self), numbers: pointer(layout.numbers, Int32.self),
+        coordinates: pointer(layout.coordinates, Double.self),
+        lattices: pointer(layout.lattices, Double.self),
+        metrics: zip(header.metrics, layout.metrics).map { metric, offset in
+          RawBatch.Metric(
+            name: metric.name, width: metric.width, values: pointer(offset, Double.self))
+        }))
+  }
+
+  private func map(atLeast bytes: Int) throws {
+    guard bytes > size || mapping == nil else { return }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0, Int(status.st_size) >= max(bytes, 1) else {
+      throw ProtocolError("the shared batch memory holds fewer than \(bytes) bytes")
+    }
+    if let mapping { munmap(UnsafeMutableRawPointer(mutating: mapping), size) }
+    mapping = nil
+    let length = Int(status.st_size)
+    let mapped = mmap(nil, length, PROT_READ, MAP_SHARED, descriptor, 0)
+    guard let mapped, mapped != MAP_FAILED else {
+      throw ProtocolError("cannot map the batch memory: \(String(cString: strerror(errno)))")
+    }
+    mapping = UnsafeRawPointer(mapped)
+    size = length
+  }
+}

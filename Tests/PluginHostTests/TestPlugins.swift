@@ -1,0 +1,141 @@
+import CrystalCore
+import Foundation
+import PluginHost
+import RewardPipeline
+import TestSupport
+import XCTest
+
+/// The test plugins (Fixtures/test_plugin.c, one build per behaviour, and the C++ one), built
+/// once per test run, in parallel, on first use.
+enum TestPlugins {
+  static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("Fixtures")
+  static let cSource = fixtures.appendingPathComponent("test_plugin.c")
+  static let cxxSource = fixtures.appendingPathComponent("cxx_throw_plugin.cpp")
+
+  /// Every variant the tests use: a name and its -D defines.
+  static let variants: [String: [String]] = {
+    var table: [String: [String]] = ["good": []]
+    for define in [
+      "FUTURE_MAJOR", "FUTURE_MINOR", "NO_ENTRY", "REFUSE_HOST", "CREATE_FAILS", "COMPUTE_FAILS",
+      "NAN_OUTPUT", "INF_OUTPUT", "WRONG_COUNT", "STRIDE_GROWTH", "CRASH", "ABORT", "EXIT3", "HANG",
+      "MEMORY_BOMB", "OVERRUN", "UNTERMINATED_ERROR", "CLOSE_STDIO", "PRINTS", "SLOW",
+      "OVERSIZED_STRUCT", "ZERO_STRUCT", "HUGE_COUNT", "NULL_NAME", "ENTRY_CRASH", "CREATE_CRASH",
+      "CREATE_HANG", "FORK_HANG", "BACKGROUND",
+    ] {
+      table[define.lowercased()] = [define]
+    }
+    table["nan_allowed"] = ["NAN_OUTPUT", "NAN_ALLOWED"]
+    table["inf_nan_allowed"] = ["INF_OUTPUT", "NAN_ALLOWED"]
+    table["background_hang"] = ["BACKGROUND", "HANG"]
+    return table
+  }()
+
+  private static let built: Result<[String: String], Error> = {
+    let names = variants.keys.sorted() + ["cxx_throw"]
+    let lock = NSLock()
+    var paths: [String: String] = [:]
+    var failure: Error?
+    DispatchQueue.concurrentPerform(iterations: names.count) { index in
+      let name = names[index]
+      do {
+        let path =
+          name == "cxx_throw"
+          ? try CPluginBuilder.build(source: cxxSource, name: name, compiler: "c++")
+          : try CPluginBuilder.build(source: cSource, defines: variants[name]!, name: name)
+        lock.withLock { paths[name] = path }
+      } catch {
+        lock.withLock { failure = error }
+      }
+    }
+    if let failure { return .failure(failure) }
+    return .success(paths)
+  }()
+
+  /// The path of the built variant `name` (e.g. "crash", "good", "cxx_throw").
+  static func path(_ name: String) throws -> String {
+    let paths = try built.get()
+    guard let path = paths[name] else { throw SupportError(description: "no variant \(name)") }
+    return path
+  }
+
+  /// Three small structures with 2, 1 and 3 atoms.
+  static func structures() throws -> [Structure] {
+    let lattice = try Lattice.cubic(3)
+    let na = Element(symbol: "Na")!
+    let cl = Element(symbol: "Cl")!
+    return [
+      try Structure(
+        lattice: lattice, elements: [na, cl], fractional: [.zero, Vector3(0.5, 0.5, 0.5)]),
+      try Structure(lattice: lattice, elements: [na], fractional: [.zero]),
+      try Structure(
+        lattice: try Lattice.cubic(4), elements: [na, na, cl],
+        fractional: [.zero, Vector3(0.5, 0.5, 0), Vector3(0.5, 0, 0.5)]),
+    ]
+  }
+
+  /// The raw rewards of `component` on `structures()`.
+  static func score(_ component: RewardComponent) throws -> [Double] {
+    try ReinforceReward(components: [WeightedComponent(component)])
+      .score(try structures()).components[0].raw
+  }
+
+  /// Live (not zombie) processes whose process group is `group`, from /proc.
+  static func liveProcesses(inGroup group: pid_t) -> [pid_t] {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return entries.compactMap { entry -> pid_t? in
+      guard let pid = pid_t(entry),
+        let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+        let close = stat.lastIndex(of: ")")
+      else { return nil }
+      // After "pid (comm)": state, ppid, pgrp, ...
+      let fields = stat[stat.index(after: close)...].split(separator: " ")
+      guard fields.count > 2, fields[0] != "Z", pid_t(fields[2]) == group else { return nil }
+      return pid
+    }
+  }
+
+  /// Waits up to `timeout` seconds for process group `group` to have no live process; returns
+  /// the survivors.
+  static func survivors(ofGroup group: pid_t, within timeout: Double = 3) -> [pid_t] {
+    let deadline = Date().addingTimeInterval(timeout)
+    var alive = liveProcesses(inGroup: group)
+    while !alive.isEmpty && Date() < deadline {
+      usleep(20_000)
+      alive = liveProcesses(inGroup: group)
+    }
+    return alive
+  }
+}
+
+/// Runs `body` with this process's standard output and standard error captured in files;
+/// returns what reached each (waiting `settle` seconds for forwarded output to arrive).
+func capturingStandardStreams(settle: Double = 0, _ body: () throws -> Void) rethrows
+  -> (output: String, error: String)
+{
+  let directory = FileManager.default.temporaryDirectory
+  let outputPath = directory.appendingPathComponent("stdout-\(UUID().uuidString)").path
+  let errorPath = directory.appendingPathComponent("stderr-\(UUID().uuidString)").path
+  fflush(stdout)
+  fflush(stderr)
+  let savedOutput = dup(1)
+  let savedError = dup(2)
+  let outputFile = open(outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+  let errorFile = open(errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+  dup2(outputFile, 1)
+  dup2(errorFile, 2)
+  defer {
+    fflush(stdout)
+    fflush(stderr)
+    dup2(savedOutput, 1)
+    dup2(savedError, 2)
+    [savedOutput, savedError, outputFile, errorFile].forEach { close($0) }
+  }
+  try body()
+  if settle > 0 { usleep(useconds_t(settle * 1e6)) }
+  fflush(stdout)
+  return (
+    (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "",
+    (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
+  )
+}
