@@ -98,4 +98,12 @@ final class CIFTests: XCTestCase {
     XCTAssertEqual(CIF.elementSymbol("CA"), "Ca")
     XCTAssertEqual(CIF.elementSymbol("C12"), "C")
   }
+
+  /// Finite cell lengths whose volume overflows once made a lattice without an inverse (found
+  /// through the POSCAR reader under scripts/fuzz.sh).
+  func testOverflowingCellVolumeIsAnError() {
+    assertParseError(
+      rockSaltSymmetric.replacingOccurrences(of: "5.640", with: "1e200"),
+      mentions: "volume overflows")
+  }
 }
