@@ -19,6 +19,7 @@ test: deps
 	CRYSTALRL_CHGNET_PYTHON="$$(scripts/python-env.sh chgnet)" \
 	  $(SWIFT) test --disable-swift-testing
 	CRYSTALRL=.build/debug/crystalrl Examples/atomic-density/run.sh >/dev/null
+	FUZZ_FRESH=1 scripts/fuzz.sh --all 10
 
 bench: build
 	CRYSTALRL_PYTHON="$$(scripts/python-env.sh)" .build/release/crystalrl-bench

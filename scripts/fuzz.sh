@@ -12,8 +12,9 @@
 # .build-fuzz and reused while their sources are unchanged. Inputs the fuzzer finds go to
 # .build-fuzz/corpus/<Target> (kept between runs); a crash, timeout or out-of-memory input is
 # saved under .build-fuzz/artifacts/<Target>/ and the script exits 1.
-# Environment: FUZZ_TIMEOUT (seconds one input may take, default 10), FUZZ_ARGS (more libFuzzer
-# flags, e.g. "-jobs=2 -workers=2").
+# Environment: FUZZ_FRESH=1 starts from the seeds alone in a scratch corpus (so a short run's
+# time does not grow with the kept corpus), FUZZ_TIMEOUT (seconds one input may take, default
+# 10), FUZZ_ARGS (more libFuzzer flags, e.g. "-jobs=2 -workers=2").
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -159,6 +160,10 @@ run_target() {
   local target=$1 seconds=$2
   local corpus=$OUT/corpus/$target artifacts=$OUT/artifacts/$target/ log=$OUT/logs/$target.log
   local seeds=$ROOT/Tests/Fuzz/Corpus/$target dict=$ROOT/Tests/Fuzz/$target/dict
+  if [[ ${FUZZ_FRESH:-0} == 1 ]]; then
+    corpus=$OUT/scratch-corpus/$target
+    rm -rf "$corpus"
+  fi
   mkdir -p "$corpus" "$artifacts" "$seeds" "$(dirname "$log")"
   local flags=(
     -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048
