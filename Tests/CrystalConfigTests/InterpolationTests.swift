@@ -57,7 +57,7 @@ final class InterpolationTests: XCTestCase {
     XCTAssertEqual(root["g"], .int(10))
   }
 
-  /// `${oc.env:}` crashed the resolver under scripts/fuzz.sh.
+  /// `${oc.env:}` crashed the resolver (index out of range) in the Config fuzz target.
   func testEnvironmentResolverWithoutNameIsAnError() throws {
     XCTAssertThrowsError(try Interpolator(root: try config("x: ${oc.env:}\n")).resolved(at: "x")) {
       error in

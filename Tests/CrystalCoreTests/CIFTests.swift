@@ -108,7 +108,7 @@ final class CIFTests: XCTestCase {
   }
 
   /// 192 operations times 200 sites, all distinct: merging duplicates compared every pair of
-  /// the 38,400 generated sites and hung the reader for minutes under scripts/fuzz.sh.
+  /// the 38,400 generated sites, and such an input hung the CIF fuzz target for minutes.
   func testManySymmetryImagesParseQuickly() throws {
     func cif(operations: Int, sites: Int) -> String {
       "data_x\n_cell_length_a 10\n_cell_length_b 10\n_cell_length_c 10\n"
