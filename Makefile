@@ -18,6 +18,7 @@ test: deps
 	CRYSTALRL_PYTHON="$$(scripts/python-env.sh)" \
 	CRYSTALRL_CHGNET_PYTHON="$$(scripts/python-env.sh chgnet)" \
 	  $(SWIFT) test --disable-swift-testing
+	FUZZ_FRESH=1 scripts/fuzz.sh --all 10
 
 bench: build
 	CRYSTALRL_PYTHON="$$(scripts/python-env.sh)" .build/release/crystalrl-bench

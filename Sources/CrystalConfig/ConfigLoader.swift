@@ -62,10 +62,11 @@ public struct ConfigLoader {
   }
 
   /// Loads `relativePath`.yaml and composes it with its defaults list, consuming the group
-  /// selections it uses.
-  private func load(file relativePath: String, selections: inout [String: String?]) throws
-    -> ConfigValue
-  {
+  /// selections it uses. `including` lists the files whose defaults led here (a cycle is an
+  /// error).
+  private func load(
+    file relativePath: String, selections: inout [String: String?], including: [String] = []
+  ) throws -> ConfigValue {
     let (own, _) = try read(relativePath)
     guard case .map(var map) = own else {
       throw ConfigError("\(relativePath).yaml: top level must be a map")
@@ -91,7 +92,12 @@ public struct ConfigLoader {
       let (content, global) = try read(path)
       let body: ConfigValue
       if case .map(let inner) = content, inner["defaults"] != nil {
-        body = try load(file: path, selections: &nestedSelections)
+        let chain = including + [relativePath]
+        guard !chain.contains(path) else {
+          throw ConfigError(
+            "defaults cycle: \((chain + [path]).map { "\($0).yaml" }.joined(separator: " -> "))")
+        }
+        body = try load(file: path, selections: &nestedSelections, including: chain)
       } else {
         body = content
       }

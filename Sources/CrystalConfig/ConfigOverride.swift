@@ -10,7 +10,7 @@ public enum ConfigOverride: Equatable {
   /// Parses one override argument.
   public init(_ argument: String) throws {
     if argument.hasPrefix("~") {
-      self = .delete(path: String(argument.dropFirst()))
+      self = .delete(path: try ConfigOverride.key(String(argument.dropFirst()), of: argument))
       return
     }
     guard let equals = argument.firstIndex(of: "=") else {
@@ -20,13 +20,19 @@ public enum ConfigOverride: Equatable {
     var path = String(argument[..<equals])
     let add = path.hasPrefix("+")
     if add { path.removeFirst() }
-    guard !path.isEmpty, path.split(separator: ".").allSatisfy({ !$0.isEmpty }) else {
-      throw ConfigError("override '\(argument)' has an empty key")
-    }
     self = .set(
-      path: path,
+      path: try ConfigOverride.key(path, of: argument),
       value: try ConfigValue.parseValue(String(argument[argument.index(after: equals)...])),
       add: add)
+  }
+
+  /// `path` when none of its dot-separated parts is empty.
+  private static func key(_ path: String, of argument: String) throws -> String {
+    guard path.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ !$0.isEmpty })
+    else {
+      throw ConfigError("override '\(argument)' has an empty key")
+    }
+    return path
   }
 
   /// The key path this override touches.

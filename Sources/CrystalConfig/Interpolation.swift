@@ -24,7 +24,10 @@ public struct Interpolator {
         let parts = argument.split(separator: ",", maxSplits: 1).map {
           $0.trimmingCharacters(in: .whitespaces)
         }
-        if let value = ProcessInfo.processInfo.environment[parts[0]] { return .string(value) }
+        guard let name = parts.first, !name.isEmpty else {
+          throw ConfigError("${oc.env:\(argument)} names no environment variable")
+        }
+        if let value = ProcessInfo.processInfo.environment[name] { return .string(value) }
         guard parts.count == 2 else {
           throw ConfigError("environment variable \(parts[0]) is not set")
         }

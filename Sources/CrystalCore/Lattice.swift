@@ -5,12 +5,16 @@ public struct Lattice: Hashable, Sendable {
   /// Rows are the lattice vectors a, b, c in Å.
   public let matrix: Matrix3
 
-  /// A lattice from its row-vector matrix. Throws for a degenerate or non-finite cell.
+  /// A lattice from its row-vector matrix. Throws for a degenerate or non-finite cell, or one
+  /// whose volume overflows.
   public init(matrix: Matrix3) throws {
     guard matrix.flat.allSatisfy(\.isFinite) else {
       throw CrystalError.invalidLattice("lattice matrix has non-finite entries: \(matrix.flat)")
     }
     let volume = abs(matrix.determinant)
+    guard volume.isFinite else {
+      throw CrystalError.invalidLattice("cell volume overflows: lattice vectors \(matrix.flat)")
+    }
     guard volume > 1e-8 else {
       throw CrystalError.invalidLattice("cell volume is \(volume) Å³ (degenerate lattice)")
     }

@@ -97,4 +97,25 @@ final class ConfigCompositionTests: XCTestCase {
     XCTAssertEqual(global.value(at: "x"), .int(5))
     XCTAssertEqual(global.value(at: "opt.y"), .int(0))
   }
+
+  // The next inputs crashed the composer (a stack overflow, a nil unwrap) when run through the
+  // Config fuzz target (scripts/fuzz.sh).
+
+  func testDefaultsCycleIsAnError() throws {
+    let tree = try write([
+      "train.yaml": "defaults:\n  - g: a\n", "g/a.yaml": "defaults:\n  - g: a\n",
+    ])
+    XCTAssertThrowsError(try tree.compose(primary: "train")) { error in
+      XCTAssertEqual("\(error)", "defaults cycle: train.yaml -> g/a.yaml -> g/a.yaml")
+    }
+  }
+
+  func testOverridesWithEmptyKeysAreErrors() throws {
+    let tree = try write(["train.yaml": "x: 1\n"])
+    for override in ["~", ".=1", "~x.", "+x..y=2", "=3"] {
+      XCTAssertThrowsError(try tree.compose(primary: "train", overrides: [override])) { error in
+        XCTAssertEqual("\(error)", "override '\(override)' has an empty key")
+      }
+    }
+  }
 }

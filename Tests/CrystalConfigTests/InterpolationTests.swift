@@ -56,4 +56,12 @@ final class InterpolationTests: XCTestCase {
     XCTAssertEqual(root["f"], .string("mp-20"))
     XCTAssertEqual(root["g"], .int(10))
   }
+
+  /// `${oc.env:}` crashed the resolver (index out of range) in the Config fuzz target.
+  func testEnvironmentResolverWithoutNameIsAnError() throws {
+    XCTAssertThrowsError(try Interpolator(root: try config("x: ${oc.env:}\n")).resolved(at: "x")) {
+      error in
+      XCTAssertEqual("\(error)", "${oc.env:} names no environment variable")
+    }
+  }
 }

@@ -56,4 +56,14 @@ final class CDVAEDatasetTests: XCTestCase {
     XCTAssertEqual(try StructureFile.read(poscar).first?.count, 2)
     XCTAssertThrowsError(try StructureFile.read(directory.appendingPathComponent("missing.cif")))
   }
+
+  /// A row with fewer fields than the `material_id` column's position crashed the reader under
+  /// scripts/fuzz.sh.
+  func testRowEndingBeforeIdColumnIsAnError() throws {
+    let url = try write("cif,formula,material_id\n\"\(cif)\",Fe\n")
+    XCTAssertThrowsError(try CDVAEDataset.read(url)) { error in
+      XCTAssertTrue(
+        "\(error)".contains("set.csv: row 1 (0): has 2 fields, the header has 3"), "\(error)")
+    }
+  }
 }

@@ -98,4 +98,32 @@ final class CIFTests: XCTestCase {
     XCTAssertEqual(CIF.elementSymbol("CA"), "Ca")
     XCTAssertEqual(CIF.elementSymbol("C12"), "C")
   }
+
+  /// Finite cell lengths whose volume overflows once made a lattice without an inverse (found
+  /// through the POSCAR reader under scripts/fuzz.sh).
+  func testOverflowingCellVolumeIsAnError() {
+    assertParseError(
+      rockSaltSymmetric.replacingOccurrences(of: "5.640", with: "1e200"),
+      mentions: "volume overflows")
+  }
+
+  /// 192 operations times 200 sites, all distinct: merging duplicates compared every pair of
+  /// the 38,400 generated sites, and such an input hung the CIF fuzz target for minutes.
+  func testManySymmetryImagesParseQuickly() throws {
+    func cif(operations: Int, sites: Int) -> String {
+      "data_x\n_cell_length_a 10\n_cell_length_b 10\n_cell_length_c 10\n"
+        + "_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\n"
+        + "loop_\n_symmetry_equiv_pos_as_xyz\n"
+        + (0..<operations).map { "'x+\($0)/\(operations),y,z'\n" }.joined()
+        + "loop_\n_atom_site_label\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\n"
+        + (0..<sites).map { "C\($0) 0 \(Double($0) / Double(sites)) 0\n" }.joined()
+    }
+    let start = Date()
+    XCTAssertEqual(
+      try CIF.parse(cif(operations: 192, sites: 200), source: "x.cif")[0].count, 38_400)
+    XCTAssertLessThan(Date().timeIntervalSince(start), 10)
+    assertParseError(
+      cif(operations: 193, sites: 1),
+      mentions: "193 symmetry operations; no space group has more than 192")
+  }
 }

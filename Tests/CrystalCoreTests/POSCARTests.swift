@@ -52,4 +52,45 @@ final class POSCARTests: XCTestCase {
         "\(error)".contains("truncated") || "\(error)".contains("expected 3"), "\(error)")
     }
   }
+
+  // The next two inputs crashed the reader under scripts/fuzz.sh.
+
+  func testHugeAtomCountIsAnErrorNotAnAllocation() {
+    let input = """
+      perovskite
+      1.0
+        3.9 0 0
+        0 3.9 0
+        0 0 3.9
+      Sr Ti O
+      1 199999999999999 3
+      Direct
+        0 0 0
+        5 0.0.5 0.5
+        0.5 0O5 0
+        0.5~0 0.5
+        0 0.5 0.5
+      """
+    XCTAssertThrowsError(try POSCAR.parse(input, source: "P")) { error in
+      XCTAssertTrue(
+        "\(error)".contains("P: line 7: atom counts [1, 199999999999999, 3]"), "\(error)")
+    }
+  }
+
+  func testOverflowingCellVolumeIsAnError() {
+    let input = """
+      graphite
+      1.0
+        3.9 0 0
+        0 3.23 2.13 0
+        0 01e308 6.7
+      C
+      1
+      Cartesian
+        1.23 0.71 0
+      """
+    XCTAssertThrowsError(try POSCAR.parse(input, source: "P")) { error in
+      XCTAssertTrue("\(error)".contains("volume overflows"), "\(error)")
+    }
+  }
 }

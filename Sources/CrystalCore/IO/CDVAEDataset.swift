@@ -59,7 +59,7 @@ public enum CDVAEDataset {
     func text(_ column: Int) -> String {
       String(decoding: fields[column].bytes(in: bytes), as: UTF8.self)
     }
-    let id = idColumn.map(text) ?? String(index)
+    let id = idColumn.flatMap { $0 < fields.count ? text($0) : nil } ?? String(index)
     let location = "\(file): row \(index + 1) (\(id))"
     guard fields.count == header.count else {
       throw CrystalError.parse(

@@ -54,6 +54,9 @@ public enum CIF {
       }
       return operation
     }
+    guard operations.count <= 192 else {
+      throw fail("\(operations.count) symmetry operations; no space group has more than 192")
+    }
     guard let xs = block.values["_atom_site_fract_x"], let ys = block.values["_atom_site_fract_y"],
       let zs = block.values["_atom_site_fract_z"], xs.count == ys.count, xs.count == zs.count
     else {
@@ -65,6 +68,7 @@ public enum CIF {
     }
     let occupancies = block.values["_atom_site_occupancy"]
     var sites: [Site] = []
+    var generated = SiteGrid()
     for index in xs.indices {
       let symbol = elementSymbol(symbols[index])
       guard let element = Element(symbol: symbol) else {
@@ -89,11 +93,12 @@ public enum CIF {
       }
       let position = Vector3(x, y, z)
       for operation in operations {
-        let image = wrap(operation.apply(position))
-        let duplicate = sites.contains {
-          $0.element == element && periodicDistance($0.fractional, image) < mergeTolerance
+        let site = Site(element: element, fractional: wrap(operation.apply(position)))
+        guard site.fractional.x.isFinite, site.fractional.y.isFinite, site.fractional.z.isFinite
+        else {
+          throw fail("atom site \(index + 1) (\(symbol)): a symmetry operation overflows it")
         }
-        if !duplicate { sites.append(Site(element: element, fractional: image)) }
+        if generated.insert(site) { sites.append(site) }
       }
     }
     guard !sites.isEmpty else { throw fail("no atom sites") }
@@ -145,6 +150,34 @@ public enum CIF {
       lines.append("  \(symbol)  \(symbol)\(index)  1  \(f(x.x))  \(f(x.y))  \(f(x.z))  1")
     }
     return lines.joined(separator: "\n") + "\n"
+  }
+}
+
+/// Sites generated from symmetry operations, bucketed on a periodic grid of cells at least
+/// `CIF.mergeTolerance` wide, so a duplicate check reads 27 cells instead of every site.
+struct SiteGrid {
+  private static let size = Int(1 / CIF.mergeTolerance)
+  private var cells: [SIMD3<Int>: [Site]] = [:]
+
+  /// Adds `site` (wrapped into [0, 1)) unless a site of its element lies within the merge
+  /// tolerance; true when added.
+  mutating func insert(_ site: Site) -> Bool {
+    let size = SiteGrid.size
+    let cell = SIMD3<Int>(site.fractional * Double(size), rounding: .down) % size
+    for dx in -1...1 {
+      for dy in -1...1 {
+        for dz in -1...1 {
+          let neighbour = (cell &+ SIMD3(dx, dy, dz) &+ size) % size
+          let duplicate = cells[neighbour]?.contains {
+            $0.element == site.element
+              && periodicDistance($0.fractional, site.fractional) < CIF.mergeTolerance
+          }
+          if duplicate == true { return false }
+        }
+      }
+    }
+    cells[cell, default: []].append(site)
+    return true
   }
 }
 

@@ -40,6 +40,9 @@ public enum POSCAR {
     guard counts.count == symbols.count, counts.allSatisfy({ $0 >= 0 }) else {
       throw fail(6, "expected one atom count per species \(symbols)")
     }
+    guard counts.allSatisfy({ $0 <= lines.count }) else {
+      throw fail(6, "atom counts \(counts) exceed the \(lines.count) lines of the file")
+    }
     var elements: [Element] = []
     for (symbol, count) in zip(symbols, counts) {
       guard let element = Element(symbol: symbol) else {
