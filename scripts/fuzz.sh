@@ -23,7 +23,7 @@ SCRIPT=$ROOT/scripts/fuzz.sh
 OUT=$ROOT/.build-fuzz
 SWIFTC=${SWIFTC:-swiftc}
 CLANG=${CLANG:-$(dirname "$(command -v "$SWIFTC")")/clang}
-SWIFT_FLAGS=(-O -g -sanitize=fuzzer,address -parse-as-library -use-ld=lld -DSWIFT_PACKAGE)
+SWIFT_FLAGS=(-O -g -sanitize=fuzzer,address -parse-as-library -use-ld=lld -DSWIFT_PACKAGE -enable-testing)
 C_FLAGS=(-O1 -g -fsanitize=fuzzer-no-link,address -DSWIFT_PACKAGE)
 
 targets() {

@@ -73,7 +73,7 @@ enum WorkerRequest {
       let structures = try reader.count(UInt64.self)
       let atoms = try reader.count(UInt64.self)
       let mappedBytes = try reader.count(UInt64.self)
-      let metrics = try (0..<reader.count(UInt32.self)).map { _ in
+      let metrics = try (0..<reader.count(UInt32.self, ofItemsAtLeast: 12)).map { _ in
         (name: try reader.string(), width: try reader.count(UInt64.self))
       }
       self = .compute(
@@ -118,7 +118,7 @@ enum WorkerReply {
     case 102: self = .created
     case 103:
       let count = try reader.count(UInt64.self)
-      let values = try (0..<reader.count(UInt64.self)).map { _ in
+      let values = try (0..<reader.count(UInt64.self, ofItemsAtLeast: 8)).map { _ in
         Double(bitPattern: try reader.integer(UInt64.self))
       }
       self = .rewards(count: count, values: values)
@@ -277,6 +277,18 @@ struct ByteReader {
     let value = try integer(type)
     guard value < 1 << 40 else { throw ProtocolError("implausible count \(value)") }
     return Int(value)
+  }
+
+  /// A count of items that follow, each at least `itemSize` bytes: more than the rest of the
+  /// message can hold is an error (so a forged count never sizes an allocation).
+  mutating func count<T: FixedWidthInteger & UnsignedInteger>(
+    _ type: T.Type, ofItemsAtLeast itemSize: Int
+  ) throws -> Int {
+    let value = try count(type)
+    guard value <= (bytes.endIndex - offset) / itemSize else {
+      throw ProtocolError("a count of \(value) items does not fit the message")
+    }
+    return value
   }
 
   mutating func string() throws -> String {

@@ -1,0 +1,46 @@
+import XCTest
+
+@testable import PluginHost
+
+/// The host's reader of worker replies on hostile bytes (inputs found by scripts/fuzz.sh
+/// WorkerReply are kept here and in Tests/Fuzz/Corpus/WorkerReply).
+final class WorkerProtocolTests: XCTestCase {
+  func frame(_ kind: UInt8, _ payload: [UInt8]) -> [UInt8] {
+    var writer = ByteWriter()
+    for byte in payload { writer.integer(byte) }
+    return writer.frame(kind: kind)
+  }
+
+  func testRewardsRoundTrip() throws {
+    var frames = FrameBuffer()
+    frames.append(ArraySlice(WorkerReply.rewards(count: 2, values: [0.5, -1.25]).frame()))
+    let frame = try XCTUnwrap(try frames.next())
+    guard
+      case .rewards(let count, let values) = try WorkerReply(
+        kind: frame.kind, payload: frame.payload)
+    else { return XCTFail("not a rewards reply") }
+    XCTAssertEqual(count, 2)
+    XCTAssertEqual(values, [0.5, -1.25])
+  }
+
+  /// A rewards reply claiming 0x2_6700_0004 values in 8 bytes once made the host reserve
+  /// 82 GB; the count is now checked against the bytes that follow.
+  func testForgedRewardCountIsAnErrorNotAnAllocation() throws {
+    var payload: [UInt8] = [0x67, 0x02, 0, 0, 0, 0, 0, 0]  // count
+    payload += [0x04, 0, 0, 0x67, 0x02, 0, 0, 0]  // number of values, far beyond the payload
+    payload += [0, 0, 0, 0, 0, 0, 0, 0]
+    XCTAssertThrowsError(try WorkerReply(kind: 103, payload: ArraySlice(payload))) { error in
+      XCTAssertTrue("\(error)".contains("does not fit the message"), "\(error)")
+    }
+  }
+
+  func testTruncatedAndUnknownFramesAreErrors() throws {
+    XCTAssertThrowsError(try WorkerReply(kind: 103, payload: [1, 0, 0]))
+    XCTAssertThrowsError(try WorkerReply(kind: 99, payload: []))
+    var frames = FrameBuffer()
+    frames.append(ArraySlice(Array("hello from printf\n".utf8)))
+    XCTAssertThrowsError(try frames.next()) { error in
+      XCTAssertTrue("\(error)".contains("hello from printf"), "\(error)")
+    }
+  }
+}
