@@ -30,13 +30,15 @@ let package = Package(
     .target(name: "CrystalCore"),
     // Seeded random numbers (SplitMix64) shared by the engine and the metrics.
     .target(name: "Randomness"),
+    // Little-endian byte readers and writers (the worker protocol, structure archives).
+    .target(name: "BinaryCoding"),
     .target(name: "StructureMatching", dependencies: ["CrystalCore"]),
     .target(name: "DNGMetrics", dependencies: ["CrystalCore", "COpenBLAS", "Randomness"]),
     // fork/exec with a new process group and a parent-death signal (prctl is variadic).
     .target(name: "CProcessSpawn"),
     .target(name: "WorkerProcess", dependencies: ["CProcessSpawn"]),
     .target(name: "EnergyCalculation", dependencies: ["CrystalCore", "WorkerProcess"]),
-    .target(name: "ReferenceData", dependencies: ["CrystalCore"]),
+    .target(name: "ReferenceData", dependencies: ["CrystalCore", "BinaryCoding"]),
     .target(
       name: "DNGRewardMetrics",
       dependencies: [
@@ -56,7 +58,9 @@ let package = Package(
     .target(name: "RewardPipeline", dependencies: ["CrystalCore"]),
     .target(
       name: "PluginHost",
-      dependencies: ["CrystalRLABI", "RewardPipeline", "WorkerProcess", "CProcessSpawn"]),
+      dependencies: [
+        "CrystalRLABI", "RewardPipeline", "WorkerProcess", "CProcessSpawn", "BinaryCoding",
+      ]),
     .target(name: "CrystalConfig", dependencies: ["Yams"]),
     // Turns a composed configuration into a ReinforceReward: plugins, built-in components,
     // DNG metrics, datasets, and the diversity features of a VAE.
@@ -144,6 +148,7 @@ let package = Package(
       name: "PluginHostTests",
       dependencies: [
         "PluginHost", "RewardPipeline", "CrystalCore", "TestSupport", "crystalrl-isolation-probe",
+        "BinaryCoding",
       ],
       exclude: ["Fixtures"]),
     .testTarget(name: "CrystalConfigTests", dependencies: ["CrystalConfig", "TestSupport"]),

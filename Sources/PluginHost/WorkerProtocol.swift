@@ -1,3 +1,4 @@
+import BinaryCoding
 import Foundation
 import WorkerProcess
 
@@ -224,18 +225,13 @@ func sendAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
   return true
 }
 
-/// Builds one frame, little-endian.
-struct ByteWriter {
-  private(set) var bytes: [UInt8] = []
-
-  mutating func integer<T: FixedWidthInteger>(_ value: T) {
-    withUnsafeBytes(of: value.littleEndian) { bytes += $0 }
-  }
-
+/// The protocol's fields on top of the plain little-endian writer: length-prefixed strings,
+/// JSON values, and frames.
+extension ByteWriter {
   mutating func string(_ value: String) {
     let utf8 = Array(value.utf8)
     integer(UInt32(utf8.count))
-    bytes += utf8
+    append(utf8)
   }
 
   mutating func json<T: Encodable>(_ value: T) {
@@ -251,27 +247,9 @@ struct ByteWriter {
   }
 }
 
-/// Sequential little-endian reads; throws when the data ends early.
-struct ByteReader {
-  private let bytes: ArraySlice<UInt8>
-  private var offset: Int
-
-  init(_ bytes: ArraySlice<UInt8>) {
-    self.bytes = bytes
-    offset = bytes.startIndex
-  }
-
-  mutating func integer<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
-    let size = MemoryLayout<T>.size
-    guard bytes.endIndex - offset >= size else {
-      throw ProtocolError("message ends inside a \(size)-byte field")
-    }
-    defer { offset += size }
-    var value = T.zero
-    for index in 0..<size { value |= T(bytes[offset + index]) << (8 * index) }
-    return value
-  }
-
+/// The protocol's fields on top of the plain little-endian reader: plausible counts,
+/// length-prefixed strings, JSON values, and the end of a message.
+extension ByteReader {
   /// An unsigned integer that must be a plausible count or size.
   mutating func count<T: FixedWidthInteger & UnsignedInteger>(_ type: T.Type) throws -> Int {
     let value = try integer(type)
@@ -285,19 +263,14 @@ struct ByteReader {
     _ type: T.Type, ofItemsAtLeast itemSize: Int
   ) throws -> Int {
     let value = try count(type)
-    guard value <= (bytes.endIndex - offset) / itemSize else {
+    guard value <= remaining / itemSize else {
       throw ProtocolError("a count of \(value) items does not fit the message")
     }
     return value
   }
 
   mutating func string() throws -> String {
-    let length = try count(UInt32.self)
-    guard bytes.endIndex - offset >= length else {
-      throw ProtocolError("message ends inside a string of \(length) bytes")
-    }
-    defer { offset += length }
-    return String(decoding: bytes[offset..<offset + length], as: UTF8.self)
+    try string(try count(UInt32.self))
   }
 
   mutating func json<T: Decodable>(_ type: T.Type) throws -> T {
@@ -308,8 +281,8 @@ struct ByteReader {
   }
 
   func expectEnd() throws {
-    guard offset == bytes.endIndex else {
-      throw ProtocolError("\(bytes.endIndex - offset) unexpected bytes after the message")
+    guard remaining == 0 else {
+      throw ProtocolError("\(remaining) unexpected bytes after the message")
     }
   }
 }

@@ -1,3 +1,4 @@
+import BinaryCoding
 import CrystalCore
 import Foundation
 
@@ -18,29 +19,30 @@ public enum StructureArchive {
     to url: URL
   ) throws {
     precondition(values.isEmpty || values.count == structures.count)
-    var data = Data(magic)
-    data.append(sourceKey)
-    data.append(UInt64(structures.count))
-    data.append(UInt64(valueWidth))
+    var writer = ByteWriter()
+    writer.append(magic)
+    writer.integer(sourceKey)
+    writer.integer(UInt64(structures.count))
+    writer.integer(UInt64(valueWidth))
     for (index, structure) in structures.enumerated() {
       let id = Array(structure.id.utf8)
-      data.append(UInt32(id.count))
-      data.append(contentsOf: id)
-      data.append(UInt32(structure.count))
-      for entry in structure.lattice.matrix.flat { data.append(entry.bitPattern) }
-      data.append(contentsOf: structure.sites.map { UInt8($0.element.z) })
+      writer.integer(UInt32(id.count))
+      writer.append(id)
+      writer.integer(UInt32(structure.count))
+      for entry in structure.lattice.matrix.flat { writer.double(entry) }
+      writer.append(structure.sites.map { UInt8($0.element.z) })
       for site in structure.sites {
         for coordinate in [site.fractional.x, site.fractional.y, site.fractional.z] {
-          data.append(coordinate.bitPattern)
+          writer.double(coordinate)
         }
       }
       let row = values.isEmpty ? Array(repeating: Double.nan, count: valueWidth) : values[index]
       precondition(row.count == valueWidth, "each value row needs \(valueWidth) numbers")
-      for value in row { data.append(value.bitPattern) }
+      for value in row { writer.double(value) }
     }
     try FileManager.default.createDirectory(
       at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try data.write(to: url, options: .atomic)
+    try Data(writer.bytes).write(to: url, options: .atomic)
   }
 
   /// Reads an archive; returns nil when the file is missing, not an archive, or was made from
@@ -50,72 +52,54 @@ public enum StructureArchive {
   )? {
     guard let data = try? Data(contentsOf: url, options: .alwaysMapped) else { return nil }
     return try data.withUnsafeBytes { buffer in
-      var reader = ByteReader(buffer: buffer, source: url.path)
+      var reader = ByteReader(buffer)
       guard buffer.count >= magic.count, Array(buffer.prefix(magic.count)) == magic else {
         return nil
       }
       reader.offset = magic.count
-      guard try reader.load(UInt64.self) == expectedKey else { return nil }
-      let count = Int(try reader.load(UInt64.self))
-      let width = Int(try reader.load(UInt64.self))
-      var structures: [Structure] = []
-      var values: [[Double]] = []
-      structures.reserveCapacity(count)
-      for _ in 0..<count {
-        let id = try reader.string(Int(try reader.load(UInt32.self)))
-        let atoms = Int(try reader.load(UInt32.self))
-        let flat = try (0..<9).map { _ in try reader.double() }
-        let lattice = try Lattice(
-          matrix: Matrix3(
-            Vector3(flat[0], flat[1], flat[2]), Vector3(flat[3], flat[4], flat[5]),
-            Vector3(flat[6], flat[7], flat[8])))
-        let numbers = try (0..<atoms).map { _ in try reader.load(UInt8.self) }
-        let sites = try numbers.map { z -> Site in
-          guard let element = Element(z: Int(z)) else {
-            throw CrystalError.parse(location: url.path, message: "corrupt archive: Z = \(z)")
-          }
-          let position = Vector3(try reader.double(), try reader.double(), try reader.double())
-          return Site(element: element, fractional: position)
-        }
-        structures.append(try Structure(lattice: lattice, sites: sites, id: id))
-        if width > 0 { values.append(try (0..<width).map { _ in try reader.double() }) }
+      do {
+        guard try reader.integer(UInt64.self) == expectedKey else { return nil }
+        return try contents(&reader, source: url.path)
+      } catch let error as EndOfData {
+        throw CrystalError.parse(location: url.path, message: "archive truncated: \(error)")
       }
-      return (structures, values)
     }
   }
-}
 
-/// Sequential little-endian reads from a byte buffer; throws at the end of data.
-struct ByteReader {
-  let buffer: UnsafeRawBufferPointer
-  let source: String
-  var offset = 0
-
-  private mutating func advance(_ count: Int) throws -> Int {
-    guard count >= 0, offset + count <= buffer.count else {
-      throw CrystalError.parse(location: source, message: "archive truncated at byte \(offset)")
+  /// The structures and values after an archive's header.
+  private static func contents(
+    _ reader: inout ByteReader<UnsafeRawBufferPointer>, source: String
+  ) throws -> (structures: [Structure], values: [[Double]]) {
+    let count = Int(truncatingIfNeeded: try reader.integer(UInt64.self))
+    let width = Int(truncatingIfNeeded: try reader.integer(UInt64.self))
+    // Each structure takes at least 80 bytes (id and atom counts, lattice).
+    guard count >= 0, width >= 0, width <= reader.remaining / 8, count <= reader.remaining / 80
+    else {
+      throw CrystalError.parse(location: source, message: "corrupt archive: \(count) structures")
     }
-    defer { offset += count }
-    return offset
-  }
-
-  mutating func load<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
-    let at = try advance(MemoryLayout<T>.size)
-    return T(littleEndian: buffer.loadUnaligned(fromByteOffset: at, as: T.self))
-  }
-
-  mutating func double() throws -> Double { Double(bitPattern: try load(UInt64.self)) }
-
-  mutating func string(_ count: Int) throws -> String {
-    let at = try advance(count)
-    return String(
-      decoding: UnsafeRawBufferPointer(rebasing: buffer[at..<at + count]), as: UTF8.self)
-  }
-}
-
-extension Data {
-  fileprivate mutating func append<T: FixedWidthInteger>(_ value: T) {
-    Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
+    var structures: [Structure] = []
+    var values: [[Double]] = []
+    structures.reserveCapacity(count)
+    for _ in 0..<count {
+      let id = try reader.string(Int(try reader.integer(UInt32.self)))
+      let atoms = Int(try reader.integer(UInt32.self))
+      let flat = try (0..<9).map { _ in try reader.double() }
+      let lattice = try Lattice(
+        matrix: Matrix3(
+          Vector3(flat[0], flat[1], flat[2]), Vector3(flat[3], flat[4], flat[5]),
+          Vector3(flat[6], flat[7], flat[8])))
+      let numbers = try (0..<atoms).map { _ in try reader.integer(UInt8.self) }
+      let sites = try numbers.map { z -> Site in
+        guard let element = Element(z: Int(z)) else {
+          throw CrystalError.parse(location: source, message: "corrupt archive: Z = \(z)")
+        }
+        let position = Vector3(try reader.double(), try reader.double(), try reader.double())
+        return Site(element: element, fractional: position)
+      }
+      structures.append(try Structure(lattice: lattice, sites: sites, id: id))
+      if width > 0 { values.append(try (0..<width).map { _ in try reader.double() }) }
+    }
+    return (structures, values)
   }
 }
 

@@ -1,3 +1,4 @@
+import BinaryCoding
 import XCTest
 
 @testable import PluginHost
