@@ -165,7 +165,7 @@ let package = Package(
         "CrystalRLCommands", "CrystalConfig", "CrystalModels", "CrystalTraining", "CrystalCore",
         "TestSupport",
       ],
-      exclude: ["Golden"]),
+      exclude: ["Golden", "Fixtures"]),
   ],
   swiftLanguageModes: [.v5]
 )

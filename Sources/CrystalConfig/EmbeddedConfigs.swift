@@ -214,6 +214,8 @@ rl_module:
 trainer:
   max_steps: 30
   val_check_interval: 10
+  # Steps in a row a component with on_error: skip may fail before the run ends.
+  max_consecutive_failures: 3
   early_stopping_patience: 1000
   # Samples drawn for each validation and for the base model's mean reward.
   val_samples: 64
@@ -330,6 +332,8 @@ defaults:
 trainer:
   max_steps: 10000
   val_check_interval: 5
+  # Steps in a row a component with on_error: skip may fail before the run ends.
+  max_consecutive_failures: 3
   early_stopping_patience: 200
   # Samples drawn for each validation (mean reward = val/reward).
   val_samples: 64

@@ -15,9 +15,20 @@ struct PluginCommand: ParsableCommand {
     @Argument(help: "Plugin file, or a name on the plugin search path.")
     var plugin: String
 
+    @Flag(
+      help:
+        "Load the plugin in a worker process, not in this one: the way to look at an untrusted file."
+    )
+    var isolated = false
+
+    @Option(help: "With --isolated: seconds the worker may take.") var timeout: Double = 60
+
     func run() throws {
-      let library = try PluginLibrary(path: try PluginLocator.standard.locate(plugin))
-      let info = library.info
+      let path = try PluginLocator.standard.locate(plugin)
+      let info =
+        isolated
+        ? try PluginWorkerClient.describe(path: path, limits: WorkerLimits(timeout: timeout))
+        : try PluginLibrary(path: path).info
       print("plugin:      \(info.name) \(info.version)")
       print("file:        \(info.path)")
       print("built for:   ABI \(info.abiVersion) (host speaks ABI \(ABIVersion.host))")

@@ -38,5 +38,14 @@ struct RewardCommand: ParsableCommand {
     guard !loaded.isEmpty else { throw ValidationError("\(structures) holds no structures") }
     let report = try pipeline.score(loaded)
     print(ReportWriter(report: report, structures: loaded).render(format), terminator: "")
+    for failure in report.failures {
+      logToStandardError(
+        "warning: component '\(failure.component)' failed (on_error: nan); its rewards are NaN: "
+          + failure.message)
+    }
+    if report.abstainedCount > 0 {
+      logToStandardError(
+        "warning: \(report.abstainedCount) of \(loaded.count) structures have a NaN total")
+    }
   }
 }

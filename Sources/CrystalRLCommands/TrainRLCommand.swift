@@ -86,6 +86,8 @@ func printProgress(_ event: RLRun.Event) {
         + String(
           format: "  (rollout %.1fs, reward %.2fs, update %.1fs)", record.rolloutSeconds,
           record.rewardSeconds, record.updateSeconds))
+  case .skipped(let step, let component, let error):
+    print("step \(step): skipped, no update: component '\(component)' failed: \(error)")
   case .stoppedEarly(let patience):
     print("early stopping: no better val/reward for \(patience) steps")
   }

@@ -56,7 +56,8 @@ extension Interpolator {
       maxSteps: try int("trainer.max_steps"),
       validationInterval: try positive("trainer.val_check_interval"),
       validationSamples: try positive("trainer.val_samples"),
-      earlyStoppingPatience: try int("trainer.early_stopping_patience"))
+      earlyStoppingPatience: try int("trainer.early_stopping_patience"),
+      maxConsecutiveFailures: try positive("trainer.max_consecutive_failures"))
   }
 
   /// DDIM settings under `prefix`: `sampling_steps` (1...1000) and `eta` (>= 0), and, where

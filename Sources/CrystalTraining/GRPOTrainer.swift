@@ -59,13 +59,16 @@ public final class GRPOTrainer {
     public let rolloutSeconds: Double
     public let rewardSeconds: Double
     public let updateSeconds: Double
+    /// Samples whose total reward was NaN (`on_error: nan`, or NaN a component declares):
+    /// left out of the statistics, zero advantage.
+    public let abstained: Int
 
     /// The record as the run log's columns (component means as `reward/NAME`).
     public var metrics: [String: Double] {
       var metrics: [String: Double] = [
         "step": Double(step), "reward": reward, "kl": kl, "ratio": ratio, "entropy": entropy,
         "loss": loss, "rollout_s": rolloutSeconds, "reward_s": rewardSeconds,
-        "update_s": updateSeconds,
+        "update_s": updateSeconds, "abstained": Double(abstained),
       ]
       for (name, value) in componentMeans { metrics["reward/\(name)"] = value }
       return metrics
@@ -121,7 +124,8 @@ public final class GRPOTrainer {
     return (structures, trajectory)
   }
 
-  /// One GRPO step.
+  /// One GRPO step. When a component with `on_error: skip` fails, the step makes no update
+  /// and throws `RewardError.componentSkipped` (the step still counts).
   public func trainStep() throws -> StepRecord {
     let clock = ContinuousClock()
     let group = configuration.numGroupSamples
@@ -132,7 +136,13 @@ public final class GRPOTrainer {
     var rolled: (structures: [Structure], trajectory: LatentDiffusion.Trajectory)!
     let rolloutTime = clock.measure { rolled = rollout(counts) }
     var report: RewardReport!
-    let rewardTime = try clock.measure { report = try reward.score(rolled.structures) }
+    let rewardTime: Duration
+    do {
+      rewardTime = try clock.measure { report = try reward.score(rolled.structures) }
+    } catch let error as RewardError {
+      if case .componentSkipped = error { step += 1 }
+      throw error
+    }
     let advantages = try reward.normalize(
       report.total, groupSize: configuration.groupRewardNorm ? group : nil
     ).map(Float.init)
@@ -165,14 +175,20 @@ public final class GRPOTrainer {
     step += 1
     let terms = Double(max(totals.terms, 1))
     return StepRecord(
-      step: step, reward: report.total.reduce(0, +) / Double(report.total.count),
+      step: step, reward: finiteMean(report.total),
       componentMeans: Dictionary(
-        report.components.map { ($0.name, $0.raw.reduce(0, +) / Double($0.raw.count)) },
+        report.components.map { ($0.name, finiteMean($0.raw)) },
         uniquingKeysWith: { first, _ in first }),
       kl: totals.kl / terms, ratio: totals.ratio / terms, entropy: totals.entropy / terms,
       loss: totals.loss, rolloutSeconds: rolloutTime.seconds, rewardSeconds: rewardTime.seconds,
-      updateSeconds: updateTime.seconds)
+      updateSeconds: updateTime.seconds, abstained: report.abstainedCount)
   }
+}
+
+/// The mean of the finite values (NaN when there is none): abstaining samples do not count.
+func finiteMean(_ values: [Double]) -> Double {
+  let finite = values.filter(\.isFinite)
+  return finite.isEmpty ? .nan : finite.reduce(0, +) / Double(finite.count)
 }
 
 extension Duration {

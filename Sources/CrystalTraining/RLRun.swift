@@ -1,5 +1,6 @@
 import CrystalModels
 import Foundation
+import RewardPipeline
 
 /// The RL run loop around a `GRPOTrainer`: GRPO steps up to `maxSteps`, a validation every
 /// `validationInterval` steps (the mean total reward of fresh samples, logged as `val/reward`),
@@ -23,14 +24,18 @@ public final class RLRun {
     public var validationSamples: Int
     /// Steps without a better validation reward after which the run stops.
     public var earlyStoppingPatience: Int
+    /// Skipped steps in a row (`on_error: skip`) after which the run ends with the error.
+    public var maxConsecutiveFailures: Int
 
     public init(
-      maxSteps: Int, validationInterval: Int, validationSamples: Int, earlyStoppingPatience: Int
+      maxSteps: Int, validationInterval: Int, validationSamples: Int, earlyStoppingPatience: Int,
+      maxConsecutiveFailures: Int
     ) {
       self.maxSteps = maxSteps
       self.validationInterval = validationInterval
       self.validationSamples = validationSamples
       self.earlyStoppingPatience = earlyStoppingPatience
+      self.maxConsecutiveFailures = maxConsecutiveFailures
     }
   }
 
@@ -38,6 +43,8 @@ public final class RLRun {
   public enum Event {
     /// A step finished; `validation` is its validation reward when one ran.
     case step(GRPOTrainer.StepRecord, validation: Double?)
+    /// A component with `on_error: skip` failed: step `step` made no update.
+    case skipped(step: Int, component: String, error: String)
     /// No better validation reward for `patience` steps: the run ends.
     case stoppedEarly(patience: Int)
   }
@@ -91,23 +98,46 @@ public final class RLRun {
     }
   }
 
-  /// The mean total reward of `settings.validationSamples` fresh samples.
+  /// The mean total reward of `settings.validationSamples` fresh samples (abstaining samples
+  /// left out; NaN when all abstain).
   public func validate() throws -> Double {
-    let totals = try trainer.reward.score(trainer.sample(settings.validationSamples).structures)
-      .total
-    return totals.reduce(0, +) / Double(totals.count)
+    finiteMean(
+      try trainer.reward.score(trainer.sample(settings.validationSamples).structures).total)
+  }
+
+  /// `validate()`, or nil when a component with `on_error: skip` failed on the validation
+  /// samples (that validation is left out).
+  private func validateUnlessSkipped() throws -> Double? {
+    do { return try validate() } catch RewardError.componentSkipped { return nil }
   }
 
   /// Runs steps until `maxSteps` or early stopping.
   @discardableResult
   public func run(progress: (Event) -> Void = { _ in }) throws -> Summary {
     var stoppedEarly = false
+    var failuresInARow = 0
     while trainer.step < settings.maxSteps {
-      let record = try trainer.trainStep()
+      let record: GRPOTrainer.StepRecord
+      do {
+        record = try trainer.trainStep()
+        failuresInARow = 0
+      } catch RewardError.componentSkipped(let component, let underlying) {
+        failuresInARow += 1
+        guard failuresInARow < settings.maxConsecutiveFailures else {
+          throw RewardError.component(
+            name: component,
+            message: "failed \(failuresInARow) steps in a row (trainer.max_consecutive_failures); "
+              + "last error: \(underlying)")
+        }
+        try log.record(["step": Double(trainer.step), "skipped": 1])
+        try ModelCheckpoint.save(
+          trainer.model, atomCounts: trainer.atomCounts, step: trainer.step, to: lastCheckpoint)
+        progress(.skipped(step: trainer.step, component: component, error: underlying))
+        continue
+      }
       var metrics = record.metrics
       var validation: Double?
-      if record.step % settings.validationInterval == 0 {
-        let value = try validate()
+      if record.step % settings.validationInterval == 0, let value = try validateUnlessSkipped() {
         validation = value
         metrics["val/reward"] = value
         if value > best {

@@ -69,7 +69,8 @@ final class GRPOTrainerTests: XCTestCase {
     let run = RLRun(
       trainer: trainer,
       settings: .init(
-        maxSteps: 8, validationInterval: 4, validationSamples: 48, earlyStoppingPatience: 100),
+        maxSteps: 8, validationInterval: 4, validationSamples: 48, earlyStoppingPatience: 100,
+        maxConsecutiveFailures: 3),
       log: try RunLog(directory: try SharedData.temporaryDirectory())
     ) { _ in }
     let before = try run.validate()
@@ -97,7 +98,8 @@ final class GRPOTrainerTests: XCTestCase {
         vae: vae, model: model, reward: reward, configuration: configuration,
         atomCounts: structures.map(\.count), seed: 6)
       let settings = RLRun.Settings(
-        maxSteps: 10, validationInterval: 1, validationSamples: 48, earlyStoppingPatience: 2)
+        maxSteps: 10, validationInterval: 1, validationSamples: 48, earlyStoppingPatience: 2,
+        maxConsecutiveFailures: 3)
       return RLRun(
         trainer: trainer, settings: settings,
         log: try RunLog(directory: directory, continuing: true)
