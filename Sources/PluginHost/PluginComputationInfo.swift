@@ -2,6 +2,7 @@
 /// `width` output values per structure, and whether NaN is a valid output.
 public protocol PluginComputationInfo: Sendable {
   var subject: PluginSubject { get }
+  var description: String { get }
   var parameters: [PluginParameter] { get }
   var requiredMetrics: [String] { get }
   /// Output values per structure (1 for a reward component).

@@ -14,11 +14,12 @@ enum EnergyCalculatorSpec: Equatable {
       self = .chgnet
     } else if spec.hasPrefix("table:"), spec.count > 6 {
       self = .table(path: String(spec.dropFirst(6)))
-    } else if spec.hasPrefix("plugin:"), let colon = spec.lastIndex(of: ":"),
-      case let plugin = spec[spec.index(spec.startIndex, offsetBy: 7)..<colon], !plugin.isEmpty,
-      case let provider = spec[spec.index(after: colon)...], !provider.isEmpty
+    } else if spec.hasPrefix("plugin:"), case let rest = spec.dropFirst(7),
+      let colon = rest.lastIndex(of: ":"), colon > rest.startIndex,
+      rest.index(after: colon) < rest.endIndex
     {
-      self = .plugin(plugin: String(plugin), provider: String(provider))
+      self = .plugin(
+        plugin: String(rest[..<colon]), provider: String(rest[rest.index(after: colon)...]))
     } else {
       throw RewardError.configuration(
         "reward_fn.energy_calculator must be chgnet, table:PATH or "
