@@ -80,7 +80,7 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "crystalrl", dependencies: ["CrystalRLCommands"]),
-    // Runs one plugin component in its own process (isolation: process).
+    // Runs one plugin component or metric provider in its own process (isolation: process).
     .executableTarget(
       name: "crystalrl-plugin-worker", dependencies: ["PluginHost"], path: "Sources/PluginWorker"),
     .executableTarget(
