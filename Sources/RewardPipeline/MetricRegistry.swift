@@ -21,9 +21,6 @@ public struct MetricRegistry {
   /// Names of every registered metric, sorted.
   public var names: [String] { providers.keys.sorted() }
 
-  /// Whether a provider of `name` is registered.
-  public func provides(_ name: String) -> Bool { providers[name] != nil }
-
   /// `names` and every metric they require in turn, each after what it requires. A metric no
   /// provider computes, or a cycle among providers, is a configuration error that names it.
   public func order(_ names: [String]) throws -> [String] {
