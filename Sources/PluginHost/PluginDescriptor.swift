@@ -2,7 +2,7 @@ import CProcessSpawn
 import CrystalRLABI
 import Glibc
 
-/// A parameter a plugin component accepts, as its descriptor declares it.
+/// A parameter a plugin component or metric provider accepts, as its descriptor declares it.
 public struct PluginParameter: Equatable, Sendable, Codable {
   /// Declared type of a parameter value.
   public enum Kind: String, Sendable, Codable { case number, integer, bool, string, unknown }

@@ -128,7 +128,9 @@ public struct RewardFactory {
   }
 
   /// `names` and every metric the configured providers among them require, transitively.
-  static func closure(of names: [String], over providers: [PluginMetricProvider]) -> Set<String> {
+  private static func closure(of names: [String], over providers: [PluginMetricProvider]) -> Set<
+    String
+  > {
     let requirements = Dictionary(
       providers.map { ($0.name, $0.requiredMetrics) }, uniquingKeysWith: { first, _ in first })
     var closure = Set<String>()
@@ -142,7 +144,7 @@ public struct RewardFactory {
 
   /// A plugin metric provider from `reward_fn.metrics`, with the file it came from and the
   /// parameters it was created with (its identity, for caches).
-  struct ConfiguredMetric {
+  private struct ConfiguredMetric {
     let provider: PluginMetricProvider
     let path: String
     let parameters: ConfigValue
