@@ -35,10 +35,11 @@
  * 2. Ownership
  * ---------------------------------------------------------------------------
  *   - The plugin owns its descriptors (crl_plugin_desc, crl_component_desc,
- *     crl_param_desc and every string they point to). They must stay valid and
- *     unchanged until the library is unloaded; static storage is the norm.
+ *     crl_provider_desc, crl_param_desc and every string they point to). They
+ *     must stay valid and unchanged until the library is unloaded; static
+ *     storage is the norm.
  *   - The plugin owns each instance it creates; the host releases it with the
- *     component's destroy() exactly once.
+ *     component's (or provider's) destroy() exactly once.
  *   - The host owns every crl_batch, every array it points to, the
  *     crl_output and its reward buffer, and every error buffer. They are valid
  *     only for the duration of the call they are passed to: a plugin must not
@@ -172,7 +173,8 @@ typedef struct crl_batch {
     const double *lattices;         /* num_structures * 9, row-major 3x3 per structure:
                                        rows are the lattice vectors a, b, c in Angstrom */
     uint64_t num_metrics;
-    /* num_metrics pointers, in the order of the component's required_metrics. */
+    /* num_metrics pointers, in the order of the component's (or provider's)
+     * required_metrics. */
     const crl_metric *const *metrics;
 } crl_batch;
 
@@ -187,7 +189,7 @@ typedef struct crl_output {
     uint64_t count;     /* set by the plugin: how many values it wrote */
 } crl_output;
 
-/* Type of a component parameter, for documentation and validation. */
+/* Type of a parameter, for documentation and validation. */
 typedef enum crl_param_type {
     CRL_PARAM_NUMBER = 0,
     CRL_PARAM_INTEGER = 1,
@@ -195,7 +197,7 @@ typedef enum crl_param_type {
     CRL_PARAM_STRING = 3
 } crl_param_type;
 
-/* One parameter a component accepts in its configuration. */
+/* One parameter a component or provider accepts in its configuration. */
 typedef struct crl_param_desc {
     uint32_t struct_size;
     int32_t type;              /* crl_param_type */
