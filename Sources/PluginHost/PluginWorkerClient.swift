@@ -105,26 +105,29 @@ public final class PluginWorkerClient {
     }
   }
 
-  /// Creates the worker's instance of component `name`.
-  func create(component name: String, configJSON: String) throws {
+  /// Creates the worker's instance of the component or provider `subject` names.
+  func create(_ subject: PluginSubject, configJSON: String) throws {
     do {
-      guard case .created = try exchange(.create(component: name, configJSON: configJSON)) else {
+      guard case .created = try exchange(.create(subject, configJSON: configJSON)) else {
         throw stopAfterMalformed("a reply that is not 'created'")
       }
     } catch let failure as WorkerFailure {
-      throw PluginError.createFailed(component: name, message: "\(failure)")
+      throw PluginError.createFailed(subject: subject, message: "\(failure)")
     }
   }
 
-  /// Scores the batch in the shared mapping; returns the count the plugin reported and the
-  /// rewards, unchecked. Throws `WorkerFailure` when the worker failed (and was stopped), the
-  /// plugin's own `PluginError` otherwise.
-  func compute(_ header: WorkerRequest.ComputeHeader) throws -> (count: Int, rewards: [Double]) {
+  /// Computes the batch in the shared mapping (`width` values per structure); returns the
+  /// count the plugin reported and the values, unchecked. Throws `WorkerFailure` when the
+  /// worker failed (and was stopped), the plugin's own `PluginError` otherwise.
+  func compute(_ header: WorkerRequest.ComputeHeader, width: Int) throws
+    -> (count: Int, values: [Double])
+  {
     guard case .rewards(let count, let values) = try exchange(.compute(header)) else {
       throw stopAfterMalformed("a reply that is not rewards")
     }
-    guard values.count == header.structures else {
-      throw stopAfterMalformed("\(values.count) reward slots for \(header.structures) structures")
+    guard values.count == header.structures * width else {
+      throw stopAfterMalformed(
+        "\(values.count) value slots for \(header.structures) structures of width \(width)")
     }
     return (count, values)
   }
