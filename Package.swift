@@ -74,7 +74,7 @@ let package = Package(
       name: "CrystalRLCommands",
       dependencies: [
         "CrystalConfig", "RewardAssembly", "CrystalTraining", "CrystalModels", "CrystalCore",
-        "RewardPipeline", "PluginHost", "Randomness",
+        "RewardPipeline", "PluginHost", "Randomness", "ReferenceData",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "crystalrl", dependencies: ["CrystalRLCommands"]),

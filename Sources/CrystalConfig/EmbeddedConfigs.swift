@@ -72,6 +72,9 @@ rl_module:
       - _target_: src.rl_module.components.CompositionDiversityReward
         weight: 1.0
         normalize_fn: norm
+# crystalrl evaluate computes e_above_hull with the reward's calculator.
+evaluation:
+  energy_calculator: ${rl_module.reward_fn.energy_calculator}
 
 """#,
     "custom_reward/target_density.yaml": #"""
@@ -133,6 +136,17 @@ val_file: ${data.data_dir}/val.csv
 # when you have the full dataset.
 reference_file: ${data.val_file}
 batch_size: 5
+
+"""#,
+    "evaluation/default.yaml": #"""
+# `crystalrl evaluate`, as Chemeleon2 evaluates generated structures: a structure is stable
+# when its energy above the reference hull is at most stable_threshold (eV/atom), metastable
+# when at most metastable_threshold; S.U.N. / M.S.U.N. are unique and novel as well.
+stable_threshold: 0.0
+metastable_threshold: 0.1
+# Energies for e_above_hull: none (no energy columns), chgnet or table:PATH (a CSV of
+# id,energy); the hull is data.reference_file's. custom_reward=rl_dng uses its reward's.
+energy_calculator: none
 
 """#,
     "experiment/rl_custom_reward.yaml": #"""
@@ -325,6 +339,7 @@ defaults:
   - paths: default
   - data: builtin
   - rl_module: rl_module
+  - evaluation: default
   - custom_reward: atomic_density
   - _self_
   - experiment: null

@@ -2,7 +2,6 @@ import CrystalConfig
 import CrystalModels
 import DNGMetrics
 import DNGRewardMetrics
-import EnergyCalculation
 import Foundation
 import ReferenceData
 import RewardPipeline
@@ -24,6 +23,7 @@ struct DNGMetricsSetup {
   let cacheDirectory: URL
   /// The VAE whose latents give the diversity features; nil for descriptor features.
   let vae: () throws -> CrystalVAE?
+  let calculators: EnergyCalculatorPool
 
   func register(
     _ required: Set<String>, config: [String: ConfigValue], into registry: inout MetricRegistry
@@ -45,11 +45,9 @@ struct DNGMetricsSetup {
       registry.register(CreativityDistanceMetric(context: context))
     }
     if needed.contains("e_above_hull") {
-      let calculator = try makeCalculator(config["energy_calculator"]?.stringValue ?? "chgnet")
-      let entries = try ReferenceEnergies.entries(
-        for: reference, calculator: calculator, cache: ValueCache(directory: cacheDirectory),
-        log: log)
-      registry.register(EnergyAboveHullMetric(calculator: calculator, references: entries))
+      registry.register(
+        try energyAboveHull(
+          reference: reference, calculator: config["energy_calculator"]?.stringValue ?? "chgnet"))
     }
     let diversity = needed.intersection(["structure_diversity", "composition_diversity"])
     if !diversity.isEmpty {
@@ -73,12 +71,15 @@ struct DNGMetricsSetup {
     return VAEFeaturizer(vae: vae, kind: structure ? .structure : .composition)
   }
 
-  private func makeCalculator(_ spec: String) throws -> EnergyCalculator {
-    if spec == "chgnet" { return try ChgnetCalculator.start() }
-    if spec.hasPrefix("table:") {
-      return try TableEnergyCalculator(url: URL(fileURLWithPath: String(spec.dropFirst(6))))
-    }
-    throw RewardError.configuration(
-      "reward_fn.energy_calculator must be chgnet or table:PATH, got '\(spec)'")
+  /// `e_above_hull` against `reference`'s hull, energies from the calculator `spec` names
+  /// (`reward_fn.energy_calculator`: `chgnet` or `table:PATH`).
+  func energyAboveHull(reference: ReferenceSet, calculator spec: String) throws
+    -> EnergyAboveHullMetric
+  {
+    let calculator = try calculators.calculator(spec)
+    let entries = try ReferenceEnergies.entries(
+      for: reference, calculator: calculator, cache: ValueCache(directory: cacheDirectory),
+      log: log)
+    return EnergyAboveHullMetric(calculator: calculator, references: entries)
   }
 }

@@ -1,5 +1,6 @@
 import CrystalConfig
 import CrystalModels
+import DNGRewardMetrics
 import Foundation
 import PluginHost
 import ReferenceData
@@ -69,6 +70,7 @@ public struct RewardFactory {
   /// only when a diversity reward is configured. Nil means descriptor features.
   public var diversityVAE: () throws -> CrystalVAE? = { nil }
   private var libraries: [String: PluginLibrary] = [:]
+  private let calculators = EnergyCalculatorPool()
   /// Isolated plugins' descriptions, as their worker processes reported them.
   private var describedPlugins: [String: PluginInfo] = [:]
 
@@ -103,14 +105,26 @@ public struct RewardFactory {
       try makeComponent(entry, where: "reward_fn.components.\(index)")
     }
     var registry = metrics
-    try DNGMetricsSetup(
-      resolveDataset: resolveDataset, log: log, cacheDirectory: cacheDirectory, vae: diversityVAE
-    )
-    .register(
+    try dngMetrics.register(
       Set(components.flatMap(\.component.requiredMetrics)), config: map, into: &registry)
     return ReinforceReward(
       components: components, normalization: try normalization(map["normalize_fn"]),
       eps: try number(map["eps"], default: 1e-4, key: "reward_fn.eps"), metrics: registry)
+  }
+
+  /// `e_above_hull` against the hull of `reference` (its energies and relaxed elemental
+  /// references, computed once and cached), with the calculator `calculator` names (`chgnet`,
+  /// `table:PATH`); a calculator the pipeline uses too is shared.
+  public func energyAboveHull(reference: ReferenceSet, calculator: String) throws
+    -> EnergyAboveHullMetric
+  {
+    try dngMetrics.energyAboveHull(reference: reference, calculator: calculator)
+  }
+
+  private var dngMetrics: DNGMetricsSetup {
+    DNGMetricsSetup(
+      resolveDataset: resolveDataset, log: log, cacheDirectory: cacheDirectory,
+      vae: diversityVAE, calculators: calculators)
   }
 
   private mutating func makeComponent(_ entry: ConfigValue, where location: String) throws
