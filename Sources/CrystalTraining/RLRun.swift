@@ -1,5 +1,6 @@
 import CrystalModels
 import Foundation
+import ProgressReporting
 import RewardPipeline
 
 /// The RL run loop around a `GRPOTrainer`: GRPO steps up to `maxSteps`, a validation every
@@ -116,7 +117,10 @@ public final class RLRun {
   public func run(progress: (Event) -> Void = { _ in }) throws -> Summary {
     var stoppedEarly = false
     var failuresInARow = 0
+    let shown = ProgressReporter("GRPO steps", total: max(settings.maxSteps - trainer.step, 0))
+    defer { shown.finish() }
     while trainer.step < settings.maxSteps {
+      defer { shown.advance() }
       let record: GRPOTrainer.StepRecord
       do {
         record = try trainer.trainStep()

@@ -2,6 +2,7 @@ import CrystalCore
 import DNGMetrics
 import EnergyCalculation
 import Foundation
+import ProgressReporting
 import ReferenceData
 
 /// The phase-diagram entries of a reference set: every reference structure's energy from the
@@ -26,7 +27,8 @@ public enum ReferenceEnergies {
     } else {
       log(
         "computing \(reference.structures.count) reference energies with \(calculator.identifier)")
-      energies = calculator.totalEnergies(reference.structures)
+      energies = calculator.totalEnergiesShowingProgress(
+        reference.structures, label: "reference energies")
       if calculator.worthCaching {
         try cache.write(name, key: reference.sourceKey ^ calculatorKey, values: energies)
       }
@@ -55,7 +57,12 @@ public enum ReferenceEnergies {
     } else {
       log(
         "relaxing elemental prototypes for \(missing.count) elements with \(calculator.identifier)")
-      perAtom = prototypes.map { lowestEnergyPerAtom(calculator.relax($0)) }
+      let progress = ProgressReporter("elemental relaxations", total: missing.count)
+      perAtom = prototypes.map { prototypes in
+        defer { progress.advance() }
+        return lowestEnergyPerAtom(calculator.relax(prototypes))
+      }
+      progress.finish()
       if calculator.worthCaching {
         try cache.write(elementalName, key: calculatorKey, values: perAtom)
       }

@@ -2,6 +2,7 @@ import CrystalCore
 import DNGMetrics
 import DNGRewardMetrics
 import Foundation
+import ProgressReporting
 import ReferenceData
 import RewardPipeline
 
@@ -75,8 +76,11 @@ public struct EvaluationReport {
     let context = ReferenceContext(reference: reference)
     let batch = StructureBatch(structures)
     let unique = try UniqueMetric(context: context).compute(batch).values
-    let novel = try NovelMetric(context: context).compute(batch).values
-    let hull = try energyAboveHull?.compute(batch).values
+    let novelty = NovelMetric(context: context)
+    let novel = try inChunks(structures, "novelty") { try novelty.compute($0).values }
+    let hull = try energyAboveHull.map { metric in
+      try inChunks(structures, "energies above the hull") { try metric.compute($0).values }
+    }
     let report = try pipeline.score(batch)
     var seen: [String: Int] = [:]
     components = report.components.map { scores in
@@ -190,6 +194,22 @@ public struct EvaluationReport {
     }
     return ([header] + rows).map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n"
   }
+}
+
+/// `body` over consecutive chunks of `structures` (per-structure values), concatenated, with
+/// progress shown under `label`.
+private func inChunks(
+  _ structures: [Structure], _ label: String, _ body: (StructureBatch) throws -> [Double]
+) rethrows -> [Double] {
+  let progress = ProgressReporter(label, total: structures.count)
+  defer { progress.finish() }
+  var values: [Double] = []
+  for start in stride(from: 0, to: structures.count, by: 64) {
+    let part = Array(structures[start..<min(start + 64, structures.count)])
+    values += try body(StructureBatch(part))
+    progress.advance(by: part.count)
+  }
+  return values
 }
 
 /// The mean of the finite values; nil when there are none.
