@@ -95,7 +95,7 @@ struct QuickstartCommand: ParsableCommand {
     print(
       """
       summary: mean reward of \(settings.loop.validationSamples) samples \(format(before)) (base) -> \(format(after)) (after \(trainer.step) GRPO steps)
-      run directory: \(run.log.directory.path) (metrics.jsonl, metrics.csv, reward_curve.svg)
+      run directory: \(run.log.directory.path) (metrics.jsonl, metrics.csv, TensorBoard events, reward_curve.svg)
       checkpoints: \(settings.checkpoints.vae), \(settings.checkpoints.ldm), \(settings.checkpoints.rl) (best val/reward) in \(store.directory.path)
       """)
   }
