@@ -55,7 +55,7 @@ let package = Package(
       name: "CrystalTraining",
       dependencies: [
         "CrystalModels", "TensorEngine", "CrystalCore", "RewardPipeline", "StructureMatching",
-        "CrystalConfig", "DurableFiles", "ProgressReporting",
+        "CrystalConfig", "DurableFiles", "ProgressReporting", "DNGMetrics",
       ]),
     .target(name: "RewardPipeline", dependencies: ["CrystalCore"]),
     .target(

@@ -1,4 +1,6 @@
+import CrystalCore
 import CrystalModels
+import DNGMetrics
 import Foundation
 import ProgressReporting
 import RewardPipeline
@@ -42,12 +44,25 @@ public final class RLRun {
 
   /// What the loop reports as it goes.
   public enum Event {
-    /// A step finished; `validation` is its validation reward when one ran.
-    case step(GRPOTrainer.StepRecord, validation: Double?)
+    /// A step finished; `validation` is its validation when one ran.
+    case step(GRPOTrainer.StepRecord, validation: Validation?)
     /// A component with `on_error: skip` failed: step `step` made no update.
     case skipped(step: Int, component: String, error: String)
     /// No better validation reward for `patience` steps: the run ends.
     case stoppedEarly(patience: Int)
+  }
+
+  /// A validation: over fresh samples, the mean total reward (abstaining samples left out;
+  /// NaN when all abstain) and the fractions structurally and composition-valid.
+  public struct Validation {
+    public let reward: Double
+    public let valid: Double
+    public let compositionValid: Double
+
+    /// As logged: `val/reward`, `val/valid`, `val/composition_valid`.
+    public var metrics: [String: Double] {
+      ["val/reward": reward, "val/valid": valid, "val/composition_valid": compositionValid]
+    }
   }
 
   /// How the run ended.
@@ -99,16 +114,21 @@ public final class RLRun {
     }
   }
 
-  /// The mean total reward of `settings.validationSamples` fresh samples (abstaining samples
-  /// left out; NaN when all abstain).
-  public func validate() throws -> Double {
-    finiteMean(
-      try trainer.reward.score(trainer.sample(settings.validationSamples).structures).total)
+  /// Validates on `settings.validationSamples` fresh samples.
+  public func validate() throws -> Validation {
+    let structures = trainer.sample(settings.validationSamples).structures
+    func fraction(_ flag: (Structure) -> Bool) -> Double {
+      Double(structures.filter(flag).count) / Double(max(structures.count, 1))
+    }
+    return Validation(
+      reward: finiteMean(try trainer.reward.score(structures).total),
+      valid: fraction(\.isStructurallyValid),
+      compositionValid: fraction { CompositionValidity.isValid($0.composition) })
   }
 
   /// `validate()`, or nil when a component with `on_error: skip` failed on the validation
   /// samples (that validation is left out).
-  private func validateUnlessSkipped() throws -> Double? {
+  private func validateUnlessSkipped() throws -> Validation? {
     do { return try validate() } catch RewardError.componentSkipped { return nil }
   }
 
@@ -140,12 +160,12 @@ public final class RLRun {
         continue
       }
       var metrics = record.metrics
-      var validation: Double?
+      var validation: Validation?
       if record.step % settings.validationInterval == 0, let value = try validateUnlessSkipped() {
         validation = value
-        metrics["val/reward"] = value
-        if value > best {
-          best = value
+        metrics.merge(value.metrics) { $1 }
+        if value.reward > best {
+          best = value.reward
           stepsSinceBest = 0
           try saveBest(trainer.model)
         } else {

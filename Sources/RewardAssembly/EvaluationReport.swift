@@ -92,7 +92,7 @@ public struct EvaluationReport {
       return Verdict(
         id: structure.id.isEmpty ? String(index) : structure.id,
         formula: structure.composition.formula,
-        valid: structure.volume > 0 && structure.minimumInteratomicDistance > 0.5,
+        valid: structure.isStructurallyValid,
         compositionValid: CompositionValidity.isValid(structure.composition),
         unique: unique[index] == 1, novel: novel[index] == 1, eAboveHull: energy,
         stable: energy.map { $0 <= thresholds.stable + Thresholds.rounding },

@@ -73,12 +73,12 @@ final class GRPOTrainerTests: XCTestCase {
         maxConsecutiveFailures: 3),
       log: try RunLog(directory: try SharedData.temporaryDirectory())
     ) { _ in }
-    let before = try run.validate()
+    let before = try run.validate().reward
     var records: [GRPOTrainer.StepRecord] = []
     try run.run { event in
       if case .step(let record, _) = event { records.append(record) }
     }
-    let after = try run.validate()
+    let after = try run.validate().reward
     print("tiny GRPO: mean atomic density \(before) -> \(after) after 8 steps")
     XCTAssertEqual(records.count, 8)
     XCTAssertTrue(records.allSatisfy { $0.kl.isFinite && $0.ratio.isFinite && $0.loss.isFinite })
