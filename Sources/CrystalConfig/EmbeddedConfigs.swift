@@ -141,7 +141,9 @@ batch_size: 5
     "evaluation/default.yaml": #"""
 # `crystalrl evaluate`, as Chemeleon2 evaluates generated structures: a structure is stable
 # when its energy above the reference hull is at most stable_threshold (eV/atom), metastable
-# when at most metastable_threshold; S.U.N. / M.S.U.N. are unique and novel as well.
+# when at most metastable_threshold; S.U.N. / M.S.U.N. are unique and novel as well. Training's
+# validation logs val/metastable and val/msun with the same threshold when the reward
+# computes e_above_hull.
 stable_threshold: 0.0
 metastable_threshold: 0.1
 # Energies for e_above_hull: none (no energy columns), chgnet or table:PATH (a CSV of
@@ -177,6 +179,7 @@ defaults:
   - paths: default
   - data: builtin
   - rl_module: rl_module
+  - evaluation: default
   - custom_reward: atomic_density
   - _self_
 

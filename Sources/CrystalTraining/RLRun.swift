@@ -29,11 +29,15 @@ public final class RLRun {
     public var earlyStoppingPatience: Int
     /// Skipped steps in a row (`on_error: skip`) after which the run ends with the error.
     public var maxConsecutiveFailures: Int
+    /// eV/atom above the hull up to which a validation sample counts as metastable
+    /// (evaluation.metastable_threshold).
+    public var metastableThreshold: Double
 
     public init(
       maxSteps: Int, validationInterval: Int, validationSamples: Int, earlyStoppingPatience: Int,
-      maxConsecutiveFailures: Int
+      maxConsecutiveFailures: Int, metastableThreshold: Double = 0.1
     ) {
+      self.metastableThreshold = metastableThreshold
       self.maxSteps = maxSteps
       self.validationInterval = validationInterval
       self.validationSamples = validationSamples
@@ -53,15 +57,25 @@ public final class RLRun {
   }
 
   /// A validation: over fresh samples, the mean total reward (abstaining samples left out;
-  /// NaN when all abstain) and the fractions structurally and composition-valid.
+  /// NaN when all abstain), the fractions structurally and composition-valid, and, when the
+  /// reward computes the DNG metrics, `evaluate`'s fractions unique, novel, metastable and
+  /// M.S.U.N. and the median e_above_hull.
   public struct Validation {
     public let reward: Double
     public let valid: Double
     public let compositionValid: Double
+    /// `unique`, `novel`, `e_above_hull_median`, `metastable`, `msun`: those the reward's
+    /// metrics allow.
+    public let dng: [String: Double]
 
-    /// As logged: `val/reward`, `val/valid`, `val/composition_valid`.
+    /// As logged: `val/reward`, `val/valid`, `val/composition_valid`, and `val/` + each of
+    /// `dng`.
     public var metrics: [String: Double] {
-      ["val/reward": reward, "val/valid": valid, "val/composition_valid": compositionValid]
+      var metrics = [
+        "val/reward": reward, "val/valid": valid, "val/composition_valid": compositionValid,
+      ]
+      for (key, value) in dng { metrics["val/" + key] = value }
+      return metrics
     }
   }
 
@@ -117,13 +131,27 @@ public final class RLRun {
   /// Validates on `settings.validationSamples` fresh samples.
   public func validate() throws -> Validation {
     let structures = trainer.sample(settings.validationSamples).structures
-    func fraction(_ flag: (Structure) -> Bool) -> Double {
-      Double(structures.filter(flag).count) / Double(max(structures.count, 1))
+    let report = try trainer.reward.score(structures)
+    func fraction(_ flags: [Bool]) -> Double {
+      Double(flags.filter { $0 }.count) / Double(max(flags.count, 1))
+    }
+    var dng: [String: Double] = [:]
+    let unique = report.metrics["unique"]?.values.map { $0 == 1 }
+    let novel = report.metrics["novel"]?.values.map { $0 == 1 }
+    if let unique { dng["unique"] = fraction(unique) }
+    if let novel { dng["novel"] = fraction(novel) }
+    if let hull = report.metrics["e_above_hull"]?.values {
+      dng["e_above_hull_median"] = HullVerdicts.median(hull)
+      let metastable = hull.map { HullVerdicts.isWithin($0, settings.metastableThreshold) }
+      dng["metastable"] = fraction(metastable)
+      if let unique, let novel {
+        dng["msun"] = fraction(metastable.indices.map { metastable[$0] && unique[$0] && novel[$0] })
+      }
     }
     return Validation(
-      reward: finiteMean(try trainer.reward.score(structures).total),
-      valid: fraction(\.isStructurallyValid),
-      compositionValid: fraction { CompositionValidity.isValid($0.composition) })
+      reward: finiteMean(report.total), valid: fraction(structures.map(\.isStructurallyValid)),
+      compositionValid: fraction(structures.map { CompositionValidity.isValid($0.composition) }),
+      dng: dng)
   }
 
   /// `validate()`, or nil when a component with `on_error: skip` failed on the validation

@@ -23,9 +23,8 @@ import RewardPipeline
 /// ```
 public struct EvaluationReport {
   /// Energies above the hull (eV/atom) at or below which a structure counts as (meta)stable,
-  /// give or take `rounding` (a structure on the hull computes as 0 to about 1e-15).
+  /// give or take `HullVerdicts.rounding`.
   public struct Thresholds: Sendable {
-    public static let rounding = 1e-9
     public var stable: Double
     public var metastable: Double
 
@@ -95,8 +94,8 @@ public struct EvaluationReport {
         valid: structure.isStructurallyValid,
         compositionValid: CompositionValidity.isValid(structure.composition),
         unique: unique[index] == 1, novel: novel[index] == 1, eAboveHull: energy,
-        stable: energy.map { $0 <= thresholds.stable + Thresholds.rounding },
-        metastable: energy.map { $0 <= thresholds.metastable + Thresholds.rounding },
+        stable: energy.map { HullVerdicts.isWithin($0, thresholds.stable) },
+        metastable: energy.map { HullVerdicts.isWithin($0, thresholds.metastable) },
         rewards: report.components.map { $0.raw[index] })
     }
     referenceSource = reference.source
@@ -111,13 +110,11 @@ public struct EvaluationReport {
       guard !flags.contains(where: { $0 == nil }) else { return nil }
       return Double(flags.filter { $0 == true }.count) / Double(verdicts.count)
     }
-    let energies = verdicts.compactMap(\.eAboveHull).filter(\.isFinite).sorted()
-    let median: Double? =
-      energies.isEmpty
-      ? nil : (energies[(energies.count - 1) / 2] + energies[energies.count / 2]) / 2
+    let energies = verdicts.compactMap(\.eAboveHull)
     let values: [Double?] = [
       Double(verdicts.count), fraction(\.valid), fraction(\.compositionValid),
-      fraction(\.unique), fraction(\.novel), finiteMean(energies), median, fraction(\.stable),
+      fraction(\.unique), fraction(\.novel), finiteMean(energies), HullVerdicts.median(energies),
+      fraction(\.stable),
       fraction(\.metastable), fraction(\.sun), fraction(\.msun),
     ]
     let rewards = components.indices.map { component in

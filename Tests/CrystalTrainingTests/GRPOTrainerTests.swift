@@ -129,6 +129,56 @@ final class GRPOTrainerTests: XCTestCase {
   }
 }
 
+extension GRPOTrainerTests {
+  /// A reward that computes unique, novel and e_above_hull (here: every structure unique,
+  /// the even-indexed ones novel, e_above_hull 0 / 0.05 / 0.2 / NaN in turn) gets evaluate's
+  /// fractions logged with its validation.
+  func testValidationReportsDNGFractions() throws {
+    let (vae, model, structures) = tinyModels(seed: 7)
+    final class DNGMetricsReader: RewardComponent {
+      let name = "reader"
+      let requiredMetrics = ["unique", "novel", "e_above_hull"]
+      func compute(_ batch: StructureBatch, metrics: MetricTable) throws -> [Double] {
+        Array(repeating: 0, count: batch.count)
+      }
+    }
+    final class Column: MetricProvider {
+      let name: String
+      let value: (Int) -> Double
+      init(_ name: String, _ value: @escaping (Int) -> Double) {
+        self.name = name
+        self.value = value
+      }
+      func compute(_ batch: StructureBatch) throws -> MetricColumn {
+        MetricColumn(name: name, values: (0..<batch.count).map(value))
+      }
+    }
+    let hull = [0, 0.05, 0.2, .nan]
+    let metrics = MetricRegistry([
+      Column("unique") { _ in 1 }, Column("novel") { $0 % 2 == 0 ? 1 : 0 },
+      Column("e_above_hull") { hull[$0 % 4] },
+    ])
+    let trainer = GRPOTrainer(
+      vae: vae, model: model,
+      reward: ReinforceReward(
+        components: [WeightedComponent(DNGMetricsReader())], metrics: metrics),
+      configuration: configuration, atomCounts: structures.map(\.count), seed: 8)
+    let run = RLRun(
+      trainer: trainer,
+      settings: .init(
+        maxSteps: 1, validationInterval: 1, validationSamples: 8, earlyStoppingPatience: 10,
+        maxConsecutiveFailures: 3, metastableThreshold: 0.1),
+      log: try RunLog(directory: try SharedData.temporaryDirectory())
+    ) { _ in }
+    let validation = try run.validate()
+    XCTAssertEqual(
+      validation.dng,
+      ["unique": 1, "novel": 0.5, "e_above_hull_median": 0.05, "metastable": 0.5, "msun": 0.25])
+    XCTAssertEqual(validation.metrics["val/msun"], 0.25)
+    XCTAssertEqual(validation.metrics.count, 8)
+  }
+}
+
 /// A reward whose validation batches (of `validationSize` structures) score the next of
 /// `values` for every structure; other batches score 0.
 final class ScriptedReward: RewardComponent {
