@@ -33,6 +33,8 @@ let package = Package(
     .target(name: "Randomness"),
     // Little-endian byte readers and writers (the worker protocol, structure archives).
     .target(name: "BinaryCoding"),
+    // Progress of long waits (count, rate, time left) on standard error.
+    .target(name: "ProgressReporting"),
     .target(name: "StructureMatching", dependencies: ["CrystalCore"]),
     .target(name: "DNGMetrics", dependencies: ["CrystalCore", "COpenBLAS", "Randomness"]),
     // fork/exec with a new process group and a parent-death signal (prctl is variadic).
@@ -45,7 +47,7 @@ let package = Package(
       name: "DNGRewardMetrics",
       dependencies: [
         "CrystalCore", "RewardPipeline", "StructureMatching", "DNGMetrics", "EnergyCalculation",
-        "ReferenceData",
+        "ReferenceData", "ProgressReporting",
       ]),
     // Crash-safe file writes (temporary file, fsync, rename) for checkpoints and run logs.
     .target(name: "DurableFiles"),
@@ -55,7 +57,7 @@ let package = Package(
       name: "CrystalTraining",
       dependencies: [
         "CrystalModels", "TensorEngine", "CrystalCore", "RewardPipeline", "StructureMatching",
-        "CrystalConfig", "DurableFiles",
+        "CrystalConfig", "DurableFiles", "ProgressReporting", "DNGMetrics",
       ]),
     .target(name: "RewardPipeline", dependencies: ["CrystalCore"]),
     .target(
@@ -71,12 +73,13 @@ let package = Package(
       dependencies: [
         "CrystalConfig", "CrystalCore", "RewardPipeline", "PluginHost", "DNGMetrics",
         "DNGRewardMetrics", "EnergyCalculation", "ReferenceData", "CrystalModels",
+        "ProgressReporting",
       ]),
     .target(
       name: "CrystalRLCommands",
       dependencies: [
         "CrystalConfig", "RewardAssembly", "CrystalTraining", "CrystalModels", "CrystalCore",
-        "RewardPipeline", "PluginHost", "Randomness",
+        "RewardPipeline", "PluginHost", "Randomness", "ReferenceData", "ProgressReporting",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "crystalrl", dependencies: ["CrystalRLCommands"]),
@@ -145,6 +148,7 @@ let package = Package(
       name: "CrystalModelsTests",
       dependencies: ["CrystalModels", "TensorEngine", "CrystalCore", "TestSupport"]),
     .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "TestSupport"]),
+    .testTarget(name: "ProgressReportingTests", dependencies: ["ProgressReporting"]),
     .testTarget(
       name: "RewardPipelineTests", dependencies: ["RewardPipeline", "CrystalCore", "TestSupport"]),
     // A small host the isolation tests SIGKILL mid-batch.

@@ -75,6 +75,9 @@ rl_module:
       - _target_: src.rl_module.components.CompositionDiversityReward
         weight: 1.0
         normalize_fn: norm
+# crystalrl evaluate computes e_above_hull with the reward's calculator.
+evaluation:
+  energy_calculator: ${rl_module.reward_fn.energy_calculator}
 
 """#,
     "custom_reward/target_density.yaml": #"""
@@ -138,6 +141,19 @@ reference_file: ${data.val_file}
 batch_size: 5
 
 """#,
+    "evaluation/default.yaml": #"""
+# `crystalrl evaluate`, as Chemeleon2 evaluates generated structures: a structure is stable
+# when its energy above the reference hull is at most stable_threshold (eV/atom), metastable
+# when at most metastable_threshold; S.U.N. / M.S.U.N. are unique and novel as well. Training's
+# validation logs val/metastable and val/msun with the same threshold when the reward
+# computes e_above_hull.
+stable_threshold: 0.0
+metastable_threshold: 0.1
+# Energies for e_above_hull: none (no energy columns), chgnet or table:PATH (a CSV of
+# id,energy); the hull is data.reference_file's. custom_reward=rl_dng uses its reward's.
+energy_calculator: none
+
+"""#,
     "experiment/rl_custom_reward.yaml": #"""
 # @package _global_
 # GRPO with the atomic-density plugin reward: 64 samples per group, group-normalized.
@@ -166,6 +182,7 @@ defaults:
   - paths: default
   - data: builtin
   - rl_module: rl_module
+  - evaluation: default
   - custom_reward: atomic_density
   - _self_
 
@@ -328,6 +345,7 @@ defaults:
   - paths: default
   - data: builtin
   - rl_module: rl_module
+  - evaluation: default
   - custom_reward: atomic_density
   - _self_
   - experiment: null

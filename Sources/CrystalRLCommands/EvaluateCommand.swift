@@ -2,16 +2,21 @@ import ArgumentParser
 import CrystalConfig
 import CrystalCore
 import Foundation
+import ReferenceData
 import RewardAssembly
 
-/// `crystalrl evaluate`: validity, uniqueness, novelty and the reward components of a file of
-/// (generated) structures.
+/// `crystalrl evaluate`: Chemeleon2's evaluation of a file of (generated) structures — valid,
+/// composition_valid, unique, novel, e_above_hull, stable, metastable, S.U.N., M.S.U.N. — and
+/// the mean of each reward component.
 struct EvaluateCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "evaluate",
-    abstract: "Validity, unique, novel and reward components of a structure file.")
+    abstract: "Valid, unique, novel, stable, S.U.N. and reward components of a structure file.")
 
   @Option(help: "Structure file (a sample CSV, CIF or POSCAR).") var structures: String
+  @Option(help: "Output format: table, csv or json.") var format = ReportFormat.table
+  @Option(help: "Also write one CSV row per structure, with every flag, to this file.")
+  var perStructure: String?
   @OptionGroup var config: ConfigOptions
 
   /// What the command reads from configs/train_rl.yaml.
@@ -19,10 +24,18 @@ struct EvaluateCommand: ParsableCommand {
     /// `builtin` or the reference CSV (data.reference_file).
     let reference: String
     let rewardConfig: ConfigValue
+    let thresholds: EvaluationReport.Thresholds
+    /// `chgnet` or `table:PATH`; nil for `none`.
+    let energyCalculator: String?
 
     init(_ config: Interpolator) throws {
       reference = try config.string("data.reference_file")
       rewardConfig = try config.value("rl_module.reward_fn")
+      thresholds = .init(
+        stable: try config.double("evaluation.stable_threshold"),
+        metastable: try config.double("evaluation.metastable_threshold"))
+      let calculator = try config.string("evaluation.energy_calculator")
+      energyCalculator = calculator == "none" ? nil : calculator
     }
   }
 
@@ -34,9 +47,23 @@ struct EvaluateCommand: ParsableCommand {
     var factory = RewardFactory(
       resolveDataset: try self.config.datasets().file, log: logToStandardError)
     factory.diversityVAE = { config.trainedVAE() }
+    let pipeline = try factory.makePipeline(settings.rewardConfig)
+    let reference = try ReferenceSet.named(
+      settings.reference, resolveDataset: factory.resolveDataset,
+      cacheDirectory: factory.cacheDirectory)
     let report = try EvaluationReport(
-      structures: loaded, reference: settings.reference,
-      pipeline: try factory.makePipeline(settings.rewardConfig))
-    print(report.table, terminator: "")
+      structures: loaded, reference: reference, pipeline: pipeline,
+      energyAboveHull: try settings.energyCalculator.map {
+        try factory.energyAboveHull(reference: reference, calculator: $0)
+      }, thresholds: settings.thresholds)
+    switch format {
+    case .table: print(report.table, terminator: "")
+    case .csv: print(report.csv, terminator: "")
+    case .json: print(report.json, terminator: "")
+    }
+    if let perStructure {
+      try report.perStructureCSV.write(
+        to: URL(fileURLWithPath: perStructure), atomically: true, encoding: .utf8)
+    }
   }
 }

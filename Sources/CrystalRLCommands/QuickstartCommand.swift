@@ -86,7 +86,8 @@ struct QuickstartCommand: ParsableCommand {
     }
     let before = try run.validate()
     print(
-      "[3/3] GRPO, \(settings.loop.maxSteps) steps (base model mean reward \(format(before)))")
+      "[3/3] GRPO, \(settings.loop.maxSteps) steps (base model mean reward \(format(before.reward)))"
+    )
     var after = before
     try run.run { event in
       if case .step(_, let validation?) = event { after = validation }
@@ -94,8 +95,9 @@ struct QuickstartCommand: ParsableCommand {
     }
     print(
       """
-      summary: mean reward of \(settings.loop.validationSamples) samples \(format(before)) (base) -> \(format(after)) (after \(trainer.step) GRPO steps)
-      run directory: \(run.log.directory.path) (metrics.jsonl, metrics.csv, reward_curve.svg)
+      summary: mean reward of \(settings.loop.validationSamples) samples \(format(before.reward)) (base) -> \(format(after.reward)) (after \(trainer.step) GRPO steps)
+               valid (all distances > 0.5 Å) \(format(before.valid)) -> \(format(after.valid)), composition valid (SMACT) \(format(before.compositionValid)) -> \(format(after.compositionValid))
+      run directory: \(run.log.directory.path) (metrics.jsonl, metrics.csv, TensorBoard events, reward_curve.svg)
       checkpoints: \(settings.checkpoints.vae), \(settings.checkpoints.ldm), \(settings.checkpoints.rl) (best val/reward) in \(store.directory.path)
       """)
   }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CrystalCore
 import Foundation
+import RewardAssembly
 import RewardPipeline
 
 /// Output format of `crystalrl reward`.
@@ -105,11 +106,6 @@ struct ReportWriter {
   private func format(_ value: Double) -> String {
     value.isNaN ? "nan" : String(format: "%.6g", value + 0)  // + 0 turns -0 into 0
   }
-}
-
-private func csvField(_ text: String) -> String {
-  guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return text }
-  return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }
 
 private func quoted(_ text: String) -> String {

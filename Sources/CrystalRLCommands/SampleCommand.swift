@@ -4,6 +4,7 @@ import CrystalCore
 import CrystalModels
 import CrystalTraining
 import Foundation
+import ProgressReporting
 import Randomness
 
 /// `crystalrl sample`: generates structures with a trained VAE and diffusion model and writes
@@ -48,6 +49,7 @@ struct SampleCommand: ParsableCommand {
     var random = SeededRandom(seed: seed)
     let counts = (0..<count).map { _ in atomCounts[Int(random.next() % UInt64(atomCounts.count))] }
     var structures: [Structure] = []
+    let progress = ProgressReporter("sampling", total: count)
     for start in stride(from: 0, to: count, by: 64) {
       let part = Array(counts[start..<min(start + 64, count)])
       let trajectory = model.sample(
@@ -56,7 +58,9 @@ struct SampleCommand: ParsableCommand {
       structures += vae.decodeStructures(
         trajectory.latents.last!, weights: trajectory.weights,
         ids: part.indices.map { "sample-\(start + $0)" })
+      progress.advance(by: part.count)
     }
+    progress.finish()
     let destination: URL
     if let output {
       destination = URL(fileURLWithPath: output)

@@ -82,7 +82,12 @@ func printProgress(_ event: RLRun.Event) {
     print(
       "step \(record.step): reward \(String(format: "%.4g", record.reward)) "
         + "kl \(String(format: "%.3g", record.kl))"
-        + (validation.map { String(format: "  val/reward %.4g", $0) } ?? "")
+        + (validation.map {
+          String(
+            format: "  val/reward %.4g (valid %.2f, composition valid %.2f", $0.reward, $0.valid,
+            $0.compositionValid)
+            + ($0.dng["msun"].map { String(format: ", msun %.2f", $0) } ?? "") + ")"
+        } ?? "")
         + String(
           format: "  (rollout %.1fs, reward %.2fs, update %.1fs)", record.rolloutSeconds,
           record.rewardSeconds, record.updateSeconds))

@@ -57,7 +57,8 @@ extension Interpolator {
       validationInterval: try positive("trainer.val_check_interval"),
       validationSamples: try positive("trainer.val_samples"),
       earlyStoppingPatience: try int("trainer.early_stopping_patience"),
-      maxConsecutiveFailures: try positive("trainer.max_consecutive_failures"))
+      maxConsecutiveFailures: try positive("trainer.max_consecutive_failures"),
+      metastableThreshold: try double("evaluation.metastable_threshold"))
   }
 
   /// DDIM settings under `prefix`: `sampling_steps` (1...1000) and `eta` (>= 0), and, where

@@ -1,9 +1,11 @@
 import CrystalCore
 import CrystalModels
 import Foundation
+import ProgressReporting
 import TensorEngine
 
-/// Training loops of the VAE, the latent diffusion model and the property predictor.
+/// Training loops of the VAE, the latent diffusion model and the property predictor; each
+/// shows its steps' progress on standard error (`ProgressReporter`).
 public enum ModelTraining {
   /// Options shared by both loops.
   public struct Options {
@@ -28,6 +30,8 @@ public enum ModelTraining {
     let optimizer = AdamW(parameters: vae.parameters, learningRate: options.learningRate)
     let schedule = LearningRateSchedule.warmup(
       steps: options.steps / 20, then: .cosine(totalSteps: options.steps))
+    let shown = ProgressReporter("VAE training steps", total: options.steps)
+    defer { shown.finish() }
     for step in 0..<options.steps {
       let batch = CrystalBatchTensors(
         (0..<options.batchSize).map { _ in structures[Int(random.next() % UInt64(structures.count))]
@@ -40,6 +44,7 @@ public enum ModelTraining {
       clipGradientNorm(vae.parameters, maxNorm: 1)
       optimizer.update()
       progress(step, loss.total.data[0])
+      shown.advance()
     }
   }
 
@@ -68,6 +73,8 @@ public enum ModelTraining {
     let d = model.latentDimension
     let sets = weights.count / tokens
     let optimizer = AdamW(parameters: model.parameters, learningRate: options.learningRate)
+    let shown = ProgressReporter("diffusion training steps", total: options.steps)
+    defer { shown.finish() }
     for step in 0..<options.steps {
       let chosen = (0..<options.batchSize).map { _ in Int(random.next() % UInt64(sets)) }
       let batchLatents = chosen.flatMap { latents[$0 * tokens * d..<($0 + 1) * tokens * d] }
@@ -79,6 +86,7 @@ public enum ModelTraining {
       clipGradientNorm(model.parameters, maxNorm: 1)
       optimizer.update()
       progress(step, loss.data[0])
+      shown.advance()
     }
   }
 
@@ -92,6 +100,8 @@ public enum ModelTraining {
     let width = features.shape[1]
     let optimizer = AdamW(parameters: predictor.parameters, learningRate: options.learningRate)
     let schedule = LearningRateSchedule.cosine(totalSteps: options.steps)
+    let shown = ProgressReporter("predictor training steps", total: options.steps)
+    defer { shown.finish() }
     for step in 0..<options.steps {
       let rows = (0..<options.batchSize).map { _ in Int(random.next() % UInt64(targets.count)) }
       let batch = Tensor(
@@ -104,6 +114,7 @@ public enum ModelTraining {
       clipGradientNorm(predictor.parameters, maxNorm: 1)
       optimizer.update()
       progress(step, loss.data[0])
+      shown.advance()
     }
   }
 }

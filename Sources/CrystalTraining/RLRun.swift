@@ -1,5 +1,8 @@
+import CrystalCore
 import CrystalModels
+import DNGMetrics
 import Foundation
+import ProgressReporting
 import RewardPipeline
 
 /// The RL run loop around a `GRPOTrainer`: GRPO steps up to `maxSteps`, a validation every
@@ -26,11 +29,15 @@ public final class RLRun {
     public var earlyStoppingPatience: Int
     /// Skipped steps in a row (`on_error: skip`) after which the run ends with the error.
     public var maxConsecutiveFailures: Int
+    /// eV/atom above the hull up to which a validation sample counts as metastable
+    /// (evaluation.metastable_threshold).
+    public var metastableThreshold: Double
 
     public init(
       maxSteps: Int, validationInterval: Int, validationSamples: Int, earlyStoppingPatience: Int,
-      maxConsecutiveFailures: Int
+      maxConsecutiveFailures: Int, metastableThreshold: Double = 0.1
     ) {
+      self.metastableThreshold = metastableThreshold
       self.maxSteps = maxSteps
       self.validationInterval = validationInterval
       self.validationSamples = validationSamples
@@ -41,12 +48,35 @@ public final class RLRun {
 
   /// What the loop reports as it goes.
   public enum Event {
-    /// A step finished; `validation` is its validation reward when one ran.
-    case step(GRPOTrainer.StepRecord, validation: Double?)
+    /// A step finished; `validation` is its validation when one ran.
+    case step(GRPOTrainer.StepRecord, validation: Validation?)
     /// A component with `on_error: skip` failed: step `step` made no update.
     case skipped(step: Int, component: String, error: String)
     /// No better validation reward for `patience` steps: the run ends.
     case stoppedEarly(patience: Int)
+  }
+
+  /// A validation: over fresh samples, the mean total reward (abstaining samples left out;
+  /// NaN when all abstain), the fractions structurally and composition-valid, and, when the
+  /// reward computes the DNG metrics, `evaluate`'s fractions unique, novel, metastable and
+  /// M.S.U.N. and the median e_above_hull.
+  public struct Validation {
+    public let reward: Double
+    public let valid: Double
+    public let compositionValid: Double
+    /// `unique`, `novel`, `e_above_hull_median`, `metastable`, `msun`: those the reward's
+    /// metrics allow.
+    public let dng: [String: Double]
+
+    /// As logged: `val/reward`, `val/valid`, `val/composition_valid`, and `val/` + each of
+    /// `dng`.
+    public var metrics: [String: Double] {
+      var metrics = [
+        "val/reward": reward, "val/valid": valid, "val/composition_valid": compositionValid,
+      ]
+      for (key, value) in dng { metrics["val/" + key] = value }
+      return metrics
+    }
   }
 
   /// How the run ended.
@@ -98,16 +128,35 @@ public final class RLRun {
     }
   }
 
-  /// The mean total reward of `settings.validationSamples` fresh samples (abstaining samples
-  /// left out; NaN when all abstain).
-  public func validate() throws -> Double {
-    finiteMean(
-      try trainer.reward.score(trainer.sample(settings.validationSamples).structures).total)
+  /// Validates on `settings.validationSamples` fresh samples.
+  public func validate() throws -> Validation {
+    let structures = trainer.sample(settings.validationSamples).structures
+    let report = try trainer.reward.score(structures)
+    func fraction(_ flags: [Bool]) -> Double {
+      Double(flags.filter { $0 }.count) / Double(max(flags.count, 1))
+    }
+    var dng: [String: Double] = [:]
+    let unique = report.metrics["unique"]?.values.map { $0 == 1 }
+    let novel = report.metrics["novel"]?.values.map { $0 == 1 }
+    if let unique { dng["unique"] = fraction(unique) }
+    if let novel { dng["novel"] = fraction(novel) }
+    if let hull = report.metrics["e_above_hull"]?.values {
+      dng["e_above_hull_median"] = HullVerdicts.median(hull)
+      let metastable = hull.map { HullVerdicts.isWithin($0, settings.metastableThreshold) }
+      dng["metastable"] = fraction(metastable)
+      if let unique, let novel {
+        dng["msun"] = fraction(metastable.indices.map { metastable[$0] && unique[$0] && novel[$0] })
+      }
+    }
+    return Validation(
+      reward: finiteMean(report.total), valid: fraction(structures.map(\.isStructurallyValid)),
+      compositionValid: fraction(structures.map { CompositionValidity.isValid($0.composition) }),
+      dng: dng)
   }
 
   /// `validate()`, or nil when a component with `on_error: skip` failed on the validation
   /// samples (that validation is left out).
-  private func validateUnlessSkipped() throws -> Double? {
+  private func validateUnlessSkipped() throws -> Validation? {
     do { return try validate() } catch RewardError.componentSkipped { return nil }
   }
 
@@ -116,7 +165,10 @@ public final class RLRun {
   public func run(progress: (Event) -> Void = { _ in }) throws -> Summary {
     var stoppedEarly = false
     var failuresInARow = 0
+    let shown = ProgressReporter("GRPO steps", total: max(settings.maxSteps - trainer.step, 0))
+    defer { shown.finish() }
     while trainer.step < settings.maxSteps {
+      defer { shown.advance() }
       let record: GRPOTrainer.StepRecord
       do {
         record = try trainer.trainStep()
@@ -136,12 +188,12 @@ public final class RLRun {
         continue
       }
       var metrics = record.metrics
-      var validation: Double?
+      var validation: Validation?
       if record.step % settings.validationInterval == 0, let value = try validateUnlessSkipped() {
         validation = value
-        metrics["val/reward"] = value
-        if value > best {
-          best = value
+        metrics.merge(value.metrics) { $1 }
+        if value.reward > best {
+          best = value.reward
           stepsSinceBest = 0
           try saveBest(trainer.model)
         } else {

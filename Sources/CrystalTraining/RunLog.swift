@@ -1,12 +1,17 @@
 import DurableFiles
 import Foundation
 
-/// A training run's directory: per-step metrics as JSON lines and CSV, and a reward-curve SVG
+/// A training run's directory: per-step metrics as JSON lines and CSV, as a TensorBoard event
+/// file (`tensorboard --logdir DIR`), and a reward-curve SVG (the total and each component)
 /// that any browser opens. Every file is rewritten durably after each step (see
 /// `DurableFile`), so a crash leaves each step's line whole or absent.
 public final class RunLog {
+  /// The event file's name (TensorBoard reads every file whose name holds "tfevents").
+  public static let eventFileName = "events.out.tfevents.crystalrl"
   public let directory: URL
   private var rows: [[String: Double]] = []
+  /// When each row was recorded (seconds since 1970), for the event file.
+  private var wallTimes: [Double] = []
   private var columns: [String] = []
 
   /// Creates `directory`. With `continuing`, the metrics already recorded there are kept and
@@ -18,11 +23,16 @@ public final class RunLog {
       let text = try? String(
         contentsOf: self.directory.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
     else { return }
+    let written =
+      (try? FileManager.default.attributesOfItem(
+        atPath: self.directory.appendingPathComponent("metrics.jsonl").path)[.modificationDate]
+      as? Date)?.timeIntervalSince1970 ?? Date().timeIntervalSince1970
     for line in text.split(separator: "\n") {
       guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
       else { continue }
       let row = object.compactMapValues { ($0 as? NSNumber)?.doubleValue }
       rows.append(row)
+      wallTimes.append(written)
       for key in row.keys.sorted() where !columns.contains(key) { columns.append(key) }
     }
   }
@@ -47,6 +57,7 @@ public final class RunLog {
   /// Appends one step's metrics and rewrites the files.
   public func record(_ metrics: [String: Double]) throws {
     rows.append(metrics)
+    wallTimes.append(Date().timeIntervalSince1970)
     for key in metrics.keys.sorted() where !columns.contains(key) { columns.append(key) }
     try write()
   }
@@ -56,6 +67,7 @@ public final class RunLog {
   public func truncate(toSteps count: Int) throws {
     guard count < rows.count else { return }
     rows.removeLast(rows.count - count)
+    wallTimes.removeLast(wallTimes.count - count)
     try write()
   }
 
@@ -74,19 +86,31 @@ public final class RunLog {
     try DurableFile.write(
       Data((csv.joined(separator: "\n") + "\n").utf8),
       to: directory.appendingPathComponent("metrics.csv"))
+    let events = zip(rows, wallTimes).map { row, time in
+      TensorBoardEvents.Step(
+        step: Int64(row["step"] ?? 0), wallTime: time,
+        scalars: row.keys.sorted().filter { $0 != "step" }.map { ($0, Float(row[$0]!)) })
+    }
     try DurableFile.write(
-      Data(curve(of: "reward").utf8), to: directory.appendingPathComponent("reward_curve.svg"))
+      TensorBoardEvents.file(steps: events, created: wallTimes.first ?? 0),
+      to: directory.appendingPathComponent(Self.eventFileName))
+    try DurableFile.write(
+      Data(curve(of: ["reward"] + columns.filter { $0.hasPrefix("reward/") }).utf8),
+      to: directory.appendingPathComponent("reward_curve.svg"))
   }
 
   private func json(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }
 
-  /// An SVG line plot of `key` against `step`.
-  func curve(of key: String) -> String {
-    let points = rows.compactMap { row -> (Double, Double)? in
-      guard let step = row["step"], let value = row[key], value.isFinite else { return nil }
-      return (step, value)
+  /// An SVG line plot of `keys` against `step`, one line each on shared axes, with a legend.
+  func curve(of keys: [String]) -> String {
+    let series = keys.map { key in
+      rows.compactMap { row -> (Double, Double)? in
+        guard let step = row["step"], let value = row[key], value.isFinite else { return nil }
+        return (step, value)
+      }
     }
     let (width, height, margin) = (640.0, 360.0, 50.0)
+    let points = series.joined()
     guard let first = points.first else { return "<svg xmlns=\"http://www.w3.org/2000/svg\"/>" }
     let xs = points.map(\.0)
     let ys = points.map(\.1)
@@ -96,15 +120,25 @@ public final class RunLog {
     func y(_ v: Double) -> Double {
       height - margin - (v - yMin) / (yMax - yMin) * (height - 2 * margin)
     }
-    let path = points.map { String(format: "%.1f,%.1f", x($0.0), y($0.1)) }.joined(separator: " ")
+    let colours = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
+    let lines = zip(keys, series).enumerated().filter { !$0.element.1.isEmpty }.map {
+      index, entry in
+      let colour = colours[index % colours.count]
+      let path = entry.1.map { String(format: "%.1f,%.1f", x($0.0), y($0.1)) }
+        .joined(separator: " ")
+      return """
+        <polyline fill="none" stroke="\(colour)" stroke-width="\(index == 0 ? 2 : 1.5)" points="\(path)"/>
+        <text x="\(width - margin - 150)" y="\(margin + 14 * Double(index))" fill="\(colour)">\(entry.0)</text>
+        """
+    }
     return """
       <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" font-family="sans-serif" font-size="12">
       <rect width="100%" height="100%" fill="white"/>
       <line x1="\(margin)" y1="\(height - margin)" x2="\(width - margin)" y2="\(height - margin)" stroke="black"/>
       <line x1="\(margin)" y1="\(margin)" x2="\(margin)" y2="\(height - margin)" stroke="black"/>
-      <polyline fill="none" stroke="#1f77b4" stroke-width="2" points="\(path)"/>
+      \(lines.joined(separator: "\n"))
       <text x="\(width / 2)" y="\(height - 12)" text-anchor="middle">step</text>
-      <text x="14" y="\(height / 2)" transform="rotate(-90 14 \(height / 2))" text-anchor="middle">mean \(key)</text>
+      <text x="14" y="\(height / 2)" transform="rotate(-90 14 \(height / 2))" text-anchor="middle">mean reward</text>
       <text x="\(margin)" y="\(margin - 8)">\(String(format: "%.4g", yMax))</text>
       <text x="\(margin)" y="\(height - margin + 16)">\(String(format: "%.4g", yMin))</text>
       </svg>

@@ -2,6 +2,7 @@ import CrystalCore
 import DNGMetrics
 import EnergyCalculation
 import Foundation
+import ProgressReporting
 import ReferenceData
 
 /// The phase-diagram entries of a reference set: every reference structure's energy from the
@@ -24,7 +25,10 @@ public enum ReferenceEnergies {
     {
       energies = cached
     } else {
-      energies = computeEnergies(reference.structures, calculator: calculator, log: log)
+      log(
+        "computing \(reference.structures.count) reference energies with \(calculator.identifier)")
+      energies = calculator.totalEnergiesShowingProgress(
+        reference.structures, label: "reference energies")
       if calculator.worthCaching {
         try cache.write(name, key: reference.sourceKey ^ calculatorKey, values: energies)
       }
@@ -53,7 +57,12 @@ public enum ReferenceEnergies {
     } else {
       log(
         "relaxing elemental prototypes for \(missing.count) elements with \(calculator.identifier)")
-      perAtom = prototypes.map { lowestEnergyPerAtom(calculator.relax($0)) }
+      let progress = ProgressReporter("elemental relaxations", total: missing.count)
+      perAtom = prototypes.map { prototypes in
+        defer { progress.advance() }
+        return lowestEnergyPerAtom(calculator.relax(prototypes))
+      }
+      progress.finish()
       if calculator.worthCaching {
         try cache.write(elementalName, key: calculatorKey, values: perAtom)
       }
@@ -62,26 +71,6 @@ public enum ReferenceEnergies {
       entries.append(PhaseEntry(composition: Composition([element]), energy: energy))
     }
     return entries
-  }
-
-  /// Structures per request when computing reference energies; progress is logged after each.
-  static let chunkSize = 500
-
-  /// The total energies of `structures`, computed in chunks with a progress line after each.
-  static func computeEnergies(
-    _ structures: [Structure], calculator: EnergyCalculator, log: (String) -> Void
-  ) -> [Double] {
-    log("computing \(structures.count) reference energies with \(calculator.identifier)")
-    let start = Date()
-    return stride(from: 0, to: structures.count, by: chunkSize).flatMap { first in
-      let end = min(first + chunkSize, structures.count)
-      defer {
-        log(
-          "  reference energies: \(end)/\(structures.count) "
-            + String(format: "(%.1f s)", Date().timeIntervalSince(start)))
-      }
-      return calculator.totalEnergies(Array(structures[first..<end]))
-    }
   }
 
   /// The lowest energy per atom among relaxation results (NaN if none succeeded).

@@ -47,11 +47,8 @@ struct DNGMetricsSetup {
       registry.register(CreativityDistanceMetric(context: context))
     }
     if needed.contains("e_above_hull") {
-      let calculator = try energyCalculator()
-      let entries = try ReferenceEnergies.entries(
-        for: reference, calculator: calculator, cache: ValueCache(directory: cacheDirectory),
-        log: log)
-      registry.register(EnergyAboveHullMetric(calculator: calculator, references: entries))
+      registry.register(
+        try energyAboveHull(reference: reference, calculator: try energyCalculator()))
     }
     let diversity = needed.intersection(["structure_diversity", "composition_diversity"])
     if !diversity.isEmpty {
@@ -73,5 +70,16 @@ struct DNGMetricsSetup {
       return structure ? StructureDescriptor() as any Featurizer : CompositionDescriptor()
     }
     return VAEFeaturizer(vae: vae, kind: structure ? .structure : .composition)
+  }
+
+  /// `e_above_hull` against `reference`'s hull (its energies and relaxed elemental references,
+  /// computed once and cached), energies from `calculator`.
+  func energyAboveHull(reference: ReferenceSet, calculator: EnergyCalculator) throws
+    -> EnergyAboveHullMetric
+  {
+    let entries = try ReferenceEnergies.entries(
+      for: reference, calculator: calculator, cache: ValueCache(directory: cacheDirectory),
+      log: log)
+    return EnergyAboveHullMetric(calculator: calculator, references: entries)
   }
 }

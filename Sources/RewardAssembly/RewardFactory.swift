@@ -1,5 +1,6 @@
 import CrystalConfig
 import CrystalModels
+import DNGRewardMetrics
 import EnergyCalculation
 import Foundation
 import PluginHost
@@ -74,6 +75,7 @@ public struct RewardFactory {
   /// only when a diversity reward is configured. Nil means descriptor features.
   public var diversityVAE: () throws -> CrystalVAE? = { nil }
   private var libraries: [String: PluginLibrary] = [:]
+  private let calculators = EnergyCalculatorPool()
   /// Isolated plugins' descriptions, as their worker processes reported them.
   private var describedPlugins: [String: PluginInfo] = [:]
 
@@ -110,14 +112,16 @@ public struct RewardFactory {
     let configured = try configuredMetrics(map["metrics"])
     let required = components.flatMap(\.component.requiredMetrics)
     let needed = Self.closure(of: required, over: configured.map(\.provider))
-    let spec = try EnergyCalculatorSpec(parsing: map["energy_calculator"]?.stringValue ?? "chgnet")
-    let pluginCalculator =
-      needed.contains("e_above_hull") ? try pluginEnergyCalculator(spec, configured) : nil
+    let setting = map["energy_calculator"]?.stringValue ?? "chgnet"
+    _ = try EnergyCalculatorSpec(parsing: setting)
+    let calculator =
+      needed.contains("e_above_hull") ? try energyCalculator(setting, configured) : nil
     var registry = metrics
-    try DNGMetricsSetup(
-      resolveDataset: resolveDataset, log: log, cacheDirectory: cacheDirectory, vae: diversityVAE,
-      energyCalculator: { try pluginCalculator ?? Self.builtinEnergyCalculator(spec) }
-    )
+    // The calculator is made above whenever e_above_hull is needed.
+    try dngMetrics {
+      try calculator
+        ?? { throw RewardError.metric(name: "e_above_hull", message: "no energy calculator") }()
+    }
     .register(
       needed.subtracting(configured.map(\.provider.name)), config: map, into: &registry)
     for metric in configured { registry.register(metric.provider) }
@@ -207,11 +211,10 @@ public struct RewardFactory {
 
   /// For `plugin:PATH_OR_NAME:PROVIDER`: an energy calculator on that provider, taken from
   /// `reward_fn.metrics` when an entry names the same file and provider (its parameters and
-  /// isolation apply), else created in-process with its defaults. Nil for other settings.
+  /// isolation apply), else created in-process with its defaults.
   private mutating func pluginEnergyCalculator(
-    _ spec: EnergyCalculatorSpec, _ configured: [ConfiguredMetric]
-  ) throws -> EnergyCalculator? {
-    guard case .plugin(let plugin, let name) = spec else { return nil }
+    plugin: String, provider name: String, _ configured: [ConfiguredMetric]
+  ) throws -> EnergyCalculator {
     let location = "reward_fn.energy_calculator"
     let path = try locator.locate(plugin)
     let metric =
@@ -233,15 +236,41 @@ public struct RewardFactory {
     return ProviderEnergyCalculator(metric: name, registry: registry, identifier: identity)
   }
 
-  /// The CHGNet worker or an energy table.
-  private static func builtinEnergyCalculator(_ spec: EnergyCalculatorSpec) throws
-    -> EnergyCalculator
+  /// The calculator `setting` names (`chgnet`, `table:PATH`, `plugin:PATH_OR_NAME:PROVIDER`),
+  /// started once per factory and shared by its pipelines and `energyAboveHull`.
+  private mutating func energyCalculator(_ setting: String, _ configured: [ConfiguredMetric])
+    throws -> EnergyCalculator
   {
-    switch spec {
-    case .chgnet: return try ChgnetCalculator.start()
-    case .table(let path): return try TableEnergyCalculator(url: URL(fileURLWithPath: path))
-    case .plugin: preconditionFailure("plugin calculators are built by pluginEnergyCalculator")
+    let spec = try EnergyCalculatorSpec(parsing: setting)
+    let pool = calculators
+    return try pool.calculator(setting) {
+      switch spec {
+      case .chgnet: return try ChgnetCalculator.start()
+      case .table(let path): return try TableEnergyCalculator(url: URL(fileURLWithPath: path))
+      case .plugin(let plugin, let provider):
+        return try pluginEnergyCalculator(plugin: plugin, provider: provider, configured)
+      }
     }
+  }
+
+  /// `e_above_hull` against the hull of `reference` (its energies and relaxed elemental
+  /// references, computed once and cached), with the calculator `setting` names; a calculator
+  /// the factory's pipelines use too is shared.
+  public mutating func energyAboveHull(reference: ReferenceSet, calculator setting: String)
+    throws -> EnergyAboveHullMetric
+  {
+    let calculator = try energyCalculator(setting, [])
+    return try dngMetrics { calculator }.energyAboveHull(
+      reference: reference, calculator: calculator)
+  }
+
+  /// The DNG metric setup with this factory's settings and `energyCalculator`.
+  private func dngMetrics(_ energyCalculator: @escaping () throws -> EnergyCalculator)
+    -> DNGMetricsSetup
+  {
+    DNGMetricsSetup(
+      resolveDataset: resolveDataset, log: log, cacheDirectory: cacheDirectory,
+      vae: diversityVAE, energyCalculator: energyCalculator)
   }
 
   private mutating func makeComponent(_ entry: ConfigValue, where location: String) throws

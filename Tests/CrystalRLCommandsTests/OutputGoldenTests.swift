@@ -4,9 +4,10 @@ import TestSupport
 import XCTest
 
 /// What users read, byte for byte: `crystalrl reward` as a table, CSV and JSON, `evaluate`'s
-/// table, and the atomic-density and energy-plugin tutorials, run as processes and compared with the files under
-/// Golden/. After an intended change of output, regenerate a file with
-/// `CRYSTALRL_UPDATE_GOLDEN=1 swift test --filter OutputGoldenTests` and review the diff.
+/// table, JSON and per-structure flags, and the atomic-density and energy-plugin tutorials,
+/// run as processes and compared with the files under Golden/. After an intended change of
+/// output, regenerate a file with `CRYSTALRL_UPDATE_GOLDEN=1 swift test --filter
+/// OutputGoldenTests` and review the diff.
 final class OutputGoldenTests: XCTestCase {
   let root = SharedData.packageRoot
   var binary: String { root.appendingPathComponent(".build/debug/crystalrl").path }
@@ -72,6 +73,12 @@ final class OutputGoldenTests: XCTestCase {
       to: samples, atomically: true, encoding: .utf8)
     let text = try output(binary, ["evaluate", "--structures", samples.path])
     try assertGolden(text, "evaluate-builtin.txt")
+    let flags = directory.appendingPathComponent("flags.csv")
+    let json = try output(
+      binary,
+      ["evaluate", "--structures", samples.path, "--format", "json", "--per-structure", flags.path])
+    try assertGolden(json, "evaluate-builtin.json")
+    try assertGolden(try String(contentsOf: flags, encoding: .utf8), "evaluate-builtin-flags.csv")
   }
 
   /// The atomic-density tutorial's script, with its temporary directory written as $WORK.

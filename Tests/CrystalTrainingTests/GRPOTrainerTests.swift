@@ -73,12 +73,12 @@ final class GRPOTrainerTests: XCTestCase {
         maxConsecutiveFailures: 3),
       log: try RunLog(directory: try SharedData.temporaryDirectory())
     ) { _ in }
-    let before = try run.validate()
+    let before = try run.validate().reward
     var records: [GRPOTrainer.StepRecord] = []
     try run.run { event in
       if case .step(let record, _) = event { records.append(record) }
     }
-    let after = try run.validate()
+    let after = try run.validate().reward
     print("tiny GRPO: mean atomic density \(before) -> \(after) after 8 steps")
     XCTAssertEqual(records.count, 8)
     XCTAssertTrue(records.allSatisfy { $0.kl.isFinite && $0.ratio.isFinite && $0.loss.isFinite })
@@ -126,6 +126,56 @@ final class GRPOTrainerTests: XCTestCase {
     XCTAssertEqual(again.bestValidation, 3)
     XCTAssertTrue(again.stoppedEarly)
     XCTAssertEqual(resumedSaves, [])
+  }
+}
+
+extension GRPOTrainerTests {
+  /// A reward that computes unique, novel and e_above_hull (here: every structure unique,
+  /// the even-indexed ones novel, e_above_hull 0 / 0.05 / 0.2 / NaN in turn) gets evaluate's
+  /// fractions logged with its validation.
+  func testValidationReportsDNGFractions() throws {
+    let (vae, model, structures) = tinyModels(seed: 7)
+    final class DNGMetricsReader: RewardComponent {
+      let name = "reader"
+      let requiredMetrics = ["unique", "novel", "e_above_hull"]
+      func compute(_ batch: StructureBatch, metrics: MetricTable) throws -> [Double] {
+        Array(repeating: 0, count: batch.count)
+      }
+    }
+    final class Column: MetricProvider {
+      let name: String
+      let value: (Int) -> Double
+      init(_ name: String, _ value: @escaping (Int) -> Double) {
+        self.name = name
+        self.value = value
+      }
+      func compute(_ batch: StructureBatch, metrics: MetricTable) throws -> MetricColumn {
+        MetricColumn(name: name, values: (0..<batch.count).map(value))
+      }
+    }
+    let hull = [0, 0.05, 0.2, .nan]
+    let metrics = MetricRegistry([
+      Column("unique") { _ in 1 }, Column("novel") { $0 % 2 == 0 ? 1 : 0 },
+      Column("e_above_hull") { hull[$0 % 4] },
+    ])
+    let trainer = GRPOTrainer(
+      vae: vae, model: model,
+      reward: ReinforceReward(
+        components: [WeightedComponent(DNGMetricsReader())], metrics: metrics),
+      configuration: configuration, atomCounts: structures.map(\.count), seed: 8)
+    let run = RLRun(
+      trainer: trainer,
+      settings: .init(
+        maxSteps: 1, validationInterval: 1, validationSamples: 8, earlyStoppingPatience: 10,
+        maxConsecutiveFailures: 3, metastableThreshold: 0.1),
+      log: try RunLog(directory: try SharedData.temporaryDirectory())
+    ) { _ in }
+    let validation = try run.validate()
+    XCTAssertEqual(
+      validation.dng,
+      ["unique": 1, "novel": 0.5, "e_above_hull_median": 0.05, "metastable": 0.5, "msun": 0.25])
+    XCTAssertEqual(validation.metrics["val/msun"], 0.25)
+    XCTAssertEqual(validation.metrics.count, 8)
   }
 }
 

@@ -1,0 +1,19 @@
+import EnergyCalculation
+import Foundation
+
+/// The energy calculators of one factory, by their `energy_calculator` setting: each is started
+/// once and shared, so a reward and `evaluate`'s hull that name the same calculator use one
+/// CHGNet worker (or one plugin provider).
+final class EnergyCalculatorPool {
+  private var calculators: [String: EnergyCalculator] = [:]
+
+  /// The calculator `setting` names, made by `make` on first use.
+  func calculator(_ setting: String, make: () throws -> EnergyCalculator) rethrows
+    -> EnergyCalculator
+  {
+    if let known = calculators[setting] { return known }
+    let made = try make()
+    calculators[setting] = made
+    return made
+  }
+}
