@@ -17,6 +17,7 @@ let package = Package(
     .library(name: "AtomicDensitySwift", type: .dynamic, targets: ["AtomicDensitySwift"]),
     .library(name: "DNG", type: .dynamic, targets: ["DNG"]),
     .library(name: "Predictor", type: .dynamic, targets: ["Predictor"]),
+    .library(name: "FunctionReward", type: .dynamic, targets: ["FunctionReward"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -27,6 +28,8 @@ let package = Package(
     .target(name: "CrystalRLABI"),
     // OpenBLAS's CBLAS (system package libopenblas-dev).
     .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
+    // libffi (system package libffi-dev), for FunctionReward's calls built at run time.
+    .systemLibrary(name: "CFFI", path: "Sources/CFFI"),
     .target(name: "CrystalCore"),
     // Seeded random numbers (SplitMix64) shared by the engine and the metrics.
     .target(name: "Randomness"),
@@ -103,6 +106,9 @@ let package = Package(
       name: "Predictor",
       dependencies: ["CrystalRLABI", "SwiftPluginKit", "CrystalCore", "CrystalModels"],
       path: "Plugins/Predictor"),
+    .target(
+      name: "FunctionReward", dependencies: ["CrystalRLABI", "SwiftPluginKit", "CFFI"],
+      path: "Plugins/FunctionReward"),
 
     // The Python reference stack (pymatgen, amd, numpy, PyTorch) and the shared datasets, for
     // the tests and the benchmarks.

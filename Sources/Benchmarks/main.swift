@@ -9,7 +9,7 @@ struct Benchmark {
 }
 
 let benchmarks: [Benchmark] = [
-  pluginOverheadBenchmark, parsingBenchmark, matcherBenchmark, amdBenchmark, hullBenchmark,
+  pluginOverheadBenchmark, functionRewardBenchmark, parsingBenchmark, matcherBenchmark, amdBenchmark, hullBenchmark,
   dngRewardBenchmark, engineBenchmark, rlStepBenchmark,
 ]
 

@@ -171,7 +171,8 @@ typedef enum crl_param_type {
     CRL_PARAM_NUMBER = 0,
     CRL_PARAM_INTEGER = 1,
     CRL_PARAM_BOOL = 2,
-    CRL_PARAM_STRING = 3
+    CRL_PARAM_STRING = 3,
+    CRL_PARAM_OBJECT = 4 /* a JSON object; hosts that predate this type accept any value */
 } crl_param_type;
 
 /* One parameter a component accepts in its configuration. */
