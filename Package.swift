@@ -62,7 +62,8 @@ let package = Package(
     .target(
       name: "PluginHost",
       dependencies: [
-        "CrystalRLABI", "RewardPipeline", "WorkerProcess", "CProcessSpawn", "BinaryCoding",
+        "CrystalRLABI", "CrystalCore", "RewardPipeline", "WorkerProcess", "CProcessSpawn",
+        "BinaryCoding",
       ]),
     .target(name: "CrystalConfig", dependencies: ["Yams"]),
     // Turns a composed configuration into a ReinforceReward: plugins, built-in components,

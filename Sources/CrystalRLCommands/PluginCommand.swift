@@ -1,11 +1,53 @@
 import ArgumentParser
 import PluginHost
 
-/// `crystalrl plugin inspect PATH`: what a plugin library declares.
+/// `crystalrl plugin inspect PATH`: what a plugin library declares; `crystalrl plugin check
+/// PATH`: whether it keeps the ABI's rules on edge batches.
 struct PluginCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "plugin", abstract: "Work with reward plugins.",
-    subcommands: [Inspect.self])
+    subcommands: [Inspect.self, Check.self])
+
+  /// Runs the conformance kit (`PluginConformance`) and prints one line per check.
+  struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract:
+        "Check a plugin in worker processes: edge batches, counts, non-finite rewards, crashes, "
+        + "timeouts, errors without a message, leaks over create/destroy, concurrent instances.",
+      discussion: "Exits with status 1 when any check finds a violation.")
+
+    @Argument(help: "Plugin file, or a name on the plugin search path.")
+    var plugin: String
+
+    @Option(help: "Check only this component (default: all).") var component: String?
+
+    @Option(help: "JSON object of the component's parameters, passed to create().")
+    var config = "{}"
+
+    @Option(help: "Seconds each request to the worker may take.") var timeout: Double = 60
+
+    @Option(help: "Structures in the large batch.") var structures = 10_000
+
+    func run() throws {
+      var kit = PluginConformance()
+      kit.configJSON = config
+      kit.components = component.map { [$0] }
+      kit.limits = WorkerLimits(timeout: timeout)
+      kit.largeBatch = structures
+      let results = try kit.run(path: try PluginLocator.standard.locate(plugin)) { result in
+        let scope = result.component.isEmpty ? "" : "\(result.component): "
+        let text =
+          result.violation.map { "FAIL \(scope)\(result.check): \($0)" }
+          ?? "pass \(scope)\(result.check)" + (result.detail.isEmpty ? "" : " (\(result.detail))")
+        print(text)
+      }
+      let failed = results.filter { !$0.passed }.count
+      print(
+        failed == 0
+          ? "all \(results.count) checks passed" : "\(failed) of \(results.count) checks failed")
+      if failed > 0 { throw ExitCode(1) }
+    }
+  }
 
   /// Prints a plugin's ABI version and its components.
   struct Inspect: ParsableCommand {

@@ -5,7 +5,9 @@ import Glibc
 /// A parameter a plugin component accepts, as its descriptor declares it.
 public struct PluginParameter: Equatable, Sendable, Codable {
   /// Declared type of a parameter value.
-  public enum Kind: String, Sendable, Codable { case number, integer, bool, string, object, unknown }
+  public enum Kind: String, Sendable, Codable {
+    case number, integer, bool, string, object, unknown
+  }
 
   public let name: String
   public let kind: Kind

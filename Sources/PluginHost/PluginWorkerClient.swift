@@ -129,6 +129,21 @@ public final class PluginWorkerClient {
     return (count, values)
   }
 
+  /// Scores the batch in the shared mapping with the created instance and a second one made
+  /// like it, at the same time on two threads of the worker; unchecked, as `compute`.
+  func computeTwice(_ header: WorkerRequest.ComputeHeader) throws -> (
+    first: (count: Int, rewards: [Double]), second: (count: Int, rewards: [Double])
+  ) {
+    guard case .rewardPair(let first, let second) = try exchange(.computeTwice(header)) else {
+      throw stopAfterMalformed("a reply that is not a reward pair")
+    }
+    guard first.values.count == header.structures, second.values.count == header.structures
+    else {
+      throw stopAfterMalformed("reward slots that do not match \(header.structures) structures")
+    }
+    return ((first.count, first.values), (second.count, second.values))
+  }
+
   /// Stops the worker: closes its request channel, gives it 0.2 s to end, then kills its
   /// process group. Never waits on pipes.
   public func stop() {

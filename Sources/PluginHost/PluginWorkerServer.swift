@@ -73,6 +73,8 @@ public enum PluginWorkerServer {
     var setupError: PluginError?
     var library: PluginLibrary?
     var component: PluginComponent?
+    /// The name and configuration `component` was created with.
+    var created: (name: String, configJSON: String)?
     lazy var batch = SharedBatchReader(descriptor: PluginWorkerServer.batchDescriptor)
 
     init(path: String, limitMB: Int?) {
@@ -88,6 +90,7 @@ public enum PluginWorkerServer {
           return .description(try load().info)
         case .create(let name, let configJSON):
           component = try PluginComponent(library: try load(), name: name, configJSON: configJSON)
+          created = (name, configJSON)
           return .created
         case .compute(let header):
           guard let component else {
@@ -95,12 +98,40 @@ public enum PluginWorkerServer {
           }
           let result = try batch.withBatch(header) { try component.rawCompute($0) }
           return .rewards(count: result.count, values: result.rewards)
+        case .computeTwice(let header):
+          guard let component, let created else {
+            return .failure(.computeFailed(component: "?", message: "compute before create"))
+          }
+          let second = try PluginComponent(
+            library: try load(), name: created.name, configJSON: created.configJSON)
+          let results = try batch.withBatch(header) { raw in
+            try concurrently(
+              { try component.rawCompute(raw) }, { try second.rawCompute(raw) })
+          }
+          return .rewardPair(
+            first: (results.0.count, results.0.rewards),
+            second: (results.1.count, results.1.rewards))
         }
       } catch let error as PluginError {
         return .failure(underLimit(error))
       } catch {
         return .failure(.computeFailed(component: component?.name ?? "?", message: "\(error)"))
       }
+    }
+
+    /// Runs `first` on a new thread and `second` on this one, at the same time.
+    private func concurrently<T>(_ first: @escaping () throws -> T, _ second: () throws -> T)
+      throws -> (T, T)
+    {
+      nonisolated(unsafe) var firstResult: Result<T, Error>?
+      let done = DispatchSemaphore(value: 0)
+      Thread.detachNewThread {
+        firstResult = Result(catching: first)
+        done.signal()
+      }
+      let secondResult = Result(catching: second)
+      done.wait()
+      return (try firstResult!.get(), try secondResult.get())
     }
 
     private func load() throws -> PluginLibrary {

@@ -19,6 +19,10 @@ import WorkerProcess
 //   create(component, config JSON)             -> created
 //   compute(structures, atoms, mapped bytes,   -> rewards(count the plugin reported,
 //           [(metric name, width)])                        one Float64 per structure)
+//   compute twice(the same fields as compute)  -> reward pair(rewards, rewards): the created
+//                                                 instance and a second one made like it,
+//                                                 computing the batch at the same time on
+//                                                 two threads (`plugin check`)
 //   any request                                -> failure(JSON of PluginError)
 //
 // The batch's arrays sit in the mapping as `BatchLayout` places them. End of file on the
@@ -29,6 +33,7 @@ enum WorkerRequest {
   case describe
   case create(component: String, configJSON: String)
   case compute(ComputeHeader)
+  case computeTwice(ComputeHeader)
 
   /// What a compute request says about the batch in the shared mapping.
   struct ComputeHeader {
@@ -53,15 +58,11 @@ enum WorkerRequest {
       writer.string(configJSON)
       return writer.frame(kind: 2)
     case .compute(let header):
-      writer.integer(UInt64(header.structures))
-      writer.integer(UInt64(header.atoms))
-      writer.integer(UInt64(header.mappedBytes))
-      writer.integer(UInt32(header.metrics.count))
-      for metric in header.metrics {
-        writer.string(metric.name)
-        writer.integer(UInt64(metric.width))
-      }
+      writer.header(header)
       return writer.frame(kind: 3)
+    case .computeTwice(let header):
+      writer.header(header)
+      return writer.frame(kind: 4)
     }
   }
 
@@ -70,16 +71,8 @@ enum WorkerRequest {
     switch kind {
     case 1: self = .describe
     case 2: self = .create(component: try reader.string(), configJSON: try reader.string())
-    case 3:
-      let structures = try reader.count(UInt64.self)
-      let atoms = try reader.count(UInt64.self)
-      let mappedBytes = try reader.count(UInt64.self)
-      let metrics = try (0..<reader.count(UInt32.self, ofItemsAtLeast: 12)).map { _ in
-        (name: try reader.string(), width: try reader.count(UInt64.self))
-      }
-      self = .compute(
-        ComputeHeader(
-          structures: structures, atoms: atoms, mappedBytes: mappedBytes, metrics: metrics))
+    case 3: self = .compute(try reader.header())
+    case 4: self = .computeTwice(try reader.header())
     default: throw ProtocolError("unknown request kind \(kind)")
     }
     try reader.expectEnd()
@@ -92,6 +85,7 @@ enum WorkerReply {
   case created
   case rewards(count: Int, values: [Double])
   case failure(PluginError)
+  case rewardPair(first: (count: Int, values: [Double]), second: (count: Int, values: [Double]))
 
   func frame() -> [UInt8] {
     var writer = ByteWriter()
@@ -102,13 +96,15 @@ enum WorkerReply {
     case .created:
       return writer.frame(kind: 102)
     case .rewards(let count, let values):
-      writer.integer(UInt64(count))
-      writer.integer(UInt64(values.count))
-      values.forEach { writer.integer($0.bitPattern) }
+      writer.rewards(count, values)
       return writer.frame(kind: 103)
     case .failure(let error):
       writer.json(error)
       return writer.frame(kind: 104)
+    case .rewardPair(let first, let second):
+      writer.rewards(first.count, first.values)
+      writer.rewards(second.count, second.values)
+      return writer.frame(kind: 105)
     }
   }
 
@@ -118,12 +114,10 @@ enum WorkerReply {
     case 101: self = .description(try reader.json(PluginInfo.self))
     case 102: self = .created
     case 103:
-      let count = try reader.count(UInt64.self)
-      let values = try (0..<reader.count(UInt64.self, ofItemsAtLeast: 8)).map { _ in
-        Double(bitPattern: try reader.integer(UInt64.self))
-      }
-      self = .rewards(count: count, values: values)
+      let rewards = try reader.rewards()
+      self = .rewards(count: rewards.count, values: rewards.values)
     case 104: self = .failure(try reader.json(PluginError.self))
+    case 105: self = .rewardPair(first: try reader.rewards(), second: try reader.rewards())
     default: throw ProtocolError("unknown reply kind \(kind)")
     }
     try reader.expectEnd()
@@ -239,6 +233,25 @@ extension ByteWriter {
     string(String(decoding: try! JSONEncoder().encode(value), as: UTF8.self))
   }
 
+  /// A compute request's description of the batch.
+  mutating func header(_ header: WorkerRequest.ComputeHeader) {
+    integer(UInt64(header.structures))
+    integer(UInt64(header.atoms))
+    integer(UInt64(header.mappedBytes))
+    integer(UInt32(header.metrics.count))
+    for metric in header.metrics {
+      string(metric.name)
+      integer(UInt64(metric.width))
+    }
+  }
+
+  /// A compute result: the count the plugin reported, then the reward slots.
+  mutating func rewards(_ count: Int, _ values: [Double]) {
+    integer(UInt64(count))
+    integer(UInt64(values.count))
+    values.forEach { integer($0.bitPattern) }
+  }
+
   /// The frame: payload length, `kind`, payload.
   func frame(kind: UInt8) -> [UInt8] {
     var header = ByteWriter()
@@ -271,6 +284,24 @@ extension ByteReader {
 
   mutating func string() throws -> String {
     try string(try count(UInt32.self))
+  }
+
+  mutating func header() throws -> WorkerRequest.ComputeHeader {
+    let structures = try count(UInt64.self)
+    let atoms = try count(UInt64.self)
+    let mappedBytes = try count(UInt64.self)
+    let metrics = try (0..<count(UInt32.self, ofItemsAtLeast: 12)).map { _ in
+      (name: try string(), width: try count(UInt64.self))
+    }
+    return .init(structures: structures, atoms: atoms, mappedBytes: mappedBytes, metrics: metrics)
+  }
+
+  mutating func rewards() throws -> (count: Int, values: [Double]) {
+    let reported = try count(UInt64.self)
+    let values = try (0..<count(UInt64.self, ofItemsAtLeast: 8)).map { _ in
+      Double(bitPattern: try integer(UInt64.self))
+    }
+    return (reported, values)
   }
 
   mutating func json<T: Decodable>(_ type: T.Type) throws -> T {

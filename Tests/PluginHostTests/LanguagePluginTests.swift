@@ -7,8 +7,8 @@ import XCTest
 
 /// The Rust (Examples/rust-plugin, cargo cdylib) and C++ (Examples/cpp-plugin, C++17) example
 /// plugins, built as their READMEs say: they score like the C atomic-density plugin,
-/// in-process and isolated, and turn a Rust error and a C++ exception into a status and a
-/// message.
+/// in-process and isolated, pass `plugin check`, and turn a Rust error and a C++ exception into
+/// a status and a message.
 final class LanguagePluginTests: XCTestCase {
   static let examples = SharedData.packageRoot.appendingPathComponent("Examples")
   static let built = Result {
@@ -43,6 +43,16 @@ final class LanguagePluginTests: XCTestCase {
         XCTAssertEqual(try isolated.compute(batch, metrics: MetricTable()), expected, language)
         XCTAssertEqual(
           try inProcess.compute(StructureBatch([]), metrics: MetricTable()), [], language)
+      }
+    }
+  }
+
+  func testPassPluginCheck() throws {
+    var kit = PluginConformance()
+    kit.configJSON = #"{"target_density": 0.05}"#
+    for (language, path) in try plugins() {
+      for result in try kit.run(path: path) where !result.passed {
+        XCTFail("\(language) \(result.component): \(result.check): \(result.violation!)")
       }
     }
   }

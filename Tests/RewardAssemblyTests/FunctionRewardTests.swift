@@ -19,7 +19,8 @@ final class FunctionRewardTests: XCTestCase {
 
   func pipeline(_ component: String) throws -> ReinforceReward {
     var factory = RewardFactory()
-    let yaml = "components:\n  - _target_: FunctionReward\n    library: \(try Self.vendor.get())\n"
+    let yaml =
+      "components:\n  - _target_: FunctionReward\n    library: \(try Self.vendor.get())\n"
       + component.split(separator: "\n").map { "    \($0)\n" }.joined()
     return try factory.makePipeline(try ConfigValue.parse(yaml: yaml, source: "test"))
   }
@@ -153,7 +154,8 @@ final class FunctionRewardTests: XCTestCase {
                 signature: "double ()"
             """, source: "test"))
     ) { error in
-      XCTAssertTrue("\(error)".contains("cannot load library '/nonexistent/libnothing.so'"), "\(error)")
+      XCTAssertTrue(
+        "\(error)".contains("cannot load library '/nonexistent/libnothing.so'"), "\(error)")
     }
   }
 }
