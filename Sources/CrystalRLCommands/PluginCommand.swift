@@ -1,12 +1,35 @@
 import ArgumentParser
+import Foundation
 import PluginHost
 
+extension PluginScaffold.Language: ExpressibleByArgument {}
+
 /// `crystalrl plugin inspect PATH`: what a plugin library declares; `crystalrl plugin check
-/// PATH`: whether it keeps the ABI's rules on edge batches.
+/// PATH`: whether it keeps the ABI's rules on edge batches; `crystalrl plugin new NAME`: a
+/// plugin project to start from.
 struct PluginCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "plugin", abstract: "Work with reward plugins.",
-    subcommands: [Inspect.self, Check.self])
+    subcommands: [Inspect.self, Check.self, New.self])
+
+  /// Writes a new plugin project (`PluginScaffold`).
+  struct New: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Write a plugin project that builds and passes `plugin check` untouched.")
+
+    @Argument(help: "Plugin name: letters, digits and _.") var name: String
+
+    @Option(help: "c, cpp, rust or swift.") var language: PluginScaffold.Language
+
+    @Option(help: "Directory to write (default: ./NAME).") var dir: String?
+
+    func run() throws {
+      let directory = URL(fileURLWithPath: dir ?? name)
+      let files = try PluginScaffold().write(name: name, language: language, to: directory)
+      files.forEach { print("wrote \($0)") }
+      print("next: \(directory.path)/build.sh, then see \(directory.path)/README.md")
+    }
+  }
 
   /// Runs the conformance kit (`PluginConformance`) and prints one line per check.
   struct Check: ParsableCommand {
