@@ -18,6 +18,7 @@ let package = Package(
     .library(name: "DNG", type: .dynamic, targets: ["DNG"]),
     .library(name: "Predictor", type: .dynamic, targets: ["Predictor"]),
     .library(name: "FunctionReward", type: .dynamic, targets: ["FunctionReward"]),
+    .library(name: "PythonReward", type: .dynamic, targets: ["PythonReward"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -110,6 +111,9 @@ let package = Package(
     .target(
       name: "FunctionReward", dependencies: ["CrystalRLABI", "SwiftPluginKit", "CFFI"],
       path: "Plugins/FunctionReward"),
+    .target(
+      name: "PythonReward", dependencies: ["CrystalRLABI", "SwiftPluginKit"],
+      path: "Plugins/PythonReward"),
 
     // The Python reference stack (pymatgen, amd, numpy, PyTorch) and the shared datasets, for
     // the tests and the benchmarks.

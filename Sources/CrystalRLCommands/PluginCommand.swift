@@ -19,7 +19,7 @@ struct PluginCommand: ParsableCommand {
 
     @Argument(help: "Plugin name: letters, digits and _.") var name: String
 
-    @Option(help: "c, cpp, rust or swift.") var language: PluginScaffold.Language
+    @Option(help: "c, cpp, rust, swift or python.") var language: PluginScaffold.Language
 
     @Option(help: "Directory to write (default: ./NAME).") var dir: String?
 
@@ -51,12 +51,15 @@ struct PluginCommand: ParsableCommand {
 
     @Option(help: "Structures in the large batch.") var structures = 10_000
 
+    @Option(help: "Create/destroy cycles of the leak check.") var cycles = 1000
+
     func run() throws {
       var kit = PluginConformance()
       kit.configJSON = config
       kit.components = component.map { [$0] }
       kit.limits = WorkerLimits(timeout: timeout)
       kit.largeBatch = structures
+      kit.lifecycleCycles = cycles
       let results = try kit.run(path: try PluginLocator.standard.locate(plugin)) { result in
         let scope = result.component.isEmpty ? "" : "\(result.component): "
         let text =

@@ -8,7 +8,7 @@ import Foundation
 public struct PluginScaffold {
   /// The languages a project can be written in.
   public enum Language: String, CaseIterable, Sendable {
-    case c, cpp, rust, swift
+    case c, cpp, rust, swift, python
   }
 
   /// The CrystalRL source tree the templates come from.
@@ -41,6 +41,8 @@ public struct PluginScaffold {
     let library = "lib\(name).so"
     let build: String
     var check = "crystalrl plugin check ./\(library)"
+    var component =
+      "- plugin: \(directory.standardizedFileURL.path)/\(library)\n        component: atomic_density"
     switch language {
     case .c:
       files = [
@@ -109,18 +111,25 @@ public struct PluginScaffold {
       build =
         "swiftc -emit-library -O -parse-as-library -module-name \(name) -I include "
         + "Sources/*.swift -o \(library)"
+    case .python:
+      let module = directory.standardizedFileURL.appendingPathComponent("\(name).py").path
+      files = [("\(name).py", Self.pythonTemplate)]
+      build = "python3 -m py_compile \(name).py   # a syntax check: nothing to build"
+      // Every create starts a Python process: fewer create/destroy cycles keep it quick.
+      check =
+        "crystalrl plugin check PythonReward --cycles 20 --config '{\"module\": \"\(module)\"}'"
+      component = "- plugin: PythonReward\n        component: python\n        module: \(module)"
     }
     files.append(
       (
         "build.sh",
-        "#!/usr/bin/env bash\n# Builds \(library).\nset -euo pipefail\ncd \"$(dirname \"$0\")\"\n\(build)\n"
+        "#!/usr/bin/env bash\n# Builds the \(name) plugin.\nset -euo pipefail\ncd \"$(dirname \"$0\")\"\n\(build)\n"
       ))
     files.append(
       (
         "README.md",
         readme(
-          name: name, language: language, library: library, build: build, check: check,
-          directory: directory)
+          name: name, language: language, build: build, check: check, component: component)
       ))
     for (path, text) in files {
       let url = directory.appendingPathComponent(path)
@@ -134,8 +143,7 @@ public struct PluginScaffold {
   }
 
   private func readme(
-    name: String, language: Language, library: String, build: String, check: String,
-    directory: URL
+    name: String, language: Language, build: String, check: String, component: String
   ) -> String {
     """
     # \(name): a CrystalRL reward plugin (\(language.rawValue))
@@ -156,14 +164,29 @@ public struct PluginScaffold {
     rl_module:
       reward_fn:
         components:
-          - plugin: \(directory.standardizedFileURL.path)/\(library)
-            component: atomic_density
+          \(component)
             weight: 1.0
             isolation: process   # while it is new: a crash costs one batch, not the run
     ```
 
     """
   }
+
+  /// The Python project's module: the atomic density, for pymatgen structures and for the
+  /// PythonReward plugin's light ones alike.
+  static let pythonTemplate = #"""
+    """A CrystalRL reward in Python, run by the PythonReward plugin.
+
+    compute() gets the batch's structures (pymatgen Structures when pymatgen is importable in
+    the interpreter, else objects with lattice, species, atomic_numbers, frac_coords and
+    volume; len() is the number of atoms) and the config's params as keyword arguments, and
+    returns one float per structure. An exception is reported with its traceback."""
+
+
+    def compute(structures, **params):
+        return [len(structure) / structure.volume for structure in structures]
+
+    """#
 
   /// The text of the package file at `path`, with `old` (which must occur) replaced by `new`.
   private func template(_ path: String, renaming old: String? = nil, to new: String = "") throws

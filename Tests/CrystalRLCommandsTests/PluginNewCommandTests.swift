@@ -2,8 +2,9 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// `crystalrl plugin new NAME --language L` for C, C++, Rust and Swift: the project builds with
-/// its own build.sh and passes `plugin check` with the command its README gives.
+/// `crystalrl plugin new NAME --language L` for C, C++, Rust, Swift and Python: the project
+/// builds with its own build.sh and passes `plugin check` with the command its README gives
+/// (for Python, that checks the shipped PythonReward plugin running the project's module).
 final class PluginNewCommandTests: XCTestCase {
   let crystalrl = SharedData.packageRoot.appendingPathComponent(".build/debug/crystalrl").path
 
@@ -24,7 +25,7 @@ final class PluginNewCommandTests: XCTestCase {
 
   func testEveryLanguageBuildsAndPassesPluginCheck() throws {
     let root = try SharedData.temporaryDirectory()
-    for language in ["c", "cpp", "rust", "swift"] {
+    for language in ["c", "cpp", "rust", "swift", "python"] {
       let name = "my_\(language)"
       let made = try shell(
         "\(crystalrl) plugin new \(name) --language \(language) --dir \(language)", in: root)
@@ -37,7 +38,7 @@ final class PluginNewCommandTests: XCTestCase {
       let command = try XCTUnwrap(
         readme.split(separator: "\n").first { $0.hasPrefix("crystalrl plugin check") })
       let checked = try shell(
-        crystalrl + command.dropFirst("crystalrl".count) + " --structures 1000", in: project)
+        crystalrl + command.dropFirst("crystalrl".count) + " --structures 200", in: project)
       XCTAssertEqual(checked.status, 0, "\(language): \(checked.output)")
       XCTAssertTrue(checked.output.contains("checks passed"), checked.output)
     }

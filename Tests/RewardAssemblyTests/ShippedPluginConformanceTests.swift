@@ -7,7 +7,8 @@ import XCTest
 
 /// Every plugin the package ships passes `plugin check` (`PluginConformance`): the edge
 /// batches, two instances at once, 1000 create/destroy cycles (100 and a 200-structure large
-/// batch for the Predictor, whose creates load a checkpoint).
+/// batch for the Predictor, whose creates load a checkpoint). PythonReward is checked by
+/// `PluginNewCommandTests`, with the module `plugin new --language python` writes.
 final class ShippedPluginConformanceTests: XCTestCase {
   func check(
     _ plugin: String, config: String = "{}", largeBatch: Int = 10_000, cycles: Int = 1000
