@@ -52,7 +52,8 @@ final class FunctionRewardInstance {
     for index in 0..<count {
       let (start, end) = (batch.atom_offsets[index], batch.atom_offsets[index + 1])
       guard start <= end, end <= batch.num_atoms else {
-        throw PluginFailure("structure \(index) has atom offsets \(start)..<\(end) outside the batch")
+        throw PluginFailure(
+          "structure \(index) has atom offsets \(start)..<\(end) outside the batch")
       }
     }
     if needs([.cartesian, .allCartesian]) { fillCartesian(batch) }

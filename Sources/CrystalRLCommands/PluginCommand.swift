@@ -26,7 +26,7 @@ struct PluginCommand: ParsableCommand {
     func run() throws {
       let directory = URL(fileURLWithPath: dir ?? name)
       let files = try PluginScaffold().write(name: name, language: language, to: directory)
-      files.forEach { print("wrote \($0)") }
+      for file in files { print("wrote \(file)") }
       print("next: \(directory.path)/build.sh, then see \(directory.path)/README.md")
     }
   }

@@ -249,7 +249,7 @@ extension ByteWriter {
   mutating func rewards(_ count: Int, _ values: [Double]) {
     integer(UInt64(count))
     integer(UInt64(values.count))
-    values.forEach { integer($0.bitPattern) }
+    for value in values { integer(value.bitPattern) }
   }
 
   /// The frame: payload length, `kind`, payload.
