@@ -153,6 +153,8 @@ public struct PluginConformance {
   /// Names the kind of violation an error is.
   static func classify(_ error: Error, _ failure: WorkerFailure?) -> String {
     switch failure {
+    case .died(_, let output)? where output.contains(BatchWriteDetector.message):
+      return "write into the batch: \(error)"
     case .died?: return "crash: \(error)"
     case .timedOut?: return "timeout: \(error)"
     case .malformedReply?: return "malformed reply: \(error)"

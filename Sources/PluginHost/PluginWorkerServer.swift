@@ -23,6 +23,7 @@ public enum PluginWorkerServer {
       _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
     }
     StandardOutputGuard.isEnabled = false
+    BatchWriteDetector.install()
     let server = Server(path: arguments[0], limitMB: limit > 0 ? limit : nil)
     server.setupError = server.limitMB.flatMap(applyMemoryLimit)
     var frames = FrameBuffer()

@@ -430,5 +430,6 @@ final class SharedBatchReader {
     }
     mapping = UnsafeRawPointer(mapped)
     size = length
+    BatchWriteDetector.watch(UnsafeRawPointer(mapped), length: length)
   }
 }

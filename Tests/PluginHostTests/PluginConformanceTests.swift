@@ -26,11 +26,12 @@ final class PluginConformanceTests: XCTestCase {
       "silent: empty batch": "error without a message: ",
       "leak: create/destroy x1000": "memory grew by ",
       "shared: two instances at once": "different results: ",
+      "scribble: a 200-atom cell": "write into the batch: ",
     ]
     XCTAssertEqual(Set(failures.keys), Set(expected.keys))
     for (check, prefix) in expected {
       XCTAssertTrue(failures[check]?.hasPrefix(prefix) ?? false, "\(check): \(failures[check]!)")
     }
-    XCTAssertEqual(results.count, 1 + 7 * 9)
+    XCTAssertEqual(results.count, 1 + 8 * 9)
   }
 }

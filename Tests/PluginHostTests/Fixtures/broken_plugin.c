@@ -9,6 +9,7 @@
  *   silent        fails without a message on the empty batch
  *   leak          never frees the 64 KiB each create() allocates
  *   shared        counts calls in a global: instances influence each other
+ *   scribble      writes into the batch (read-only) for the 200-atom cell
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -106,6 +107,16 @@ static crl_status shared(void *instance, const crl_batch *batch, crl_output *out
     return CRL_OK;
 }
 
+static crl_status scribble(void *instance, const crl_batch *batch, crl_output *output,
+                           char *error, size_t error_size) {
+    (void)instance, (void)error, (void)error_size;
+    if (batch->num_structures == 1 && batch->num_atoms == 200) {
+        ((double *)batch->frac_coords)[0] = 0.5;
+    }
+    count_atoms(batch, output);
+    return CRL_OK;
+}
+
 #define COMPONENT(name, make, run) \
     {sizeof(crl_component_desc), 0, name, "breaks a rule", 0, NULL, NULL, make, run, destroy}
 
@@ -113,7 +124,7 @@ static const crl_component_desc components[] = {
     COMPONENT("wrong_count", create, wrong_count), COMPONENT("nan", create, nan_output),
     COMPONENT("crash", create, crash),             COMPONENT("hang", create, hang),
     COMPONENT("silent", create, silent),           COMPONENT("leak", leak_create, fine),
-    COMPONENT("shared", create, shared),
+    COMPONENT("shared", create, shared),           COMPONENT("scribble", create, scribble),
 };
 
 static const crl_plugin_desc plugin = {
