@@ -19,6 +19,7 @@ let package = Package(
     .library(name: "Predictor", type: .dynamic, targets: ["Predictor"]),
     .library(name: "FunctionReward", type: .dynamic, targets: ["FunctionReward"]),
     .library(name: "PythonReward", type: .dynamic, targets: ["PythonReward"]),
+    .library(name: "ToyPotential", type: .dynamic, targets: ["ToyPotential"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -41,7 +42,8 @@ let package = Package(
     // fork/exec with a new process group and a parent-death signal (prctl is variadic).
     .target(name: "CProcessSpawn"),
     .target(name: "WorkerProcess", dependencies: ["CProcessSpawn"]),
-    .target(name: "EnergyCalculation", dependencies: ["CrystalCore", "WorkerProcess"]),
+    .target(
+      name: "EnergyCalculation", dependencies: ["CrystalCore", "WorkerProcess", "RewardPipeline"]),
     .target(name: "ReferenceData", dependencies: ["CrystalCore", "BinaryCoding"]),
     .target(
       name: "DNGRewardMetrics",
@@ -83,7 +85,7 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "crystalrl", dependencies: ["CrystalRLCommands"]),
-    // Runs one plugin component in its own process (isolation: process).
+    // Runs one plugin component or metric provider in its own process (isolation: process).
     .executableTarget(
       name: "crystalrl-plugin-worker", dependencies: ["PluginHost"], path: "Sources/PluginWorker"),
     .executableTarget(
@@ -114,6 +116,10 @@ let package = Package(
     .target(
       name: "PythonReward", dependencies: ["CrystalRLABI", "SwiftPluginKit"],
       path: "Plugins/PythonReward"),
+    // A metric-provider plugin (ABI 1.1): a toy pair potential's energy_per_atom.
+    .target(
+      name: "ToyPotential", dependencies: ["CrystalRLABI"], path: "Plugins/ToyPotential",
+      publicHeadersPath: "."),
 
     // The Python reference stack (pymatgen, amd, numpy, PyTorch) and the shared datasets, for
     // the tests and the benchmarks.
@@ -136,7 +142,9 @@ let package = Package(
       name: "DNGMetricsTests", dependencies: ["DNGMetrics", "CrystalCore", "TestSupport"]),
     .testTarget(
       name: "EnergyCalculationTests",
-      dependencies: ["EnergyCalculation", "WorkerProcess", "CrystalCore", "TestSupport"],
+      dependencies: [
+        "EnergyCalculation", "WorkerProcess", "CrystalCore", "RewardPipeline", "TestSupport",
+      ],
       exclude: ["Fixtures"]),
     .testTarget(
       name: "CrystalTrainingTests",

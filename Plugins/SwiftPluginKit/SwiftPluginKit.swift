@@ -118,6 +118,6 @@ public func pluginDescriptor(
       abi_version: UInt32(CRL_ABI_VERSION_MAJOR) << 16 | UInt32(CRL_ABI_VERSION_MINOR),
       name: staticCString(name), version: staticCString(version),
       description: staticCString(description), num_components: UInt32(components.count),
-      components: permanentTable(components))
+      components: permanentTable(components), num_providers: 0, providers: nil)
   ])
 }

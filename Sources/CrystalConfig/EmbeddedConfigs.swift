@@ -57,7 +57,10 @@ rl_module:
     normalize_fn: std
     eps: 1e-4
     reference_dataset: ${data.name}
-    # chgnet (needs scripts/python-env.sh chgnet) or table:PATH (a CSV of id,energy).
+    # chgnet (needs scripts/python-env.sh chgnet), table:PATH (a CSV of id,energy), or
+    # plugin:PATH_OR_NAME:PROVIDER (a plugin's metric provider of energy per atom in eV/atom,
+    # e.g. plugin:ToyPotential:energy_per_atom; its parameters come from a reward_fn.metrics
+    # entry naming the same plugin and provider, if there is one).
     energy_calculator: chgnet
     components:
       - _target_: src.rl_module.components.CreativityReward

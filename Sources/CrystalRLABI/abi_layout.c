@@ -1,6 +1,6 @@
 /*
  * Compile-time guard for the plugin ABI: the offsets and sizes of every v1.0
- * struct are frozen here. If an edit of crystalrl_plugin.h moves a field or
+ * and v1.1 struct are frozen here. If an edit of crystalrl_plugin.h moves a field or
  * shrinks a struct, the build fails instead of silently breaking every plugin
  * binary already shipped. New fields go at the end of a struct (and get their
  * own line below, under the minor version that added them).
@@ -64,4 +64,28 @@ FROZEN(crl_plugin_desc, description, 24);
 FROZEN(crl_plugin_desc, num_components, 32);
 FROZEN(crl_plugin_desc, components, 40);
 _Static_assert(sizeof(crl_plugin_desc) >= 48, "crl_plugin_desc shrank");
+
+/* v1.1 */
+FROZEN(crl_provider_desc, struct_size, 0);
+FROZEN(crl_provider_desc, flags, 4);
+FROZEN(crl_provider_desc, name, 8);
+FROZEN(crl_provider_desc, description, 16);
+FROZEN(crl_provider_desc, width, 24);
+FROZEN(crl_provider_desc, num_params, 32);
+FROZEN(crl_provider_desc, params, 40);
+FROZEN(crl_provider_desc, required_metrics, 48);
+FROZEN(crl_provider_desc, create, 56);
+FROZEN(crl_provider_desc, compute, 64);
+FROZEN(crl_provider_desc, destroy, 72);
+_Static_assert(sizeof(crl_provider_desc) >= 80, "crl_provider_desc shrank");
+
+FROZEN(crl_plugin_desc, num_providers, 48);
+FROZEN(crl_plugin_desc, providers, 56);
+_Static_assert(sizeof(crl_plugin_desc) >= 64, "crl_plugin_desc shrank");
 #endif
+
+/* Enumerators are part of the ABI too: values never change, new ones are appended. */
+_Static_assert(CRL_PARAM_NUMBER == 0 && CRL_PARAM_INTEGER == 1 && CRL_PARAM_BOOL == 2
+                   && CRL_PARAM_STRING == 3,
+               "crl_param_type values moved");
+_Static_assert(CRL_PARAM_OBJECT == 4, "CRL_PARAM_OBJECT moved");

@@ -4,9 +4,9 @@ import PluginHost
 
 extension PluginScaffold.Language: ExpressibleByArgument {}
 
-/// `crystalrl plugin inspect PATH`: what a plugin library declares; `crystalrl plugin check
-/// PATH`: whether it keeps the ABI's rules on edge batches; `crystalrl plugin new NAME`: a
-/// plugin project to start from.
+/// `crystalrl plugin inspect PATH`: what a plugin library declares, its reward components and
+/// its metric providers; `crystalrl plugin check PATH`: whether its components keep the ABI's
+/// rules on edge batches; `crystalrl plugin new NAME`: a plugin project to start from.
 struct PluginCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "plugin", abstract: "Work with reward plugins.",
@@ -75,10 +75,12 @@ struct PluginCommand: ParsableCommand {
     }
   }
 
-  /// Prints a plugin's ABI version and its components.
+  /// Prints a plugin's ABI version, its components and its metric providers.
   struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Print a plugin's ABI version, components, parameters and required metrics.")
+      abstract:
+        "Print a plugin's ABI version, components, metric providers, parameters and required metrics."
+    )
 
     @Argument(help: "Plugin file, or a name on the plugin search path.")
     var plugin: String
@@ -103,16 +105,25 @@ struct PluginCommand: ParsableCommand {
       if !info.description.isEmpty { print("description: \(info.description)") }
       for component in info.components {
         print("\ncomponent \(component.name)")
-        if !component.description.isEmpty { print("  \(component.description)") }
-        let metrics = component.requiredMetrics
-        print("  required metrics: \(metrics.isEmpty ? "none" : metrics.joined(separator: ", "))")
-        if component.outputMayBeNaN { print("  may return NaN") }
-        if component.parameters.isEmpty { print("  parameters: none") }
-        for parameter in component.parameters {
-          let fallback = parameter.defaultJSON.map { "default \($0)" } ?? "required"
-          print("  parameter \(parameter.name) (\(parameter.kind.rawValue), \(fallback))")
-          if !parameter.description.isEmpty { print("    \(parameter.description)") }
-        }
+        printDetails(component)
+      }
+      for provider in info.providers {
+        print("\nmetric provider \(provider.name) (width \(provider.width))")
+        printDetails(provider)
+      }
+    }
+
+    /// Description, required metrics, NaN policy and parameters of a component or provider.
+    private func printDetails(_ info: any PluginComputationInfo) {
+      if !info.description.isEmpty { print("  \(info.description)") }
+      let metrics = info.requiredMetrics
+      print("  required metrics: \(metrics.isEmpty ? "none" : metrics.joined(separator: ", "))")
+      if info.outputMayBeNaN { print("  may return NaN") }
+      if info.parameters.isEmpty { print("  parameters: none") }
+      for parameter in info.parameters {
+        let fallback = parameter.defaultJSON.map { "default \($0)" } ?? "required"
+        print("  parameter \(parameter.name) (\(parameter.kind.rawValue), \(fallback))")
+        if !parameter.description.isEmpty { print("    \(parameter.description)") }
       }
     }
   }

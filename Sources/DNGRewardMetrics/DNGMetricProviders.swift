@@ -11,7 +11,7 @@ public final class UniqueMetric: MetricProvider {
 
   public init(context: ReferenceContext) { self.context = context }
 
-  public func compute(_ batch: StructureBatch) throws -> MetricColumn {
+  public func compute(_ batch: StructureBatch, metrics: MetricTable) throws -> MetricColumn {
     let groups = context.matcher.group(
       reduced: parallelMap(batch.count) { context.reduced(batch.structures[$0]) })
     var values = [Double](repeating: 0, count: batch.count)
@@ -27,7 +27,7 @@ public final class NovelMetric: MetricProvider {
 
   public init(context: ReferenceContext) { self.context = context }
 
-  public func compute(_ batch: StructureBatch) throws -> MetricColumn {
+  public func compute(_ batch: StructureBatch, metrics: MetricTable) throws -> MetricColumn {
     let reference = context.reference
     let values = parallelMap(batch.count) { index -> Double in
       let structure = batch.structures[index]
@@ -50,7 +50,7 @@ public final class CreativityDistanceMetric: MetricProvider {
 
   public init(context: ReferenceContext) { self.context = context }
 
-  public func compute(_ batch: StructureBatch) throws -> MetricColumn {
+  public func compute(_ batch: StructureBatch, metrics: MetricTable) throws -> MetricColumn {
     let reference = context.reference
     var batchByFormula: [String: [Int]] = [:]
     for (index, structure) in batch.structures.enumerated() {
@@ -81,7 +81,7 @@ public final class EnergyAboveHullMetric: MetricProvider {
     diagram = PhaseDiagram(references: references)
   }
 
-  public func compute(_ batch: StructureBatch) throws -> MetricColumn {
+  public func compute(_ batch: StructureBatch, metrics: MetricTable) throws -> MetricColumn {
     let energies = calculator.totalEnergies(batch.structures)
     let values = zip(batch.structures, energies).map { structure, energy in
       energy.isFinite
@@ -105,7 +105,7 @@ public final class DiversityMetric: MetricProvider {
     mmd = MMDReward(reference: featurizer.matrix(reference))
   }
 
-  public func compute(_ batch: StructureBatch) throws -> MetricColumn {
+  public func compute(_ batch: StructureBatch, metrics: MetricTable) throws -> MetricColumn {
     MetricColumn(name: name, values: mmd.rewards(featurizer.matrix(batch.structures)))
   }
 }

@@ -24,9 +24,7 @@ public enum ReferenceEnergies {
     {
       energies = cached
     } else {
-      log(
-        "computing \(reference.structures.count) reference energies with \(calculator.identifier)")
-      energies = calculator.totalEnergies(reference.structures)
+      energies = computeEnergies(reference.structures, calculator: calculator, log: log)
       if calculator.worthCaching {
         try cache.write(name, key: reference.sourceKey ^ calculatorKey, values: energies)
       }
@@ -64,6 +62,26 @@ public enum ReferenceEnergies {
       entries.append(PhaseEntry(composition: Composition([element]), energy: energy))
     }
     return entries
+  }
+
+  /// Structures per request when computing reference energies; progress is logged after each.
+  static let chunkSize = 500
+
+  /// The total energies of `structures`, computed in chunks with a progress line after each.
+  static func computeEnergies(
+    _ structures: [Structure], calculator: EnergyCalculator, log: (String) -> Void
+  ) -> [Double] {
+    log("computing \(structures.count) reference energies with \(calculator.identifier)")
+    let start = Date()
+    return stride(from: 0, to: structures.count, by: chunkSize).flatMap { first in
+      let end = min(first + chunkSize, structures.count)
+      defer {
+        log(
+          "  reference energies: \(end)/\(structures.count) "
+            + String(format: "(%.1f s)", Date().timeIntervalSince(start)))
+      }
+      return calculator.totalEnergies(Array(structures[first..<end]))
+    }
   }
 
   /// The lowest energy per atom among relaxation results (NaN if none succeeded).

@@ -1,7 +1,8 @@
 import CrystalRLABI
 import Foundation
 
-/// The services table (`crl_host_api`) handed to plugins: ABI version and logging.
+/// The services table (`crl_host_api`) handed to plugins: the ABI version the host speaks (or
+/// claims) and logging.
 /// Messages go to `sink`, prefixed with the plugin's name; the default prints to stderr.
 final class HostServices {
   /// Receives plugin log messages: level (crl_log_level) and text.
@@ -11,13 +12,13 @@ final class HostServices {
   /// Stable storage for the C struct; plugins may keep the pointer while loaded.
   let api: UnsafeMutablePointer<crl_host_api>
 
-  init(sink: @escaping Sink) {
+  init(sink: @escaping Sink, version: ABIVersion) {
     self.sink = sink
     api = .allocate(capacity: 1)
     api.initialize(
       to: crl_host_api(
         struct_size: UInt32(MemoryLayout<crl_host_api>.size),
-        abi_version: ABIVersion.host.packed,
+        abi_version: version.packed,
         host_context: nil,
         log: { context, level, message in
           guard let context, let message else { return }

@@ -1,26 +1,15 @@
 import Foundation
 import RewardPipeline
 
-/// A plugin component run in its own worker process (`crystalrl-plugin-worker`), so a plugin
-/// that crashes, hangs, exits, prints or leaks costs one failed batch, with a clear error,
-/// instead of the whole run. Nothing of the plugin runs in the host: the worker loads it and
-/// describes it (`info` comes from the worker). The batch goes to the worker through shared
-/// memory (see `WorkerProtocol`). After any worker failure the worker is replaced (and the
-/// instance created again) before the next batch. Config: `isolation: process`,
+/// A plugin component run in its own worker process (`crystalrl-plugin-worker`); see
+/// `IsolatedPluginInstance` for what that guarantees. Config: `isolation: process`,
 /// `timeout: SECONDS`, `memory_limit_mb: MB`.
 public final class IsolatedPluginComponent: RewardComponent {
   public let info: PluginComponentInfo
   public var name: String { info.name }
   public var requiredMetrics: [String] { info.requiredMetrics }
   public var outputMayBeNaN: Bool { info.outputMayBeNaN }
-  public let path: String
-  public let configJSON: String
-  public let limits: WorkerLimits
-  public let workerExecutable: String
-  private let memory: SharedBatchWriter
-  private var worker: PluginWorkerClient?
-  /// How the worker failed in the last call, nil when it did not (for `PluginConformance`).
-  private(set) var lastWorkerFailure: WorkerFailure?
+  private let instance: IsolatedPluginInstance
 
   /// Starts a worker for component `name` of the plugin at `path` and creates the instance
   /// there; fails as creating the component in-process would (with the plugin's own message),
@@ -29,99 +18,37 @@ public final class IsolatedPluginComponent: RewardComponent {
     path: String, name: String, configJSON: String, limits: WorkerLimits = WorkerLimits(),
     workerExecutable: String = PluginWorkerClient.defaultWorker
   ) throws {
-    self.path = path
-    self.configJSON = configJSON
-    self.limits = limits
-    self.workerExecutable = workerExecutable
-    memory = try SharedBatchWriter()
-    let worker = try PluginWorkerClient(
-      path: path, limits: limits, label: name, workerExecutable: workerExecutable,
-      batchMemory: memory.descriptor)
-    info = try worker.describe().component(named: name)
-    try worker.create(component: name, configJSON: configJSON)
-    self.worker = worker
+    instance = try IsolatedPluginInstance(
+      path: path, subject: .component(name), configJSON: configJSON, limits: limits,
+      workerExecutable: workerExecutable)
+    // The worker described a component under this name, so the cast holds.
+    info = instance.info as! PluginComponentInfo
   }
+
+  public var path: String { instance.path }
+  public var configJSON: String { instance.configJSON }
+  public var limits: WorkerLimits { instance.limits }
+  public var workerExecutable: String { instance.workerExecutable }
 
   /// The current worker's pid (nil between a failure and the next batch), for diagnostics.
-  public var workerProcessID: pid_t? { worker?.processID }
+  public var workerProcessID: pid_t? { instance.workerProcessID }
 
   public func compute(_ batch: StructureBatch, metrics: MetricTable) throws -> [Double] {
-    let result = try exchange(batch, metrics) { try $0.compute($1) }
-    try info.validate(result.rewards, count: result.count, expected: batch.count)
-    return result.rewards
+    try instance.run(batch, metrics: requiredMetrics.map { metrics[$0]! })
   }
 
+  /// How the worker failed in the last call, nil when it did not (for `PluginConformance`).
+  var lastWorkerFailure: WorkerFailure? { instance.lastWorkerFailure }
+
   /// Scores `batch` with this instance and a second one created like it, at the same time on
-  /// two threads of the worker (the ABI allows separate instances to compute concurrently);
-  /// both results validated.
+  /// two threads of the worker; both results validated.
   func computeTwice(_ batch: StructureBatch, metrics: MetricTable) throws -> ([Double], [Double]) {
-    let results = try exchange(batch, metrics) { try $0.computeTwice($1) }
-    for result in [results.first, results.second] {
-      try info.validate(result.rewards, count: result.count, expected: batch.count)
-    }
-    return (results.first.rewards, results.second.rewards)
+    try instance.runTwice(batch, metrics: requiredMetrics.map { metrics[$0]! })
   }
 
   /// Creates the instance `times` more times in the worker, each create destroying the
   /// previous instance; returns the worker's resident memory (KiB) before and after.
   func recreate(times: Int) throws -> (before: Int, after: Int) {
-    let worker = try currentWorker()
-    let before = try residentKiB(of: worker.processID)
-    for _ in 0..<times { try worker.create(component: name, configJSON: configJSON) }
-    return (before, try residentKiB(of: worker.processID))
-  }
-
-  /// Writes the batch to the shared memory and runs `request` on the current worker; a worker
-  /// failure is recorded, stops the worker and is thrown as the component's error.
-  private func exchange<R>(
-    _ batch: StructureBatch, _ metrics: MetricTable,
-    _ request: (PluginWorkerClient, WorkerRequest.ComputeHeader) throws -> R
-  ) throws -> R {
-    lastWorkerFailure = nil
-    let worker = try currentWorker()
-    let header = try batch.withRawBatch(metrics: requiredMetrics.map { metrics[$0]! }) {
-      try memory.write($0)
-    }
-    do {
-      return try request(worker, header)
-    } catch let failure as WorkerFailure {
-      self.worker = nil
-      lastWorkerFailure = failure
-      throw PluginError.computeFailed(component: name, message: "\(failure)")
-    } catch let error as PluginError {
-      // A plugin that ran out of memory may hold on to it: start afresh.
-      if case .memoryLimit = error { stopWorker() }
-      throw error
-    }
-  }
-
-  /// VmRSS of process `pid`, from /proc.
-  private func residentKiB(of pid: pid_t) throws -> Int {
-    let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
-    guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-      let kib = Int(line.split(separator: " ").dropFirst().first ?? "")
-    else { throw PluginError.workerFailed(path: path, message: "no VmRSS for pid \(pid)") }
-    return kib
-  }
-
-  /// The running worker, or a new one with the instance created again.
-  private func currentWorker() throws -> PluginWorkerClient {
-    if let worker, !worker.isStopped { return worker }
-    let worker = try PluginWorkerClient(
-      path: path, limits: limits, label: name, workerExecutable: workerExecutable,
-      batchMemory: memory.descriptor)
-    do {
-      try worker.create(component: name, configJSON: configJSON)
-    } catch let PluginError.createFailed(_, message) {
-      throw PluginError.computeFailed(
-        component: name, message: "its replacement worker could not create it: \(message)")
-    }
-    self.worker = worker
-    return worker
-  }
-
-  private func stopWorker() {
-    worker?.stop()
-    worker = nil
+    try instance.recreate(times: times)
   }
 }

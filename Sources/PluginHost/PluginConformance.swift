@@ -21,7 +21,8 @@ public struct ConformanceResult: Sendable, Equatable {
 /// message and only for the NaN-metrics batch —, then: two instances computing one batch at
 /// the same time must agree with each other and with one instance alone; `lifecycleCycles`
 /// create/destroy cycles must not grow the worker's resident memory by more than
-/// `leakThresholdKiB`; the time per structure of the large batch is reported.
+/// `leakThresholdKiB`; the time per structure of the large batch is reported. Metric providers
+/// (ABI 1.1) are listed, not checked.
 public struct PluginConformance {
   /// JSON object of the component's parameters, passed to create() as is.
   public var configJSON = "{}"
@@ -51,7 +52,14 @@ public struct PluginConformance {
     do {
       info = try PluginWorkerClient.describe(
         path: path, limits: limits, workerExecutable: workerExecutable)
-      record("", "load and describe", violation: nil, detail: "\(info.name) \(info.version)")
+      let providers = info.providers.map(\.name)
+      record(
+        "", "load and describe", violation: nil,
+        detail: "\(info.name) \(info.version)"
+          + (providers.isEmpty
+            ? ""
+            : "; metric providers, which this kit does not check: "
+              + providers.joined(separator: ", ")))
     } catch {
       record("", "load and describe", violation: "\(error)")
       return results
@@ -164,7 +172,7 @@ public struct PluginConformance {
     case .wrongCount?: return "wrong count: \(error)"
     case .nanOutput?, .infiniteOutput?: return "non-finite output: \(error)"
     case .createFailed(_, let message)?, .computeFailed(_, let message)?:
-      if message.contains(PluginComponent.noMessage) {
+      if message.contains(PluginInstance.noMessage) {
         return "error without a message: \(error)"
       }
       if message.contains("worker process") { return "crash: \(error)" }
@@ -176,6 +184,6 @@ public struct PluginConformance {
   /// A compute error the plugin returned with a message of its own.
   static func isErrorWithMessage(_ error: Error) -> Bool {
     guard case .computeFailed(_, let message)? = error as? PluginError else { return false }
-    return !message.contains(PluginComponent.noMessage)
+    return !message.contains(PluginInstance.noMessage)
   }
 }

@@ -2,7 +2,7 @@ import CProcessSpawn
 import CrystalRLABI
 import Glibc
 
-/// A parameter a plugin component accepts, as its descriptor declares it.
+/// A parameter a plugin component or metric provider accepts, as its descriptor declares it.
 public struct PluginParameter: Equatable, Sendable, Codable {
   /// Declared type of a parameter value.
   public enum Kind: String, Sendable, Codable {
@@ -16,8 +16,8 @@ public struct PluginParameter: Equatable, Sendable, Codable {
   public let defaultJSON: String?
 }
 
-/// What a plugin says about one of its components.
-public struct PluginComponentInfo: Equatable, Sendable, Codable {
+/// What a plugin says about one of its reward components.
+public struct PluginComponentInfo: PluginComputationInfo, Equatable, Sendable, Codable {
   public let name: String
   public let description: String
   public let parameters: [PluginParameter]
@@ -25,19 +25,23 @@ public struct PluginComponentInfo: Equatable, Sendable, Codable {
   /// Whether NaN outputs are meaningful (CRL_COMPONENT_OUTPUT_MAY_BE_NAN). Infinities never are.
   public let outputMayBeNaN: Bool
 
-  /// Checks a compute result: the plugin wrote `count` of `expected` rewards, no infinity, and
-  /// NaN only if the component allows it.
-  func validate(_ rewards: [Double], count: Int, expected: Int) throws {
-    guard count == expected else {
-      throw PluginError.wrongCount(component: name, expected: expected, got: count)
-    }
-    if let index = rewards.firstIndex(where: \.isInfinite) {
-      throw PluginError.infiniteOutput(component: name, index: index, negative: rewards[index] < 0)
-    }
-    if !outputMayBeNaN, let index = rewards.firstIndex(where: \.isNaN) {
-      throw PluginError.nanOutput(component: name, index: index)
-    }
-  }
+  public var subject: PluginSubject { .component(name) }
+  public var width: Int { 1 }
+}
+
+/// What a plugin says about one of its metric providers (ABI 1.1).
+public struct PluginProviderInfo: PluginComputationInfo, Equatable, Sendable, Codable {
+  /// The metric's name, as components require it.
+  public let name: String
+  public let description: String
+  /// Values per structure: 1 for a scalar, d for a feature vector.
+  public let width: Int
+  public let parameters: [PluginParameter]
+  public let requiredMetrics: [String]
+  /// Whether NaN ("not available") is a valid value (CRL_PROVIDER_OUTPUT_MAY_BE_NAN).
+  public let outputMayBeNaN: Bool
+
+  public var subject: PluginSubject { .provider(name) }
 }
 
 /// What a plugin says about itself.
@@ -48,6 +52,8 @@ public struct PluginInfo: Equatable, Sendable, Codable {
   public let description: String
   public let abiVersion: ABIVersion
   public let components: [PluginComponentInfo]
+  /// Metric providers (ABI 1.1; none in a 1.0 plugin).
+  public let providers: [PluginProviderInfo]
 
   /// Looks up a component by name; the error lists the components the plugin has.
   public func component(named name: String) throws -> PluginComponentInfo {
@@ -56,21 +62,48 @@ public struct PluginInfo: Equatable, Sendable, Codable {
     }
     return component
   }
+
+  /// Looks up a metric provider by name; the error lists the providers the plugin has.
+  public func provider(named name: String) throws -> PluginProviderInfo {
+    guard let provider = providers.first(where: { $0.name == name }) else {
+      throw PluginError.unknownProvider(path: path, name: name, available: providers.map(\.name))
+    }
+    return provider
+  }
+}
+
+/// The functions behind one component or provider descriptor, checked to be non-NULL.
+struct PluginEntryPoints {
+  let create: crl_create_fn
+  let compute: crl_compute_fn
+  let destroy: crl_destroy_fn
 }
 
 /// Reads the C descriptor tables a plugin's entry point returns. Nothing is trusted: every
 /// struct_size and count is checked against fixed bounds before it is used, every struct and
 /// string is copied out through `SafeMemory` (a pointer into unmapped memory is an error, not a
-/// crash), and arrays are walked with the stride their first element declares.
+/// crash), and arrays are walked with the stride their first element declares. Fields a struct
+/// gained after the version the plugin declares are never read.
 enum DescriptorReader {
   /// Bounds no sane plugin comes near; anything beyond is treated as a corrupt descriptor.
   static let maximumStructSize = 4096
   static let maximumCount = 1024
   static let maximumStringLength = 4096
+  static let maximumWidth = 1 << 20
 
-  /// The plugin's description and the address of each component descriptor, in order.
-  static func read(_ descriptor: UnsafeRawPointer, path: String) throws
-    -> (info: PluginInfo, components: [UnsafePointer<crl_component_desc>])
+  /// What a descriptor table holds: the description and each entry's functions, in order.
+  struct Contents {
+    let info: PluginInfo
+    let components: [PluginEntryPoints]
+    let providers: [PluginEntryPoints]
+  }
+
+  /// Size of crl_plugin_desc in ABI 1.0, before the provider fields were appended.
+  static let pluginDescriptorSize10 = MemoryLayout<crl_plugin_desc>.offset(of: \.num_providers)!
+
+  /// Reads the plugin's description, for a host speaking `hostVersion`.
+  static func read(_ descriptor: UnsafeRawPointer, path: String, hostVersion: ABIVersion) throws
+    -> Contents
   {
     // The version fields sit at fixed offsets in every ABI major: check them first.
     guard let header = SafeMemory.load((UInt32, UInt32).self, at: descriptor) else {
@@ -78,41 +111,56 @@ enum DescriptorReader {
         path: path, reason: "the entry point returned an unreadable address")
     }
     let version = ABIVersion(packed: header.1)
-    guard version.isLoadable(by: .host) else {
+    guard version.isLoadable(by: hostVersion) else {
       throw PluginError.incompatibleVersion(
-        path: path, pluginVersion: version.description, hostVersion: ABIVersion.host.description)
+        path: path, pluginVersion: version.description, hostVersion: hostVersion.description)
     }
     do {
-      let plugin = try load(crl_plugin_desc.self, at: descriptor, what: "crl_plugin_desc")
-      let count = Int(plugin.num_components)
-      guard count > 0, let base = plugin.components else {
-        throw DescriptorError("the plugin declares no components")
+      let plugin = try loadPrefix(
+        crl_plugin_desc.self, at: descriptor, what: "crl_plugin_desc",
+        minimum: pluginDescriptorSize10,
+        readable: version.minor >= 1 ? MemoryLayout<crl_plugin_desc>.size : pluginDescriptorSize10)
+      let components = try array(
+        plugin.components, count: plugin.num_components, countField: "num_components",
+        what: "crl_component_desc",
+        read: component)
+      let providers = try array(
+        plugin.providers, count: plugin.num_providers, countField: "num_providers",
+        what: "crl_provider_desc", read: provider)
+      guard !components.isEmpty || !providers.isEmpty else {
+        throw DescriptorError(
+          version.minor >= 1
+            ? "the plugin declares no components and no providers"
+            : "the plugin declares no components")
       }
-      guard count <= maximumCount else {
-        throw DescriptorError("num_components is \(count) (at most \(maximumCount) are accepted)")
-      }
-      let addresses = try elements(base, count: count, what: "crl_component_desc")
-      let components = try addresses.enumerated().map { index, address in
-        try component(address.pointee, index: index)
+      for (kind, names) in [
+        ("component", components.map(\.info.name)), ("provider", providers.map(\.info.name)),
+      ] {
+        if let twice = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
+          throw DescriptorError("two \(kind)s are called '\(twice)'")
+        }
       }
       let info = PluginInfo(
         path: path, name: try string(plugin.name, "crl_plugin_desc.name", required: true),
         version: try string(plugin.version, "crl_plugin_desc.version"),
         description: try string(plugin.description, "crl_plugin_desc.description"),
-        abiVersion: version, components: components)
-      return (info, addresses)
+        abiVersion: version, components: components.map(\.info),
+        providers: providers.map(\.info))
+      return Contents(
+        info: info, components: components.map(\.entry), providers: providers.map(\.entry))
     } catch let error as DescriptorError {
       throw PluginError.malformedDescriptor(path: path, reason: error.reason)
     }
   }
 
-  /// Copies a descriptor struct whose first field is its struct_size, after checking that
-  /// size against the 1.0 layout and `maximumStructSize`.
-  private static func load<T>(_ type: T.Type, at address: UnsafeRawPointer, what: String) throws
-    -> T
-  {
-    _ = try structSize(at: address, what: what, minimum: MemoryLayout<T>.size)
-    guard let value = SafeMemory.load(T.self, at: address) else {
+  /// Copies the first `readable` bytes (at most what the struct_size declares) of a struct whose
+  /// first field is its struct_size into a zeroed `T`, after checking that size against
+  /// `minimum` and `maximumStructSize`. Fields past the copied prefix read as zero.
+  private static func loadPrefix<T>(
+    _ type: T.Type, at address: UnsafeRawPointer, what: String, minimum: Int, readable: Int
+  ) throws -> T {
+    let size = try structSize(at: address, what: what, minimum: minimum)
+    guard let value = SafeMemory.load(T.self, at: address, bytes: min(size, readable)) else {
       throw DescriptorError("\(what) at \(address) is not readable")
     }
     return value
@@ -129,6 +177,25 @@ enum DescriptorReader {
         "\(what).struct_size is \(size) (valid: \(minimum) to \(maximumStructSize) bytes)")
     }
     return size
+  }
+
+  /// Reads the `count` descriptors (the field `countField`) of the array at `base` with `read`;
+  /// none when `count` is 0.
+  private static func array<T, R>(
+    _ base: UnsafePointer<T>?, count: UInt32, countField: String, what: String,
+    read: (T, Int) throws -> R
+  ) throws -> [R] {
+    let count = Int(count)
+    guard count > 0 else { return [] }
+    guard count <= maximumCount else {
+      throw DescriptorError("\(countField) is \(count) (at most \(maximumCount) are accepted)")
+    }
+    guard let base else {
+      throw DescriptorError("\(countField) is \(count) but the array of \(what) is NULL")
+    }
+    return try elements(base, count: count, what: what).enumerated().map { index, address in
+      try read(address.pointee, index)
+    }
   }
 
   /// The addresses of `count` descriptors of an array walked with the stride its first element
@@ -154,65 +221,83 @@ enum DescriptorReader {
   }
 
   private static func component(_ desc: crl_component_desc, index: Int) throws
-    -> PluginComponentInfo
+    -> (info: PluginComponentInfo, entry: PluginEntryPoints)
   {
-    let what = "component \(index)"
-    let name = try string(desc.name, "\(what)'s name", required: true)
-    guard desc.create != nil, desc.compute != nil, desc.destroy != nil else {
-      throw DescriptorError("\(what) ('\(name)') lacks a create, compute or destroy function")
-    }
-    return PluginComponentInfo(
-      name: name, description: try string(desc.description, "\(what)'s description"),
-      parameters: try parameters(desc, component: name),
-      requiredMetrics: try metrics(desc.required_metrics, component: name),
+    let name = try string(desc.name, "component \(index)'s name", required: true)
+    let subject = PluginSubject.component(name)
+    let info = PluginComponentInfo(
+      name: name, description: try string(desc.description, "\(subject)'s description"),
+      parameters: try parameters(desc.params, count: desc.num_params, of: subject),
+      requiredMetrics: try metrics(desc.required_metrics, of: subject),
       outputMayBeNaN: desc.flags & UInt32(CRL_COMPONENT_OUTPUT_MAY_BE_NAN) != 0)
+    return (info, try entryPoints(desc.create, desc.compute, desc.destroy, of: subject))
   }
 
-  private static func parameters(_ desc: crl_component_desc, component: String) throws
-    -> [PluginParameter]
+  private static func provider(_ desc: crl_provider_desc, index: Int) throws
+    -> (info: PluginProviderInfo, entry: PluginEntryPoints)
   {
-    let count = Int(desc.num_params)
-    guard count > 0 else { return [] }
-    guard count <= maximumCount else {
-      throw DescriptorError("component '\(component)' declares \(count) parameters")
+    let name = try string(desc.name, "provider \(index)'s name", required: true)
+    let subject = PluginSubject.provider(name)
+    guard desc.width >= 1, desc.width <= maximumWidth else {
+      throw DescriptorError(
+        "\(subject) declares width \(desc.width) (valid: 1 to \(maximumWidth))")
     }
-    guard let base = desc.params else {
-      throw DescriptorError("component '\(component)': num_params > 0 but params is NULL")
+    let info = PluginProviderInfo(
+      name: name, description: try string(desc.description, "\(subject)'s description"),
+      width: Int(desc.width),
+      parameters: try parameters(desc.params, count: desc.num_params, of: subject),
+      requiredMetrics: try metrics(desc.required_metrics, of: subject),
+      outputMayBeNaN: desc.flags & UInt32(CRL_PROVIDER_OUTPUT_MAY_BE_NAN) != 0)
+    return (info, try entryPoints(desc.create, desc.compute, desc.destroy, of: subject))
+  }
+
+  private static func entryPoints(
+    _ create: crl_create_fn?, _ compute: crl_compute_fn?, _ destroy: crl_destroy_fn?,
+    of subject: PluginSubject
+  ) throws -> PluginEntryPoints {
+    guard let create, let compute, let destroy else {
+      throw DescriptorError("\(subject) lacks a create, compute or destroy function")
     }
+    return PluginEntryPoints(create: create, compute: compute, destroy: destroy)
+  }
+
+  private static func parameters(
+    _ base: UnsafePointer<crl_param_desc>?, count: UInt32, of subject: PluginSubject
+  ) throws -> [PluginParameter] {
     let kinds: [Int32: PluginParameter.Kind] = [
       Int32(CRL_PARAM_NUMBER.rawValue): .number, Int32(CRL_PARAM_INTEGER.rawValue): .integer,
       Int32(CRL_PARAM_BOOL.rawValue): .bool, Int32(CRL_PARAM_STRING.rawValue): .string,
       Int32(CRL_PARAM_OBJECT.rawValue): .object,
     ]
-    return try elements(base, count: count, what: "'\(component)' crl_param_desc")
-      .enumerated().map { index, address in
-        let param = address.pointee
-        let what = "component '\(component)' parameter \(index)"
-        return PluginParameter(
-          name: try string(param.name, "\(what)'s name", required: true),
-          kind: kinds[param.type] ?? .unknown,
-          description: try string(param.description, "\(what)'s description"),
-          defaultJSON: param.default_json == nil
-            ? nil : try string(param.default_json, "\(what)'s default_json"))
-      }
+    return try array(
+      base, count: count, countField: "\(subject)'s num_params", what: "crl_param_desc"
+    ) { param, index in
+      let what = "\(subject) parameter \(index)"
+      return PluginParameter(
+        name: try string(param.name, "\(what)'s name", required: true),
+        kind: kinds[param.type] ?? .unknown,
+        description: try string(param.description, "\(what)'s description"),
+        defaultJSON: param.default_json == nil
+          ? nil : try string(param.default_json, "\(what)'s default_json"))
+    }
   }
 
   private static func metrics(
-    _ list: UnsafePointer<UnsafePointer<CChar>?>?, component: String
+    _ list: UnsafePointer<UnsafePointer<CChar>?>?, of subject: PluginSubject
   ) throws -> [String] {
     guard let list else { return [] }
     var names: [String] = []
     while true {
       guard names.count <= maximumCount else {
         throw DescriptorError(
-          "component '\(component)': required_metrics has no NULL within \(maximumCount) entries")
+          "\(subject): required_metrics has no NULL within \(maximumCount) entries")
       }
       guard let entry = SafeMemory.load(UnsafePointer<CChar>?.self, at: list + names.count)
       else {
-        throw DescriptorError("component '\(component)': required_metrics is not readable")
+        throw DescriptorError("\(subject): required_metrics is not readable")
       }
       guard let entry else { return names }
-      names.append(try string(entry, "component '\(component)' required metric \(names.count)"))
+      names.append(try string(entry, "\(subject) required metric \(names.count)"))
     }
   }
 
@@ -261,13 +346,16 @@ enum SafeMemory {
     bytes(at: address, upTo: count).count == count
   }
 
-  /// A copy of the `T` at `address`, or nil when it is not entirely readable.
-  static func load<T>(_ type: T.Type, at address: UnsafeRawPointer) -> T? {
+  /// A copy of the `T` at `address` whose first `bytes` bytes (all of it by default) come from
+  /// there and the rest are zero, or nil when those bytes are not all readable.
+  static func load<T>(_ type: T.Type, at address: UnsafeRawPointer, bytes: Int? = nil) -> T? {
+    let size = MemoryLayout<T>.size
+    let count = min(bytes ?? size, size)
     let storage = UnsafeMutableRawPointer.allocate(
-      byteCount: MemoryLayout<T>.size, alignment: MemoryLayout<T>.alignment)
+      byteCount: size, alignment: MemoryLayout<T>.alignment)
     defer { storage.deallocate() }
-    guard copy(from: address, to: storage, count: MemoryLayout<T>.size) == MemoryLayout<T>.size
-    else { return nil }
+    storage.initializeMemory(as: UInt8.self, repeating: 0, count: size)
+    guard copy(from: address, to: storage, count: count) == count else { return nil }
     return storage.load(as: T.self)
   }
 

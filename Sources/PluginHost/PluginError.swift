@@ -1,4 +1,5 @@
-/// Why a plugin could not be loaded or used. Every case names the plugin file or component.
+/// Why a plugin could not be loaded or used. Every case names the plugin file, or the component
+/// or metric provider (`PluginSubject`).
 /// Codable: a worker process sends its errors to the host as they are.
 public enum PluginError: Error, CustomStringConvertible, Equatable, Codable {
   case fileNotFound(path: String, searched: [String])
@@ -8,14 +9,16 @@ public enum PluginError: Error, CustomStringConvertible, Equatable, Codable {
   case incompatibleVersion(path: String, pluginVersion: String, hostVersion: String)
   case malformedDescriptor(path: String, reason: String)
   case unknownComponent(path: String, name: String, available: [String])
-  case createFailed(component: String, message: String)
-  case computeFailed(component: String, message: String)
-  case wrongCount(component: String, expected: Int, got: Int)
-  case nanOutput(component: String, index: Int)
-  case infiniteOutput(component: String, index: Int, negative: Bool)
-  case outputOverrun(component: String, capacity: Int)
-  /// The component failed while its worker ran under `memory_limit_mb`.
-  case memoryLimit(component: String, limitMB: Int, message: String)
+  case unknownProvider(path: String, name: String, available: [String])
+  case createFailed(subject: PluginSubject, message: String)
+  case computeFailed(subject: PluginSubject, message: String)
+  /// The plugin reported `got` values where `structures × width` were due.
+  case wrongCount(subject: PluginSubject, structures: Int, width: Int, got: Int)
+  case nanOutput(subject: PluginSubject, index: Int)
+  case infiniteOutput(subject: PluginSubject, index: Int, negative: Bool)
+  case outputOverrun(subject: PluginSubject, capacity: Int)
+  /// The component or provider failed while its worker ran under `memory_limit_mb`.
+  case memoryLimit(subject: PluginSubject, limitMB: Int, message: String)
   /// The worker process that loads and describes an isolated plugin failed.
   case workerFailed(path: String, message: String)
 
@@ -38,23 +41,29 @@ public enum PluginError: Error, CustomStringConvertible, Equatable, Codable {
     case .unknownComponent(let path, let name, let available):
       return "plugin \(path) has no component '\(name)'; it has: "
         + available.joined(separator: ", ")
-    case .createFailed(let component, let message):
-      return "plugin component '\(component)' failed to create: \(message)"
-    case .computeFailed(let component, let message):
-      return "plugin component '\(component)' failed: \(message)"
-    case .wrongCount(let component, let expected, let got):
-      return "plugin component '\(component)' returned \(got) rewards for \(expected) structures"
-    case .nanOutput(let component, let index):
-      return "plugin component '\(component)' returned NaN for structure \(index) "
-        + "(it does not declare CRL_COMPONENT_OUTPUT_MAY_BE_NAN)"
-    case .infiniteOutput(let component, let index, let negative):
-      return "plugin component '\(component)' returned \(negative ? "-" : "+")inf for structure "
-        + "\(index) (infinite rewards are never accepted)"
-    case .outputOverrun(let component, let capacity):
-      return "plugin component '\(component)' wrote past the end of its output buffer "
-        + "(capacity \(capacity) rewards)"
-    case .memoryLimit(let component, let limitMB, let message):
-      return "plugin component '\(component)' ran out of memory under its limit "
+    case .unknownProvider(let path, let name, let available):
+      return "plugin \(path) has no metric provider '\(name)'; it has: "
+        + (available.isEmpty ? "none" : available.joined(separator: ", "))
+    case .createFailed(let subject, let message):
+      return "\(subject) failed to create: \(message)"
+    case .computeFailed(let subject, let message):
+      return "\(subject) failed: \(message)"
+    case .wrongCount(let subject, let structures, let width, let got):
+      return width == 1
+        ? "\(subject) returned \(got) \(subject.unit) for \(structures) structures"
+        : "\(subject) returned \(got) \(subject.unit) for \(structures) structures of width \(width) "
+          + "(\(structures * width) expected)"
+    case .nanOutput(let subject, let index):
+      return "\(subject) returned NaN for structure \(index) "
+        + "(it does not declare \(subject.nanFlag))"
+    case .infiniteOutput(let subject, let index, let negative):
+      return "\(subject) returned \(negative ? "-" : "+")inf for structure "
+        + "\(index) (infinite \(subject.unit) are never accepted)"
+    case .outputOverrun(let subject, let capacity):
+      return
+        "\(subject) wrote past the end of its output buffer (capacity \(capacity) \(subject.unit))"
+    case .memoryLimit(let subject, let limitMB, let message):
+      return "\(subject) ran out of memory under its limit "
         + "(memory_limit_mb: \(limitMB)): \(message)"
     case .workerFailed(let path, let message):
       return "plugin \(path) failed in its worker process: \(message)"

@@ -105,43 +105,47 @@ public final class PluginWorkerClient {
     }
   }
 
-  /// Creates the worker's instance of component `name`.
-  func create(component name: String, configJSON: String) throws {
+  /// Creates the worker's instance of the component or provider `subject` names.
+  func create(_ subject: PluginSubject, configJSON: String) throws {
     do {
-      guard case .created = try exchange(.create(component: name, configJSON: configJSON)) else {
+      guard case .created = try exchange(.create(subject, configJSON: configJSON)) else {
         throw stopAfterMalformed("a reply that is not 'created'")
       }
     } catch let failure as WorkerFailure {
-      throw PluginError.createFailed(component: name, message: "\(failure)")
+      throw PluginError.createFailed(subject: subject, message: "\(failure)")
     }
   }
 
-  /// Scores the batch in the shared mapping; returns the count the plugin reported and the
-  /// rewards, unchecked. Throws `WorkerFailure` when the worker failed (and was stopped), the
-  /// plugin's own `PluginError` otherwise.
-  func compute(_ header: WorkerRequest.ComputeHeader) throws -> (count: Int, rewards: [Double]) {
+  /// Computes the batch in the shared mapping (`width` values per structure); returns the
+  /// count the plugin reported and the values, unchecked. Throws `WorkerFailure` when the
+  /// worker failed (and was stopped), the plugin's own `PluginError` otherwise.
+  func compute(_ header: WorkerRequest.ComputeHeader, width: Int) throws
+    -> (count: Int, values: [Double])
+  {
     guard case .rewards(let count, let values) = try exchange(.compute(header)) else {
       throw stopAfterMalformed("a reply that is not rewards")
     }
-    guard values.count == header.structures else {
-      throw stopAfterMalformed("\(values.count) reward slots for \(header.structures) structures")
+    guard values.count == header.structures * width else {
+      throw stopAfterMalformed(
+        "\(values.count) value slots for \(header.structures) structures of width \(width)")
     }
     return (count, values)
   }
 
-  /// Scores the batch in the shared mapping with the created instance and a second one made
+  /// Computes the batch in the shared mapping with the created instance and a second one made
   /// like it, at the same time on two threads of the worker; unchecked, as `compute`.
-  func computeTwice(_ header: WorkerRequest.ComputeHeader) throws -> (
-    first: (count: Int, rewards: [Double]), second: (count: Int, rewards: [Double])
+  func computeTwice(_ header: WorkerRequest.ComputeHeader, width: Int) throws -> (
+    first: (count: Int, values: [Double]), second: (count: Int, values: [Double])
   ) {
     guard case .rewardPair(let first, let second) = try exchange(.computeTwice(header)) else {
       throw stopAfterMalformed("a reply that is not a reward pair")
     }
-    guard first.values.count == header.structures, second.values.count == header.structures
-    else {
-      throw stopAfterMalformed("reward slots that do not match \(header.structures) structures")
+    for result in [first, second] where result.values.count != header.structures * width {
+      throw stopAfterMalformed(
+        "\(result.values.count) value slots for \(header.structures) structures of width \(width)"
+      )
     }
-    return ((first.count, first.values), (second.count, second.values))
+    return (first, second)
   }
 
   /// Stops the worker: closes its request channel, gives it 0.2 s to end, then kills its

@@ -2,7 +2,8 @@ import Foundation
 import WorkerProcess
 
 /// The worker side of `WorkerProtocol`: loads one plugin file in this process (never in the
-/// host) and serves describe, create and compute requests until the request channel closes.
+/// host) and serves describe, create, compute and compute-twice requests until the request
+/// channel closes. It creates one instance, of a reward component or a metric provider.
 public enum PluginWorkerServer {
   static let requestDescriptor: Int32 = 3
   static let replyDescriptor: Int32 = 4
@@ -67,15 +68,15 @@ public enum PluginWorkerServer {
     return nil
   }
 
-  /// The worker's state: the library, once loaded, and the component instance, once created.
+  /// The worker's state: the library, once loaded, and the instance, once created.
   private final class Server {
     let path: String
     let limitMB: Int?
     var setupError: PluginError?
     var library: PluginLibrary?
-    var component: PluginComponent?
-    /// The name and configuration `component` was created with.
-    var created: (name: String, configJSON: String)?
+    var instance: PluginInstance?
+    /// The configuration `instance` was created with (a second one is made like it).
+    var configJSON = "{}"
     lazy var batch = SharedBatchReader(descriptor: PluginWorkerServer.batchDescriptor)
 
     init(path: String, limitMB: Int?) {
@@ -89,34 +90,37 @@ public enum PluginWorkerServer {
         switch request {
         case .describe:
           return .description(try load().info)
-        case .create(let name, let configJSON):
-          component = try PluginComponent(library: try load(), name: name, configJSON: configJSON)
-          created = (name, configJSON)
+        case .create(let subject, let configJSON):
+          instance = try PluginInstance(
+            library: try load(), subject: subject, configJSON: configJSON)
+          self.configJSON = configJSON
           return .created
         case .compute(let header):
-          guard let component else {
-            return .failure(.computeFailed(component: "?", message: "compute before create"))
+          guard let instance else {
+            return .failure(
+              .computeFailed(subject: .component("?"), message: "compute before create"))
           }
-          let result = try batch.withBatch(header) { try component.rawCompute($0) }
-          return .rewards(count: result.count, values: result.rewards)
+          let result = try batch.withBatch(header) { try instance.compute($0) }
+          return .rewards(count: result.count, values: result.values)
         case .computeTwice(let header):
-          guard let component, let created else {
-            return .failure(.computeFailed(component: "?", message: "compute before create"))
+          guard let instance else {
+            return .failure(
+              .computeFailed(subject: .component("?"), message: "compute before create"))
           }
-          let second = try PluginComponent(
-            library: try load(), name: created.name, configJSON: created.configJSON)
+          let second = try PluginInstance(
+            library: try load(), subject: instance.info.subject, configJSON: configJSON)
           let results = try batch.withBatch(header) { raw in
-            try concurrently(
-              { try component.rawCompute(raw) }, { try second.rawCompute(raw) })
+            try concurrently({ try instance.compute(raw) }, { try second.compute(raw) })
           }
           return .rewardPair(
-            first: (results.0.count, results.0.rewards),
-            second: (results.1.count, results.1.rewards))
+            first: (results.0.count, results.0.values),
+            second: (results.1.count, results.1.values))
         }
       } catch let error as PluginError {
         return .failure(underLimit(error))
       } catch {
-        return .failure(.computeFailed(component: component?.name ?? "?", message: "\(error)"))
+        return .failure(
+          .computeFailed(subject: instance?.info.subject ?? .component("?"), message: "\(error)"))
       }
     }
 
@@ -147,9 +151,9 @@ public enum PluginWorkerServer {
     private func underLimit(_ error: PluginError) -> PluginError {
       guard let limitMB else { return error }
       switch error {
-      case .createFailed(let component, let message) where message.hasPrefix("CRL_OUT_OF_MEMORY"),
-        .computeFailed(let component, let message) where message.hasPrefix("CRL_OUT_OF_MEMORY"):
-        return .memoryLimit(component: component, limitMB: limitMB, message: message)
+      case .createFailed(let subject, let message) where message.hasPrefix("CRL_OUT_OF_MEMORY"),
+        .computeFailed(let subject, let message) where message.hasPrefix("CRL_OUT_OF_MEMORY"):
+        return .memoryLimit(subject: subject, limitMB: limitMB, message: message)
       default:
         return error
       }

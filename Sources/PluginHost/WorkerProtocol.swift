@@ -16,11 +16,12 @@ import WorkerProcess
 // doubles little-endian, strings as UInt32 length + UTF-8 bytes. One request, one reply:
 //
 //   describe                                   -> description(JSON of PluginInfo)
-//   create(component, config JSON)             -> created
+//   create(kind: 0 component | 1 provider,     -> created
+//          name, config JSON)
 //   compute(structures, atoms, mapped bytes,   -> rewards(count the plugin reported,
-//           [(metric name, width)])                        one Float64 per structure)
+//           [(metric name, width)])                        width Float64s per structure)
 //   compute twice(the same fields as compute)  -> reward pair(rewards, rewards): the created
-//                                                 instance and a second one made like it,
+//                                                 component and a second one made like it,
 //                                                 computing the batch at the same time on
 //                                                 two threads (`plugin check`)
 //   any request                                -> failure(JSON of PluginError)
@@ -31,7 +32,7 @@ import WorkerProcess
 /// A request from the host to the worker.
 enum WorkerRequest {
   case describe
-  case create(component: String, configJSON: String)
+  case create(PluginSubject, configJSON: String)
   case compute(ComputeHeader)
   case computeTwice(ComputeHeader)
 
@@ -53,8 +54,12 @@ enum WorkerRequest {
     switch self {
     case .describe:
       return writer.frame(kind: 1)
-    case .create(let component, let configJSON):
-      writer.string(component)
+    case .create(let subject, let configJSON):
+      switch subject {
+      case .component: writer.integer(UInt8(0))
+      case .provider: writer.integer(UInt8(1))
+      }
+      writer.string(subject.name)
       writer.string(configJSON)
       return writer.frame(kind: 2)
     case .compute(let header):
@@ -70,7 +75,12 @@ enum WorkerRequest {
     var reader = ByteReader(payload)
     switch kind {
     case 1: self = .describe
-    case 2: self = .create(component: try reader.string(), configJSON: try reader.string())
+    case 2:
+      let kind = try reader.integer(UInt8.self)
+      let name = try reader.string()
+      guard kind <= 1 else { throw ProtocolError("unknown kind \(kind) of a create request") }
+      self = .create(
+        kind == 0 ? .component(name) : .provider(name), configJSON: try reader.string())
     case 3: self = .compute(try reader.header())
     case 4: self = .computeTwice(try reader.header())
     default: throw ProtocolError("unknown request kind \(kind)")

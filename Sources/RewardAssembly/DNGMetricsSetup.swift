@@ -10,7 +10,7 @@ import RewardPipeline
 /// Registers the metrics the DNG components need (unique, novel, creativity_distance,
 /// e_above_hull, structure_diversity, composition_diversity), building only the parts the
 /// pipeline requires: the reference set (`reference_dataset`), its energies from the
-/// `energy_calculator` (`chgnet`, or `table:PATH`), and the reference features (from the
+/// `energy_calculator` (see `EnergyCalculatorSpec`), and the reference features (from the
 /// run's VAE as in Chemeleon2, or from descriptors when there is no VAE).
 struct DNGMetricsSetup {
   static let metricNames: Set<String> = [
@@ -24,6 +24,8 @@ struct DNGMetricsSetup {
   let cacheDirectory: URL
   /// The VAE whose latents give the diversity features; nil for descriptor features.
   let vae: () throws -> CrystalVAE?
+  /// The energy calculator behind e_above_hull, started only when that metric is needed.
+  let energyCalculator: () throws -> EnergyCalculator
 
   func register(
     _ required: Set<String>, config: [String: ConfigValue], into registry: inout MetricRegistry
@@ -45,7 +47,7 @@ struct DNGMetricsSetup {
       registry.register(CreativityDistanceMetric(context: context))
     }
     if needed.contains("e_above_hull") {
-      let calculator = try makeCalculator(config["energy_calculator"]?.stringValue ?? "chgnet")
+      let calculator = try energyCalculator()
       let entries = try ReferenceEnergies.entries(
         for: reference, calculator: calculator, cache: ValueCache(directory: cacheDirectory),
         log: log)
@@ -71,14 +73,5 @@ struct DNGMetricsSetup {
       return structure ? StructureDescriptor() as any Featurizer : CompositionDescriptor()
     }
     return VAEFeaturizer(vae: vae, kind: structure ? .structure : .composition)
-  }
-
-  private func makeCalculator(_ spec: String) throws -> EnergyCalculator {
-    if spec == "chgnet" { return try ChgnetCalculator.start() }
-    if spec.hasPrefix("table:") {
-      return try TableEnergyCalculator(url: URL(fileURLWithPath: String(spec.dropFirst(6))))
-    }
-    throw RewardError.configuration(
-      "reward_fn.energy_calculator must be chgnet or table:PATH, got '\(spec)'")
   }
 }

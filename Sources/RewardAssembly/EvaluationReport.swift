@@ -26,8 +26,8 @@ public struct EvaluationReport {
     let valid = structures.map { $0.volume > 0 && $0.minimumInteratomicDistance > 0.5 }
     let context = ReferenceContext(reference: reference)
     let batch = StructureBatch(structures)
-    let unique = try UniqueMetric(context: context).compute(batch).values
-    let novel = try NovelMetric(context: context).compute(batch).values
+    let unique = try UniqueMetric(context: context).compute(batch, metrics: [:]).values
+    let novel = try NovelMetric(context: context).compute(batch, metrics: [:]).values
     let report = try pipeline.score(structures)
     func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
     func fraction(_ values: [Double]) -> String { String(format: "%.3f", mean(values)) }

@@ -1,5 +1,6 @@
 import CrystalConfig
 import CrystalModels
+import EnergyCalculation
 import Foundation
 import PluginHost
 import ReferenceData
@@ -7,8 +8,9 @@ import RewardPipeline
 
 /// Builds a `ReinforceReward` from a resolved `reward_fn` config node, loading plugins as
 /// needed. Accepts Chemeleon2's `_target_` class paths as aliases of built-in components and
-/// `plugin: PATH_OR_NAME` + `component: NAME` for plugin components; every other key of a
-/// component goes to the component as a parameter and is checked against what it declares.
+/// `plugin: PATH_OR_NAME` + `component: NAME` for plugin components; `metrics` lists plugin
+/// metric providers (`plugin` + `provider: NAME`) that join the built-in metrics. Every other
+/// key of a component or metric entry is a parameter, checked against what it declares.
 ///
 /// ```swift
 /// var factory = RewardFactory(resolveDataset: DatasetCatalog(loader: loader).file)
@@ -19,12 +21,15 @@ public struct RewardFactory {
   /// Keys the pipeline itself reads from `reward_fn`.
   static let pipelineKeys = [
     "_target_", "normalize_fn", "eps", "reference_dataset", "energy_calculator", "components",
+    "metrics",
   ]
   /// Keys the pipeline reads from each component entry; all others are parameters.
   static let componentKeys = [
     "_target_", "plugin", "component", "weight", "normalize_fn", "eps", "isolation", "timeout",
     "memory_limit_mb", "on_error",
   ]
+  /// Keys the pipeline reads from each `metrics` entry; all others are parameters.
+  static let metricKeys = ["plugin", "provider", "isolation", "timeout", "memory_limit_mb"]
   static let pipelineTargets = ["src.rl_module.reward.ReinforceReward", "ReinforceReward"]
 
   /// Where a `_target_` alias points. A plugin target's `libraries` are parameters naming a
@@ -105,15 +110,141 @@ public struct RewardFactory {
     let components = try entries.enumerated().map { index, entry in
       try makeComponent(entry, where: "reward_fn.components.\(index)")
     }
+    let configured = try configuredMetrics(map["metrics"])
+    let required = components.flatMap(\.component.requiredMetrics)
+    let needed = Self.closure(of: required, over: configured.map(\.provider))
+    let spec = try EnergyCalculatorSpec(parsing: map["energy_calculator"]?.stringValue ?? "chgnet")
+    let pluginCalculator =
+      needed.contains("e_above_hull") ? try pluginEnergyCalculator(spec, configured) : nil
     var registry = metrics
     try DNGMetricsSetup(
-      resolveDataset: resolveDataset, log: log, cacheDirectory: cacheDirectory, vae: diversityVAE
+      resolveDataset: resolveDataset, log: log, cacheDirectory: cacheDirectory, vae: diversityVAE,
+      energyCalculator: { try pluginCalculator ?? Self.builtinEnergyCalculator(spec) }
     )
     .register(
-      Set(components.flatMap(\.component.requiredMetrics)), config: map, into: &registry)
+      needed.subtracting(configured.map(\.provider.name)), config: map, into: &registry)
+    for metric in configured { registry.register(metric.provider) }
+    _ = try registry.order(required)
     return ReinforceReward(
       components: components, normalization: try normalization(map["normalize_fn"]),
       eps: try number(map["eps"], default: 1e-4, key: "reward_fn.eps"), metrics: registry)
+  }
+
+  /// `names` and every metric the configured providers among them require, transitively.
+  private static func closure(of names: [String], over providers: [PluginMetricProvider]) -> Set<
+    String
+  > {
+    let requirements = Dictionary(
+      providers.map { ($0.name, $0.requiredMetrics) }, uniquingKeysWith: { first, _ in first })
+    var closure = Set<String>()
+    var pending = names
+    while let name = pending.popLast() {
+      guard closure.insert(name).inserted else { continue }
+      pending += requirements[name] ?? []
+    }
+    return closure
+  }
+
+  /// A plugin metric provider from `reward_fn.metrics`, with the file it came from and the
+  /// parameters it was created with (its identity, for caches).
+  private struct ConfiguredMetric {
+    let provider: PluginMetricProvider
+    let path: String
+    let parameters: ConfigValue
+  }
+
+  /// The providers of `reward_fn.metrics`; two providing the same metric are an error.
+  private mutating func configuredMetrics(_ value: ConfigValue?) throws -> [ConfiguredMetric] {
+    guard let value, !value.isNull else { return [] }
+    guard let entries = value.listValue else {
+      throw RewardError.configuration("reward_fn.metrics must be a list, got \(value.json)")
+    }
+    var configured: [ConfiguredMetric] = []
+    for (index, entry) in entries.enumerated() {
+      let location = "reward_fn.metrics.\(index)"
+      let metric = try makeMetric(entry, where: location)
+      if let other = configured.firstIndex(where: { $0.provider.name == metric.provider.name }) {
+        throw RewardError.configuration(
+          "\(location): metric '\(metric.provider.name)' is already provided by "
+            + "reward_fn.metrics.\(other)")
+      }
+      configured.append(metric)
+    }
+    return configured
+  }
+
+  private mutating func makeMetric(_ entry: ConfigValue, where location: String) throws
+    -> ConfiguredMetric
+  {
+    guard let map = entry.mapValue else {
+      throw RewardError.configuration("\(location) must be a map, got \(entry.json)")
+    }
+    guard let plugin = map["plugin"]?.stringValue, let name = map["provider"]?.stringValue else {
+      throw RewardError.configuration(
+        "\(location) needs `plugin: PATH_OR_NAME` and `provider: NAME` (a metric provider the "
+          + "plugin exports; `crystalrl plugin inspect` lists them)")
+    }
+    let parameters = map.filter { !Self.metricKeys.contains($0.key) }
+    return try pluginMetric(
+      try locator.locate(plugin), name, parameters, isolation(map, location), location)
+  }
+
+  private mutating func pluginMetric(
+    _ path: String, _ name: String, _ parameters: [String: ConfigValue], _ isolation: Isolation,
+    _ location: String
+  ) throws -> ConfiguredMetric {
+    try checkParameters(
+      path, .provider(name), parameters, isolation, location, hostKeys: Self.metricKeys)
+    let configJSON = ConfigValue.map(parameters).json
+    let provider: PluginMetricProvider
+    switch isolation {
+    case .inProcess:
+      provider = try PluginMetricProvider(
+        library: libraries[path]!, name: name, configJSON: configJSON)
+    case .process(let limits):
+      provider = try PluginMetricProvider(
+        path: path, name: name, configJSON: configJSON, limits: limits)
+    }
+    return ConfiguredMetric(provider: provider, path: path, parameters: .map(parameters))
+  }
+
+  /// For `plugin:PATH_OR_NAME:PROVIDER`: an energy calculator on that provider, taken from
+  /// `reward_fn.metrics` when an entry names the same file and provider (its parameters and
+  /// isolation apply), else created in-process with its defaults. Nil for other settings.
+  private mutating func pluginEnergyCalculator(
+    _ spec: EnergyCalculatorSpec, _ configured: [ConfiguredMetric]
+  ) throws -> EnergyCalculator? {
+    guard case .plugin(let plugin, let name) = spec else { return nil }
+    let location = "reward_fn.energy_calculator"
+    let path = try locator.locate(plugin)
+    let metric =
+      try configured.first { $0.path == path && $0.provider.name == name }
+      ?? pluginMetric(path, name, [:], .inProcess, location)
+    guard metric.provider.info.width == 1 else {
+      throw RewardError.configuration(
+        "\(location): metric provider '\(name)' has width \(metric.provider.info.width); an "
+          + "energy calculator needs energy per atom in eV/atom, one value per structure")
+    }
+    var registry = metrics
+    for other in configured + [metric] { registry.register(other.provider) }
+    let file = try Data(contentsOf: URL(fileURLWithPath: path))
+    let identity =
+      "plugin \(URL(fileURLWithPath: path).lastPathComponent) "
+      + "(fnv1a \(String(stableKey(bytes: file), radix: 16))) provider \(name) "
+      + "parameters \(metric.parameters.json)"
+    log("energy calculator: \(identity)")
+    return ProviderEnergyCalculator(metric: name, registry: registry, identifier: identity)
+  }
+
+  /// The CHGNet worker or an energy table.
+  private static func builtinEnergyCalculator(_ spec: EnergyCalculatorSpec) throws
+    -> EnergyCalculator
+  {
+    switch spec {
+    case .chgnet: return try ChgnetCalculator.start()
+    case .table(let path): return try TableEnergyCalculator(url: URL(fileURLWithPath: path))
+    case .plugin: preconditionFailure("plugin calculators are built by pluginEnergyCalculator")
+    }
   }
 
   private mutating func makeComponent(_ entry: ConfigValue, where location: String) throws
@@ -202,34 +333,8 @@ public struct RewardFactory {
     _ isolation: Isolation, _ location: String
   ) throws -> RewardComponent {
     let path = try locator.locate(plugin)
-    let info: PluginComponentInfo
-    switch isolation {
-    case .inProcess:
-      let library = try libraries[path] ?? PluginLibrary(path: path)
-      libraries[path] = library
-      info = try library.component(named: name)
-    case .process(let limits):
-      // Nothing of an isolated plugin runs here: a worker loads it and describes it.
-      let described =
-        try describedPlugins[path] ?? PluginWorkerClient.describe(path: path, limits: limits)
-      describedPlugins[path] = described
-      info = try described.component(named: name)
-    }
-    try checkKeys(
-      parameters, allowed: info.parameters.map(\.name) + Self.componentKeys,
-      where: "\(location) (\(name))")
-    for parameter in info.parameters {
-      guard let value = parameters[parameter.name] else {
-        if parameter.defaultJSON == nil {
-          throw RewardError.configuration(
-            "\(location): component '\(name)' needs parameter '\(parameter.name)' "
-              + "(\(parameter.kind.rawValue)): \(parameter.description)")
-        }
-        continue
-      }
-      if value.isNull && parameter.defaultJSON == "null" { continue }
-      try check(value, is: parameter.kind, key: "\(location).\(parameter.name)")
-    }
+    try checkParameters(
+      path, .component(name), parameters, isolation, location, hostKeys: Self.componentKeys)
     let configJSON = ConfigValue.map(parameters).json
     switch isolation {
     case .inProcess:
@@ -237,6 +342,42 @@ public struct RewardFactory {
     case .process(let limits):
       return try IsolatedPluginComponent(
         path: path, name: name, configJSON: configJSON, limits: limits)
+    }
+  }
+
+  /// Looks up the component or provider `subject` names in the plugin at `path` (loading the
+  /// library into `libraries` in-process; under isolation a worker describes it, nothing of it
+  /// runs here) and checks `parameters` against the parameters it declares.
+  private mutating func checkParameters(
+    _ path: String, _ subject: PluginSubject, _ parameters: [String: ConfigValue],
+    _ isolation: Isolation, _ location: String, hostKeys: [String]
+  ) throws {
+    let info: any PluginComputationInfo
+    switch isolation {
+    case .inProcess:
+      let library = try libraries[path] ?? PluginLibrary(path: path)
+      libraries[path] = library
+      info = try library.info.computation(subject)
+    case .process(let limits):
+      let described =
+        try describedPlugins[path] ?? PluginWorkerClient.describe(path: path, limits: limits)
+      describedPlugins[path] = described
+      info = try described.computation(subject)
+    }
+    let name = subject.name
+    try checkKeys(
+      parameters, allowed: info.parameters.map(\.name) + hostKeys, where: "\(location) (\(name))")
+    for parameter in info.parameters {
+      guard let value = parameters[parameter.name] else {
+        if parameter.defaultJSON == nil {
+          throw RewardError.configuration(
+            "\(location): \(subject) needs parameter '\(parameter.name)' "
+              + "(\(parameter.kind.rawValue)): \(parameter.description)")
+        }
+        continue
+      }
+      if value.isNull && parameter.defaultJSON == "null" { continue }
+      try check(value, is: parameter.kind, key: "\(location).\(parameter.name)")
     }
   }
 

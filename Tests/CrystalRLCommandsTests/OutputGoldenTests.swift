@@ -4,7 +4,7 @@ import TestSupport
 import XCTest
 
 /// What users read, byte for byte: `crystalrl reward` as a table, CSV and JSON, `evaluate`'s
-/// table, and the atomic-density tutorial, run as processes and compared with the files under
+/// table, and the atomic-density and energy-plugin tutorials, run as processes and compared with the files under
 /// Golden/. After an intended change of output, regenerate a file with
 /// `CRYSTALRL_UPDATE_GOLDEN=1 swift test --filter OutputGoldenTests` and review the diff.
 final class OutputGoldenTests: XCTestCase {
@@ -82,5 +82,19 @@ final class OutputGoldenTests: XCTestCase {
     let stable = text.replacingOccurrences(
       of: #"/tmp/tmp\.[A-Za-z0-9]+"#, with: "$WORK", options: .regularExpression)
     try assertGolden(stable, "atomic-density-example.txt")
+  }
+
+  /// The energy-plugin tutorial's script (no Python: a C metric provider as the DNG reward's
+  /// energy calculator), without a VAE so the diversity features are the descriptors.
+  func testEnergyPluginExample() throws {
+    let text = try output(
+      root.appendingPathComponent("Examples/energy-plugin/run.sh").path, [],
+      environment: [
+        "CRYSTALRL": binary,
+        "CRYSTALRL_CHECKPOINTS": try SharedData.temporaryDirectory().path,
+      ])
+    let stable = text.replacingOccurrences(
+      of: #"/tmp/tmp\.[A-Za-z0-9]+"#, with: "$WORK", options: .regularExpression)
+    try assertGolden(stable, "energy-plugin-example.txt")
   }
 }

@@ -2,24 +2,42 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// `crystalrl plugin inspect --isolated` looks at a plugin whose entry point crashes and
-/// reports it; without --isolated the same file takes the command down.
+/// `crystalrl plugin inspect` lists a plugin's components and metric providers; with
+/// --isolated it looks at a plugin whose entry point crashes and reports it, where without
+/// --isolated the same file takes the command down.
 final class PluginInspectTests: XCTestCase {
-  func inspect(_ arguments: [String]) throws -> (status: Int32, signaled: Bool, stderr: String) {
+  func inspect(_ arguments: [String]) throws -> (
+    status: Int32, signaled: Bool, stdout: String, stderr: String
+  ) {
     let process = Process()
     process.executableURL = SharedData.packageRoot.appendingPathComponent(
       ".build/debug/crystalrl")
     process.arguments = ["plugin", "inspect"] + arguments
+    let output = Pipe()
     let errors = Pipe()
-    process.standardOutput = FileHandle.nullDevice
+    process.standardOutput = output
     process.standardError = errors
     try process.run()
-    let text = errors.fileHandleForReading.readDataToEndOfFile()
+    let text = output.fileHandleForReading.readDataToEndOfFile()
+    let errorText = errors.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return (
       process.terminationStatus, process.terminationReason == .uncaughtSignal,
-      String(decoding: text, as: UTF8.self)
+      String(decoding: text, as: UTF8.self), String(decoding: errorText, as: UTF8.self)
     )
+  }
+
+  func testProvidersAreListedInProcessAndIsolated() throws {
+    for arguments in [["ToyPotential"], ["--isolated", "ToyPotential"]] {
+      let result = try inspect(arguments)
+      XCTAssertEqual(result.status, 0, result.stderr)
+      for line in [
+        "built for:   ABI 1.1 (host speaks ABI 1.1)", "metric provider energy_per_atom (width 1)",
+        "  may return NaN", "  parameter cutoff (number, default 6.0)",
+      ] {
+        XCTAssertTrue(result.stdout.contains(line), "no '\(line)' in:\n\(result.stdout)")
+      }
+    }
   }
 
   func testIsolatedInspectionSurvivesACrashingEntryPoint() throws {

@@ -48,8 +48,12 @@ final class UniqueNovelTests: XCTestCase {
     let reference = ReferenceSet(
       source: "test", sourceKey: 1, structures: try data.references.map { try $0.structure() })
     let context = ReferenceContext(reference: reference)
-    let unique = try UniqueMetric(context: context).compute(batch).values.map { $0 == 1 }
-    let novel = try NovelMetric(context: context).compute(batch).values.map { $0 == 1 }
+    let unique = try UniqueMetric(context: context).compute(batch, metrics: [:]).values.map {
+      $0 == 1
+    }
+    let novel = try NovelMetric(context: context).compute(batch, metrics: [:]).values.map {
+      $0 == 1
+    }
     let uniqueAgree = zip(unique, data.unique).filter { $0 == $1 }.count
     let novelAgree = zip(novel, data.novel).filter { $0 == $1 }.count
     print(

@@ -214,8 +214,8 @@ final class HostileGalleryTests: XCTestCase {
 
   func testBadLibrariesAndDescriptorsAreClearErrors() throws {
     let cases: [(String, String)] = [
-      ("future_major", "was built for ABI 2.0 but this host speaks ABI 1.0"),
-      ("future_minor", "was built for ABI 1.9 but this host speaks ABI 1.0"),
+      ("future_major", "was built for ABI 2.0 but this host speaks ABI 1.1"),
+      ("future_minor", "was built for ABI 1.9 but this host speaks ABI 1.1"),
       ("no_entry", "does not export crystalrl_plugin_entry"),
       ("refuse_host", "refused this host"),
       ("oversized_struct", "crl_component_desc[0].struct_size is 2147483647"),

@@ -5,15 +5,19 @@ import RewardPipeline
 import TestSupport
 import XCTest
 
-/// The test plugins (Fixtures/test_plugin.c, one build per behaviour, and the C++ one), built
-/// once per test run, in parallel, on first use.
+/// The test plugins (Fixtures/test_plugin.c, one build per behaviour; the same source built
+/// against the frozen ABI 1.0 header; Fixtures/provider_plugin.c's variants; the C++ one),
+/// built once per test run, in parallel, on first use.
 enum TestPlugins {
   static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .appendingPathComponent("Fixtures")
   static let cSource = fixtures.appendingPathComponent("test_plugin.c")
+  static let providerSource = fixtures.appendingPathComponent("provider_plugin.c")
   static let cxxSource = fixtures.appendingPathComponent("cxx_throw_plugin.cpp")
+  /// The header exactly as ABI 1.0 shipped it.
+  static let abi10Include = fixtures.appendingPathComponent("abi_1_0").path
 
-  /// Every variant the tests use: a name and its -D defines.
+  /// Every variant of test_plugin.c the tests use: a name and its -D defines.
   static let variants: [String: [String]] = {
     var table: [String: [String]] = ["good": []]
     for define in [
@@ -31,18 +35,40 @@ enum TestPlugins {
     return table
   }()
 
+  /// Every variant of provider_plugin.c, named "providers" and "providers_" + define.
+  static let providerVariants: [String: [String]] = {
+    var table: [String: [String]] = ["providers": []]
+    for define in ["NAN_VALUES", "INF_VALUES", "SHORT_COUNT", "CYCLE", "CRASH"] {
+      table["providers_\(define.lowercased())"] = [define]
+    }
+    table["providers_nan_allowed"] = ["NAN_VALUES", "NAN_ALLOWED"]
+    return table
+  }()
+
+  /// How to build the plugin called `name`.
+  private static func build(_ name: String) throws -> String {
+    if name == "cxx_throw" {
+      return try CPluginBuilder.build(source: cxxSource, name: name, compiler: "c++")
+    }
+    if name == "abi_1_0" {
+      return try CPluginBuilder.build(source: cSource, name: name, include: abi10Include)
+    }
+    if let defines = providerVariants[name] {
+      return try CPluginBuilder.build(source: providerSource, defines: defines, name: name)
+    }
+    return try CPluginBuilder.build(source: cSource, defines: variants[name]!, name: name)
+  }
+
   private static let built: Result<[String: String], Error> = {
-    let names = variants.keys.sorted() + ["cxx_throw"]
+    let names =
+      variants.keys.sorted() + providerVariants.keys.sorted() + ["cxx_throw", "abi_1_0"]
     let lock = NSLock()
     var paths: [String: String] = [:]
     var failure: Error?
     DispatchQueue.concurrentPerform(iterations: names.count) { index in
       let name = names[index]
       do {
-        let path =
-          name == "cxx_throw"
-          ? try CPluginBuilder.build(source: cxxSource, name: name, compiler: "c++")
-          : try CPluginBuilder.build(source: cSource, defines: variants[name]!, name: name)
+        let path = try build(name)
         lock.withLock { paths[name] = path }
       } catch {
         lock.withLock { failure = error }
@@ -52,7 +78,8 @@ enum TestPlugins {
     return .success(paths)
   }()
 
-  /// The path of the built variant `name` (e.g. "crash", "good", "cxx_throw").
+  /// The path of the built variant `name` (e.g. "crash", "good", "cxx_throw", "abi_1_0",
+  /// "providers_cycle").
   static func path(_ name: String) throws -> String {
     let paths = try built.get()
     guard let path = paths[name] else { throw SupportError(description: "no variant \(name)") }

@@ -50,6 +50,24 @@ final class WorkerProtocolTests: XCTestCase {
     XCTAssertTrue(second.values[1].isNaN)
   }
 
+  func testCreateRequestsNameAComponentOrAProvider() throws {
+    for subject in [PluginSubject.component("count"), .provider("energy_per_atom")] {
+      let bytes = WorkerRequest.create(subject, configJSON: #"{"a": 1}"#).frame()
+      var frames = FrameBuffer()
+      frames.append(ArraySlice(bytes))
+      let frame = try XCTUnwrap(try frames.next())
+      guard
+        case .create(let decoded, let json) = try WorkerRequest(
+          kind: frame.kind, payload: frame.payload)
+      else { return XCTFail("not a create request") }
+      XCTAssertEqual(decoded, subject)
+      XCTAssertEqual(json, #"{"a": 1}"#)
+    }
+    XCTAssertThrowsError(try WorkerRequest(kind: 2, payload: [7, 0, 0, 0, 0])) { error in
+      XCTAssertTrue("\(error)".contains("unknown kind 7 of a create request"), "\(error)")
+    }
+  }
+
   /// A rewards reply claiming 0x2_6700_0004 values in 8 bytes once made the host reserve
   /// 82 GB; the count is now checked against the bytes that follow.
   func testForgedRewardCountIsAnErrorNotAnAllocation() throws {

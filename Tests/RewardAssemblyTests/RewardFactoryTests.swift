@@ -64,7 +64,7 @@ final class RewardFactoryTests: XCTestCase {
     assertError(
       "reference_dataset: builtin\nenergy_calculator: dft\ncomponents:\n"
         + "  - _target_: src.rl_module.components.EnergyReward\n",
-      mentions: "energy_calculator must be chgnet or table:PATH")
+      mentions: "energy_calculator must be chgnet, table:PATH or plugin:PATH_OR_NAME:PROVIDER")
   }
 
   func testConfigurationErrorsListWhatIsValid() {

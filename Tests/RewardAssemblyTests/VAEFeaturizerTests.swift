@@ -58,7 +58,7 @@ final class VAEFeaturizerTests: XCTestCase {
       name: "structure_diversity", featurizer: structure,
       reference: try CDVAEDataset.read(SharedData.url("perov_5/val.csv"), limit: 200).map(
         \.structure))
-    let rewards = try metric.compute(StructureBatch(structures)).values
+    let rewards = try metric.compute(StructureBatch(structures), metrics: [:]).values
     XCTAssertEqual(rewards.count, structures.count)
     XCTAssertTrue(rewards.allSatisfy(\.isFinite))
   }

@@ -25,7 +25,7 @@ final class FixedReward: RewardComponent {
 final class CountingMetric: MetricProvider {
   let name = "counted"
   private(set) var calls = 0
-  func compute(_ batch: StructureBatch) throws -> MetricColumn {
+  func compute(_ batch: StructureBatch, metrics: MetricTable) throws -> MetricColumn {
     calls += 1
     return MetricColumn(name: name, values: Array(repeating: 1, count: batch.count))
   }

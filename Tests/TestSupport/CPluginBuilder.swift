@@ -8,16 +8,17 @@ public enum CPluginBuilder {
     .appendingPathComponent("Sources/CrystalRLABI/include").path
 
   /// Compiles `source` with extra `defines` (e.g. ["NO_ENTRY"]) into a fresh .so with
-  /// `compiler` (`c++` for C++ sources); returns its path. Throws with the compiler's output
-  /// on failure.
+  /// `compiler` (`c++` for C++ sources) against the header in `include` (a frozen older one
+  /// for compatibility tests); returns its path. Throws with the compiler's output on failure.
   public static func build(
-    source: URL, defines: [String] = [], name: String, compiler: String = "cc"
+    source: URL, defines: [String] = [], name: String, compiler: String = "cc",
+    include: String = includeDirectory
   ) throws -> String {
     let output = try SharedData.temporaryDirectory().appendingPathComponent("lib\(name).so").path
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments =
-      [compiler, "-shared", "-fPIC", "-I", includeDirectory] + defines.map { "-D\($0)" }
+      [compiler, "-shared", "-fPIC", "-I", include] + defines.map { "-D\($0)" }
       + [source.path, "-o", output]
     let errors = Pipe()
     process.standardError = errors

@@ -1,5 +1,5 @@
 /*
- * crystalrl_plugin.h — the CrystalRL reward-plugin ABI.
+ * crystalrl_plugin.h — the CrystalRL plugin ABI, version 1.1.
  *
  * This is the only file a plugin author needs. It is plain C99 with no
  * dependencies beyond <stddef.h> and <stdint.h>.
@@ -35,10 +35,11 @@
  * 2. Ownership
  * ---------------------------------------------------------------------------
  *   - The plugin owns its descriptors (crl_plugin_desc, crl_component_desc,
- *     crl_param_desc and every string they point to). They must stay valid and
- *     unchanged until the library is unloaded; static storage is the norm.
+ *     crl_provider_desc, crl_param_desc and every string they point to). They
+ *     must stay valid and unchanged until the library is unloaded; static
+ *     storage is the norm.
  *   - The plugin owns each instance it creates; the host releases it with the
- *     component's destroy() exactly once.
+ *     component's (or provider's) destroy() exactly once.
  *   - The host owns every crl_batch, every array it points to, the
  *     crl_output and its reward buffer, and every error buffer. They are valid
  *     only for the duration of the call they are passed to: a plugin must not
@@ -71,6 +72,28 @@
  * so it can be handed over without copies and placed in shared memory for an
  * out-of-process worker. A plugin never calls back into the host to read its
  * input: everything it asked for (its required metrics) is in the batch.
+ *
+ * ---------------------------------------------------------------------------
+ * 6. Reward components and metric providers
+ * ---------------------------------------------------------------------------
+ * A library exports reward components (crl_component_desc, since 1.0: one
+ * reward per structure) and, since 1.1, metric providers (crl_provider_desc:
+ * `width` values per structure under a metric name, e.g. energy_per_atom). A
+ * provider's values reach every component that requires its metric, computed
+ * once per batch; a provider may itself require metrics. Both have the same
+ * life cycle (create from JSON -> compute -> destroy) and the same rules.
+ *
+ * ---------------------------------------------------------------------------
+ * 7. Changes since 1.0 (all append-only; 1.0 binaries load unchanged)
+ * ---------------------------------------------------------------------------
+ *   - crl_provider_desc and the CRL_PROVIDER_* flags;
+ *   - crl_plugin_desc.num_providers and .providers, appended; a 1.1 plugin may
+ *     export providers only (num_components 0);
+ *   - the typedefs crl_create_fn, crl_compute_fn and crl_destroy_fn name the
+ *     function types crl_component_desc always had (its layout is unchanged);
+ *   - the parameter type CRL_PARAM_OBJECT (a JSON object, e.g. a map of
+ *     constants), a new enumerator with a new value: a host that predates it
+ *     reads it as an unknown type and accepts any value for the parameter.
  */
 #ifndef CRYSTALRL_PLUGIN_H
 #define CRYSTALRL_PLUGIN_H
@@ -88,7 +111,7 @@ extern "C" {
 #define CRL_VERSION_MINOR(version) ((uint32_t)(version) & 0xFFFFu)
 
 #define CRL_ABI_VERSION_MAJOR 1
-#define CRL_ABI_VERSION_MINOR 0
+#define CRL_ABI_VERSION_MINOR 1
 #define CRL_ABI_VERSION CRL_MAKE_VERSION(CRL_ABI_VERSION_MAJOR, CRL_ABI_VERSION_MINOR)
 
 /* The one symbol a plugin exports. */
@@ -153,20 +176,23 @@ typedef struct crl_batch {
     const double *lattices;         /* num_structures * 9, row-major 3x3 per structure:
                                        rows are the lattice vectors a, b, c in Angstrom */
     uint64_t num_metrics;
-    /* num_metrics pointers, in the order of the component's required_metrics. */
+    /* num_metrics pointers, in the order of the component's (or provider's)
+     * required_metrics. */
     const crl_metric *const *metrics;
 } crl_batch;
 
-/* Where compute() writes its result. */
+/* Where compute() writes its result. For a reward component, one reward per
+ * structure; for a metric provider (1.1), `width` values per structure, row
+ * after row (structure i's at rewards[i * width ..]). */
 typedef struct crl_output {
     uint32_t struct_size;
     uint32_t reserved;  /* zero */
     double *rewards;    /* capacity entries, owned by the host */
-    uint64_t capacity;  /* == batch->num_structures */
-    uint64_t count;     /* set by the plugin: how many rewards it wrote */
+    uint64_t capacity;  /* == batch->num_structures (x width for a provider) */
+    uint64_t count;     /* set by the plugin: how many values it wrote */
 } crl_output;
 
-/* Type of a component parameter, for documentation and validation. */
+/* Type of a parameter, for documentation and validation. */
 typedef enum crl_param_type {
     CRL_PARAM_NUMBER = 0,
     CRL_PARAM_INTEGER = 1,
@@ -175,7 +201,7 @@ typedef enum crl_param_type {
     CRL_PARAM_OBJECT = 4 /* a JSON object; hosts that predate this type accept any value */
 } crl_param_type;
 
-/* One parameter a component accepts in its configuration. */
+/* One parameter a component or provider accepts in its configuration. */
 typedef struct crl_param_desc {
     uint32_t struct_size;
     int32_t type;              /* crl_param_type */
@@ -186,6 +212,17 @@ typedef struct crl_param_desc {
 
 /* Component flags. */
 #define CRL_COMPONENT_OUTPUT_MAY_BE_NAN 0x1u /* NaN rewards are meaningful; do not reject */
+
+/* Create an instance from its configuration, a JSON object holding its own
+ * parameters (host keys such as weight, normalize_fn, isolation are removed).
+ * On success store the instance in *instance. */
+typedef crl_status (*crl_create_fn)(const crl_host_api *host, const char *config_json,
+                                    void **instance, char *error, size_t error_size);
+/* Compute a batch into output (see crl_output) and set output->count. */
+typedef crl_status (*crl_compute_fn)(void *instance, const crl_batch *batch, crl_output *output,
+                                     char *error, size_t error_size);
+/* Release an instance. */
+typedef void (*crl_destroy_fn)(void *instance);
 
 /* One reward component. A library may export several. */
 typedef struct crl_component_desc {
@@ -200,18 +237,39 @@ typedef struct crl_component_desc {
     /* Metric names the component needs, NULL-terminated (NULL when none). */
     const char *const *required_metrics;
 
-    /* Create an instance from its configuration, a JSON object holding the
-     * component's own parameters (host keys such as weight and normalize_fn
-     * are removed). On success store the instance in *instance. */
-    crl_status (*create)(const crl_host_api *host, const char *config_json, void **instance,
-                         char *error, size_t error_size);
+    /* Create an instance from its configuration (see crl_create_fn). */
+    crl_create_fn create;
     /* Score a batch: write one reward per structure into output->rewards and
      * set output->count. */
-    crl_status (*compute)(void *instance, const crl_batch *batch, crl_output *output, char *error,
-                          size_t error_size);
-    /* Release an instance. */
-    void (*destroy)(void *instance);
+    crl_compute_fn compute;
+    crl_destroy_fn destroy;
 } crl_component_desc;
+
+/* Provider flags (1.1). */
+#define CRL_PROVIDER_OUTPUT_MAY_BE_NAN 0x1u /* NaN means "not available"; do not reject */
+
+/* One metric provider (1.1). A library may export several. The host checks
+ * every result: exactly num_structures * width values, never an infinity, and
+ * NaN only with CRL_PROVIDER_OUTPUT_MAY_BE_NAN. */
+typedef struct crl_provider_desc {
+    uint32_t struct_size;
+    uint32_t flags;  /* CRL_PROVIDER_* */
+    /* The metric's name, as components require it (e.g. "energy_per_atom"). */
+    const char *name;
+    const char *description;
+    uint64_t width;  /* values per structure: 1 for a scalar, d for a d-vector */
+    /* Parameters, walked like a component's. */
+    uint32_t num_params;
+    const crl_param_desc *params;
+    /* Metric names the provider needs in turn, NULL-terminated (NULL when none);
+     * the batch carries them in this order. A cycle is a configuration error. */
+    const char *const *required_metrics;
+    crl_create_fn create;
+    /* Write width values per structure into output->rewards and set
+     * output->count (num_structures * width). */
+    crl_compute_fn compute;
+    crl_destroy_fn destroy;
+} crl_provider_desc;
 
 /* What the entry point returns. */
 typedef struct crl_plugin_desc {
@@ -220,9 +278,16 @@ typedef struct crl_plugin_desc {
     const char *name;
     const char *version;      /* the plugin's own version, free text */
     const char *description;
-    /* Components, an array walked with a stride of components[0].struct_size. */
+    /* Components, an array walked with a stride of components[0].struct_size.
+     * At least one in a 1.0 plugin; a 1.1 plugin may have none if it has
+     * providers. */
     uint32_t num_components;
     const crl_component_desc *components;
+    /* 1.1: metric providers, walked with a stride of providers[0].struct_size
+     * (num_providers 0 and providers NULL when none). The host reads these
+     * fields only from a plugin declaring 1.1 or later. */
+    uint32_t num_providers;
+    const crl_provider_desc *providers;
 } crl_plugin_desc;
 
 /* Signature of the entry point. */

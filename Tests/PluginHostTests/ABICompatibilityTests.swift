@@ -1,0 +1,53 @@
+import Foundation
+import PluginHost
+import RewardPipeline
+import TestSupport
+import XCTest
+
+/// The compatibility promise of ABI 1.1: a plugin built against the frozen 1.0 header
+/// (Fixtures/abi_1_0) loads and behaves exactly as before, in-process and isolated; a 1.1
+/// plugin is refused by a host that speaks only 1.0, naming both versions.
+final class ABICompatibilityTests: XCTestCase {
+  func testABI10PluginLoadsAndScoresInThisHost() throws {
+    let path = try TestPlugins.path("abi_1_0")
+    let library = try PluginLibrary(path: path, log: { _, _ in })
+    XCTAssertEqual(library.info.abiVersion, ABIVersion(major: 1, minor: 0))
+    XCTAssertEqual(library.info.components.map(\.name), ["count"])
+    XCTAssertEqual(library.info.providers, [])
+    // Same description as the identical source built against the 1.1 header.
+    let current = try PluginLibrary(path: try TestPlugins.path("good"), log: { _, _ in }).info
+    XCTAssertEqual(library.info.components, current.components)
+    XCTAssertEqual(try PluginWorkerClient.describe(path: path), library.info)
+
+    let inProcess = try PluginComponent(
+      library: library, name: "count", configJSON: #"{"offset": 0.5}"#)
+    XCTAssertEqual(try TestPlugins.score(inProcess), [2.5, 1.5, 3.5])
+    let isolated = try IsolatedPluginComponent(
+      path: path, name: "count", configJSON: #"{"offset": 0.5}"#, limits: WorkerLimits(timeout: 5))
+    XCTAssertEqual(try TestPlugins.score(isolated), [2.5, 1.5, 3.5])
+  }
+
+  func testABI11PluginIsRefusedByAHostSpeaking10() throws {
+    let path = try TestPlugins.path("providers")
+    XCTAssertThrowsError(
+      try PluginLibrary(path: path, log: { _, _ in }, hostVersion: ABIVersion(major: 1, minor: 0))
+    ) { error in
+      XCTAssertEqual(
+        "\(error)",
+        "plugin \(path) was built for ABI 1.1 but this host speaks ABI 1.0; rebuild the plugin "
+          + "against this host's crystalrl_plugin.h")
+    }
+    // The 1.0 plugin is fine in that host.
+    XCTAssertNoThrow(
+      try PluginLibrary(
+        path: try TestPlugins.path("abi_1_0"), log: { _, _ in },
+        hostVersion: ABIVersion(major: 1, minor: 0)))
+  }
+
+  func testTheFrozenHeaderIsVersion10() throws {
+    let header = try String(
+      contentsOfFile: TestPlugins.abi10Include + "/crystalrl_plugin.h", encoding: .utf8)
+    XCTAssertTrue(header.contains("#define CRL_ABI_VERSION_MINOR 0"))
+    XCTAssertFalse(header.contains("crl_provider_desc"))
+  }
+}
