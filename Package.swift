@@ -17,6 +17,8 @@ let package = Package(
     .library(name: "AtomicDensitySwift", type: .dynamic, targets: ["AtomicDensitySwift"]),
     .library(name: "DNG", type: .dynamic, targets: ["DNG"]),
     .library(name: "Predictor", type: .dynamic, targets: ["Predictor"]),
+    .library(name: "FunctionReward", type: .dynamic, targets: ["FunctionReward"]),
+    .library(name: "PythonReward", type: .dynamic, targets: ["PythonReward"]),
     .library(name: "ToyPotential", type: .dynamic, targets: ["ToyPotential"]),
   ],
   dependencies: [
@@ -28,6 +30,8 @@ let package = Package(
     .target(name: "CrystalRLABI"),
     // OpenBLAS's CBLAS (system package libopenblas-dev).
     .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
+    // libffi (system package libffi-dev), for FunctionReward's calls built at run time.
+    .systemLibrary(name: "CFFI", path: "Sources/CFFI"),
     .target(name: "CrystalCore"),
     // Seeded random numbers (SplitMix64) shared by the engine and the metrics.
     .target(name: "Randomness"),
@@ -63,7 +67,8 @@ let package = Package(
     .target(
       name: "PluginHost",
       dependencies: [
-        "CrystalRLABI", "RewardPipeline", "WorkerProcess", "CProcessSpawn", "BinaryCoding",
+        "CrystalRLABI", "CrystalCore", "RewardPipeline", "WorkerProcess", "CProcessSpawn",
+        "BinaryCoding",
       ]),
     .target(name: "CrystalConfig", dependencies: ["Yams"]),
     // Turns a composed configuration into a ReinforceReward: plugins, built-in components,
@@ -108,6 +113,12 @@ let package = Package(
       name: "Predictor",
       dependencies: ["CrystalRLABI", "SwiftPluginKit", "CrystalCore", "CrystalModels"],
       path: "Plugins/Predictor"),
+    .target(
+      name: "FunctionReward", dependencies: ["CrystalRLABI", "SwiftPluginKit", "CFFI"],
+      path: "Plugins/FunctionReward"),
+    .target(
+      name: "PythonReward", dependencies: ["CrystalRLABI", "SwiftPluginKit"],
+      path: "Plugins/PythonReward"),
     // A metric-provider plugin (ABI 1.1): a toy pair potential's energy_per_atom.
     .target(
       name: "ToyPotential", dependencies: ["CrystalRLABI"], path: "Plugins/ToyPotential",

@@ -7,6 +7,8 @@
  *   energy                 -clamp(e_above_hull, 0, 1), NaN e_above_hull counting as 1
  *   structure_diversity    per-structure MMD reward on structure features
  *   composition_diversity  per-structure MMD reward on composition features
+ *
+ * A metric passed through as the reward that is NaN ("not available") is an error.
  */
 #include <math.h>
 #include <stdio.h>
@@ -35,6 +37,15 @@ static crl_status check(const crl_batch *batch, const crl_output *output, uint64
     return CRL_OK;
 }
 
+/* A metric the reward passes through is NaN ("not available") for structure i: an error, as
+ * a NaN reward would be. */
+static crl_status not_available(const crl_batch *batch, uint64_t metric, uint64_t i, char *error,
+                                size_t error_size) {
+    snprintf(error, error_size, "%s is not available (NaN) for structure %llu",
+             batch->metrics[metric]->name, (unsigned long long)i);
+    return CRL_INVALID_ARGUMENT;
+}
+
 static int no_state;
 
 static crl_status create(const crl_host_api *host, const char *config_json, void **instance,
@@ -60,6 +71,7 @@ static crl_status creativity(void *instance, const crl_batch *batch, crl_output 
     for (uint64_t i = 0; i < batch->num_structures; i++) {
         int u = unique[i] > 0.5, v = novel[i] > 0.5;
         output->rewards[i] = (u && v) ? 1.0 : (!u && !v) ? 0.0 : distance[i];
+        if (isnan(output->rewards[i])) return not_available(batch, 2, i, error, error_size);
     }
     output->count = batch->num_structures;
     return CRL_OK;
@@ -87,6 +99,7 @@ static crl_status diversity(void *instance, const crl_batch *batch, crl_output *
     if (status != CRL_OK) return status;
     for (uint64_t i = 0; i < batch->num_structures; i++) {
         output->rewards[i] = batch->metrics[0]->values[i];
+        if (isnan(output->rewards[i])) return not_available(batch, 0, i, error, error_size);
     }
     output->count = batch->num_structures;
     return CRL_OK;

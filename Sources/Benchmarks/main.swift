@@ -9,8 +9,8 @@ struct Benchmark {
 }
 
 let benchmarks: [Benchmark] = [
-  pluginOverheadBenchmark, parsingBenchmark, matcherBenchmark, amdBenchmark, hullBenchmark,
-  dngRewardBenchmark, engineBenchmark, rlStepBenchmark,
+  pluginOverheadBenchmark, functionRewardBenchmark, parsingBenchmark, matcherBenchmark,
+  amdBenchmark, hullBenchmark, dngRewardBenchmark, engineBenchmark, rlStepBenchmark,
 ]
 
 let requested = Set(CommandLine.arguments.dropFirst())

@@ -83,3 +83,9 @@ FROZEN(crl_plugin_desc, num_providers, 48);
 FROZEN(crl_plugin_desc, providers, 56);
 _Static_assert(sizeof(crl_plugin_desc) >= 64, "crl_plugin_desc shrank");
 #endif
+
+/* Enumerators are part of the ABI too: values never change, new ones are appended. */
+_Static_assert(CRL_PARAM_NUMBER == 0 && CRL_PARAM_INTEGER == 1 && CRL_PARAM_BOOL == 2
+                   && CRL_PARAM_STRING == 3,
+               "crl_param_type values moved");
+_Static_assert(CRL_PARAM_OBJECT == 4, "CRL_PARAM_OBJECT moved");

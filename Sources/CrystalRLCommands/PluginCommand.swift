@@ -1,12 +1,79 @@
 import ArgumentParser
+import Foundation
 import PluginHost
 
+extension PluginScaffold.Language: ExpressibleByArgument {}
+
 /// `crystalrl plugin inspect PATH`: what a plugin library declares, its reward components and
-/// its metric providers.
+/// its metric providers; `crystalrl plugin check PATH`: whether its components keep the ABI's
+/// rules on edge batches; `crystalrl plugin new NAME`: a plugin project to start from.
 struct PluginCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "plugin", abstract: "Work with reward plugins.",
-    subcommands: [Inspect.self])
+    subcommands: [Inspect.self, Check.self, New.self])
+
+  /// Writes a new plugin project (`PluginScaffold`).
+  struct New: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Write a plugin project that builds and passes `plugin check` untouched.")
+
+    @Argument(help: "Plugin name: letters, digits and _.") var name: String
+
+    @Option(help: "c, cpp, rust, swift or python.") var language: PluginScaffold.Language
+
+    @Option(help: "Directory to write (default: ./NAME).") var dir: String?
+
+    func run() throws {
+      let directory = URL(fileURLWithPath: dir ?? name)
+      let files = try PluginScaffold().write(name: name, language: language, to: directory)
+      for file in files { print("wrote \(file)") }
+      print("next: \(directory.path)/build.sh, then see \(directory.path)/README.md")
+    }
+  }
+
+  /// Runs the conformance kit (`PluginConformance`) and prints one line per check.
+  struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract:
+        "Check a plugin in worker processes: edge batches, counts, non-finite rewards, crashes, "
+        + "timeouts, errors without a message, leaks over create/destroy, concurrent instances.",
+      discussion: "Exits with status 1 when any check finds a violation.")
+
+    @Argument(help: "Plugin file, or a name on the plugin search path.")
+    var plugin: String
+
+    @Option(help: "Check only this component (default: all).") var component: String?
+
+    @Option(help: "JSON object of the component's parameters, passed to create().")
+    var config = "{}"
+
+    @Option(help: "Seconds each request to the worker may take.") var timeout: Double = 60
+
+    @Option(help: "Structures in the large batch.") var structures = 10_000
+
+    @Option(help: "Create/destroy cycles of the leak check.") var cycles = 1000
+
+    func run() throws {
+      var kit = PluginConformance()
+      kit.configJSON = config
+      kit.components = component.map { [$0] }
+      kit.limits = WorkerLimits(timeout: timeout)
+      kit.largeBatch = structures
+      kit.lifecycleCycles = cycles
+      let results = try kit.run(path: try PluginLocator.standard.locate(plugin)) { result in
+        let scope = result.component.isEmpty ? "" : "\(result.component): "
+        let text =
+          result.violation.map { "FAIL \(scope)\(result.check): \($0)" }
+          ?? "pass \(scope)\(result.check)" + (result.detail.isEmpty ? "" : " (\(result.detail))")
+        print(text)
+      }
+      let failed = results.filter { !$0.passed }.count
+      print(
+        failed == 0
+          ? "all \(results.count) checks passed" : "\(failed) of \(results.count) checks failed")
+      if failed > 0 { throw ExitCode(1) }
+    }
+  }
 
   /// Prints a plugin's ABI version, its components and its metric providers.
   struct Inspect: ParsableCommand {

@@ -36,4 +36,19 @@ public final class IsolatedPluginComponent: RewardComponent {
   public func compute(_ batch: StructureBatch, metrics: MetricTable) throws -> [Double] {
     try instance.run(batch, metrics: requiredMetrics.map { metrics[$0]! })
   }
+
+  /// How the worker failed in the last call, nil when it did not (for `PluginConformance`).
+  var lastWorkerFailure: WorkerFailure? { instance.lastWorkerFailure }
+
+  /// Scores `batch` with this instance and a second one created like it, at the same time on
+  /// two threads of the worker; both results validated.
+  func computeTwice(_ batch: StructureBatch, metrics: MetricTable) throws -> ([Double], [Double]) {
+    try instance.runTwice(batch, metrics: requiredMetrics.map { metrics[$0]! })
+  }
+
+  /// Creates the instance `times` more times in the worker, each create destroying the
+  /// previous instance; returns the worker's resident memory (KiB) before and after.
+  func recreate(times: Int) throws -> (before: Int, after: Int) {
+    try instance.recreate(times: times)
+  }
 }

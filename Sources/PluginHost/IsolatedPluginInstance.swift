@@ -15,6 +15,8 @@ final class IsolatedPluginInstance: PluginRunner {
   let workerExecutable: String
   private let memory: SharedBatchWriter
   private var worker: PluginWorkerClient?
+  /// How the worker failed in the last call, nil when it did not (for `PluginConformance`).
+  private(set) var lastWorkerFailure: WorkerFailure?
 
   /// Starts a worker for `subject` of the plugin at `path` and creates the instance there;
   /// fails as creating it in-process would (with the plugin's own message), or with how the
@@ -40,21 +42,60 @@ final class IsolatedPluginInstance: PluginRunner {
   var workerProcessID: pid_t? { worker?.processID }
 
   func run(_ batch: StructureBatch, metrics: [MetricColumn]) throws -> [Double] {
+    let result = try exchange(batch, metrics) { try $0.compute($1, width: info.width) }
+    try info.validate(result.values, count: result.count, structures: batch.count)
+    return result.values
+  }
+
+  /// Computes `batch` with this instance and a second one created like it, at the same time on
+  /// two threads of the worker (the ABI allows separate instances to compute concurrently);
+  /// both results validated.
+  func runTwice(_ batch: StructureBatch, metrics: [MetricColumn]) throws -> ([Double], [Double]) {
+    let results = try exchange(batch, metrics) { try $0.computeTwice($1, width: info.width) }
+    for result in [results.first, results.second] {
+      try info.validate(result.values, count: result.count, structures: batch.count)
+    }
+    return (results.first.values, results.second.values)
+  }
+
+  /// Creates the instance `times` more times in the worker, each create destroying the
+  /// previous instance; returns the worker's resident memory (KiB) before and after.
+  func recreate(times: Int) throws -> (before: Int, after: Int) {
+    let worker = try currentWorker()
+    let before = try residentKiB(of: worker.processID)
+    for _ in 0..<times { try worker.create(info.subject, configJSON: configJSON) }
+    return (before, try residentKiB(of: worker.processID))
+  }
+
+  /// Writes the batch to the shared memory and runs `request` on the current worker; a worker
+  /// failure is recorded, stops the worker and is thrown as the instance's error.
+  private func exchange<R>(
+    _ batch: StructureBatch, _ metrics: [MetricColumn],
+    _ request: (PluginWorkerClient, WorkerRequest.ComputeHeader) throws -> R
+  ) throws -> R {
+    lastWorkerFailure = nil
     let worker = try currentWorker()
     let header = try batch.withRawBatch(metrics: metrics) { try memory.write($0) }
-    let result: (count: Int, values: [Double])
     do {
-      result = try worker.compute(header, width: info.width)
+      return try request(worker, header)
     } catch let failure as WorkerFailure {
       self.worker = nil
+      lastWorkerFailure = failure
       throw PluginError.computeFailed(subject: info.subject, message: "\(failure)")
     } catch let error as PluginError {
       // A plugin that ran out of memory may hold on to it: start afresh.
       if case .memoryLimit = error { stopWorker() }
       throw error
     }
-    try info.validate(result.values, count: result.count, structures: batch.count)
-    return result.values
+  }
+
+  /// VmRSS of process `pid`, from /proc.
+  private func residentKiB(of pid: pid_t) throws -> Int {
+    let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+    guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+      let kib = Int(line.split(separator: " ").dropFirst().first ?? "")
+    else { throw PluginError.workerFailed(path: path, message: "no VmRSS for pid \(pid)") }
+    return kib
   }
 
   /// The running worker, or a new one with the instance created again.

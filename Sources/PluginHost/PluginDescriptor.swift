@@ -5,7 +5,9 @@ import Glibc
 /// A parameter a plugin component or metric provider accepts, as its descriptor declares it.
 public struct PluginParameter: Equatable, Sendable, Codable {
   /// Declared type of a parameter value.
-  public enum Kind: String, Sendable, Codable { case number, integer, bool, string, unknown }
+  public enum Kind: String, Sendable, Codable {
+    case number, integer, bool, string, object, unknown
+  }
 
   public let name: String
   public let kind: Kind
@@ -265,6 +267,7 @@ enum DescriptorReader {
     let kinds: [Int32: PluginParameter.Kind] = [
       Int32(CRL_PARAM_NUMBER.rawValue): .number, Int32(CRL_PARAM_INTEGER.rawValue): .integer,
       Int32(CRL_PARAM_BOOL.rawValue): .bool, Int32(CRL_PARAM_STRING.rawValue): .string,
+      Int32(CRL_PARAM_OBJECT.rawValue): .object,
     ]
     return try array(
       base, count: count, countField: "\(subject)'s num_params", what: "crl_param_desc"

@@ -132,6 +132,22 @@ public final class PluginWorkerClient {
     return (count, values)
   }
 
+  /// Computes the batch in the shared mapping with the created instance and a second one made
+  /// like it, at the same time on two threads of the worker; unchecked, as `compute`.
+  func computeTwice(_ header: WorkerRequest.ComputeHeader, width: Int) throws -> (
+    first: (count: Int, values: [Double]), second: (count: Int, values: [Double])
+  ) {
+    guard case .rewardPair(let first, let second) = try exchange(.computeTwice(header)) else {
+      throw stopAfterMalformed("a reply that is not a reward pair")
+    }
+    for result in [first, second] where result.values.count != header.structures * width {
+      throw stopAfterMalformed(
+        "\(result.values.count) value slots for \(header.structures) structures of width \(width)"
+      )
+    }
+    return (first, second)
+  }
+
   /// Stops the worker: closes its request channel, gives it 0.2 s to end, then kills its
   /// process group. Never waits on pipes.
   public func stop() {

@@ -2,8 +2,8 @@ import Foundation
 import WorkerProcess
 
 /// The worker side of `WorkerProtocol`: loads one plugin file in this process (never in the
-/// host) and serves describe, create and compute requests until the request channel closes. It
-/// creates one instance, of a reward component or a metric provider.
+/// host) and serves describe, create, compute and compute-twice requests until the request
+/// channel closes. It creates one instance, of a reward component or a metric provider.
 public enum PluginWorkerServer {
   static let requestDescriptor: Int32 = 3
   static let replyDescriptor: Int32 = 4
@@ -24,6 +24,7 @@ public enum PluginWorkerServer {
       _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
     }
     StandardOutputGuard.isEnabled = false
+    BatchWriteDetector.install()
     let server = Server(path: arguments[0], limitMB: limit > 0 ? limit : nil)
     server.setupError = server.limitMB.flatMap(applyMemoryLimit)
     var frames = FrameBuffer()
@@ -74,6 +75,8 @@ public enum PluginWorkerServer {
     var setupError: PluginError?
     var library: PluginLibrary?
     var instance: PluginInstance?
+    /// The configuration `instance` was created with (a second one is made like it).
+    var configJSON = "{}"
     lazy var batch = SharedBatchReader(descriptor: PluginWorkerServer.batchDescriptor)
 
     init(path: String, limitMB: Int?) {
@@ -90,6 +93,7 @@ public enum PluginWorkerServer {
         case .create(let subject, let configJSON):
           instance = try PluginInstance(
             library: try load(), subject: subject, configJSON: configJSON)
+          self.configJSON = configJSON
           return .created
         case .compute(let header):
           guard let instance else {
@@ -98,6 +102,19 @@ public enum PluginWorkerServer {
           }
           let result = try batch.withBatch(header) { try instance.compute($0) }
           return .rewards(count: result.count, values: result.values)
+        case .computeTwice(let header):
+          guard let instance else {
+            return .failure(
+              .computeFailed(subject: .component("?"), message: "compute before create"))
+          }
+          let second = try PluginInstance(
+            library: try load(), subject: instance.info.subject, configJSON: configJSON)
+          let results = try batch.withBatch(header) { raw in
+            try concurrently({ try instance.compute(raw) }, { try second.compute(raw) })
+          }
+          return .rewardPair(
+            first: (results.0.count, results.0.values),
+            second: (results.1.count, results.1.values))
         }
       } catch let error as PluginError {
         return .failure(underLimit(error))
@@ -105,6 +122,21 @@ public enum PluginWorkerServer {
         return .failure(
           .computeFailed(subject: instance?.info.subject ?? .component("?"), message: "\(error)"))
       }
+    }
+
+    /// Runs `first` on a new thread and `second` on this one, at the same time.
+    private func concurrently<T>(_ first: @escaping () throws -> T, _ second: () throws -> T)
+      throws -> (T, T)
+    {
+      nonisolated(unsafe) var firstResult: Result<T, Error>?
+      let done = DispatchSemaphore(value: 0)
+      Thread.detachNewThread {
+        firstResult = Result(catching: first)
+        done.signal()
+      }
+      let secondResult = Result(catching: second)
+      done.wait()
+      return (try firstResult!.get(), try secondResult.get())
     }
 
     private func load() throws -> PluginLibrary {

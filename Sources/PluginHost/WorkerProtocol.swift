@@ -20,6 +20,10 @@ import WorkerProcess
 //          name, config JSON)
 //   compute(structures, atoms, mapped bytes,   -> rewards(count the plugin reported,
 //           [(metric name, width)])                        width Float64s per structure)
+//   compute twice(the same fields as compute)  -> reward pair(rewards, rewards): the created
+//                                                 component and a second one made like it,
+//                                                 computing the batch at the same time on
+//                                                 two threads (`plugin check`)
 //   any request                                -> failure(JSON of PluginError)
 //
 // The batch's arrays sit in the mapping as `BatchLayout` places them. End of file on the
@@ -30,6 +34,7 @@ enum WorkerRequest {
   case describe
   case create(PluginSubject, configJSON: String)
   case compute(ComputeHeader)
+  case computeTwice(ComputeHeader)
 
   /// What a compute request says about the batch in the shared mapping.
   struct ComputeHeader {
@@ -58,15 +63,11 @@ enum WorkerRequest {
       writer.string(configJSON)
       return writer.frame(kind: 2)
     case .compute(let header):
-      writer.integer(UInt64(header.structures))
-      writer.integer(UInt64(header.atoms))
-      writer.integer(UInt64(header.mappedBytes))
-      writer.integer(UInt32(header.metrics.count))
-      for metric in header.metrics {
-        writer.string(metric.name)
-        writer.integer(UInt64(metric.width))
-      }
+      writer.header(header)
       return writer.frame(kind: 3)
+    case .computeTwice(let header):
+      writer.header(header)
+      return writer.frame(kind: 4)
     }
   }
 
@@ -80,16 +81,8 @@ enum WorkerRequest {
       guard kind <= 1 else { throw ProtocolError("unknown kind \(kind) of a create request") }
       self = .create(
         kind == 0 ? .component(name) : .provider(name), configJSON: try reader.string())
-    case 3:
-      let structures = try reader.count(UInt64.self)
-      let atoms = try reader.count(UInt64.self)
-      let mappedBytes = try reader.count(UInt64.self)
-      let metrics = try (0..<reader.count(UInt32.self, ofItemsAtLeast: 12)).map { _ in
-        (name: try reader.string(), width: try reader.count(UInt64.self))
-      }
-      self = .compute(
-        ComputeHeader(
-          structures: structures, atoms: atoms, mappedBytes: mappedBytes, metrics: metrics))
+    case 3: self = .compute(try reader.header())
+    case 4: self = .computeTwice(try reader.header())
     default: throw ProtocolError("unknown request kind \(kind)")
     }
     try reader.expectEnd()
@@ -102,6 +95,7 @@ enum WorkerReply {
   case created
   case rewards(count: Int, values: [Double])
   case failure(PluginError)
+  case rewardPair(first: (count: Int, values: [Double]), second: (count: Int, values: [Double]))
 
   func frame() -> [UInt8] {
     var writer = ByteWriter()
@@ -112,13 +106,15 @@ enum WorkerReply {
     case .created:
       return writer.frame(kind: 102)
     case .rewards(let count, let values):
-      writer.integer(UInt64(count))
-      writer.integer(UInt64(values.count))
-      values.forEach { writer.integer($0.bitPattern) }
+      writer.rewards(count, values)
       return writer.frame(kind: 103)
     case .failure(let error):
       writer.json(error)
       return writer.frame(kind: 104)
+    case .rewardPair(let first, let second):
+      writer.rewards(first.count, first.values)
+      writer.rewards(second.count, second.values)
+      return writer.frame(kind: 105)
     }
   }
 
@@ -128,12 +124,10 @@ enum WorkerReply {
     case 101: self = .description(try reader.json(PluginInfo.self))
     case 102: self = .created
     case 103:
-      let count = try reader.count(UInt64.self)
-      let values = try (0..<reader.count(UInt64.self, ofItemsAtLeast: 8)).map { _ in
-        Double(bitPattern: try reader.integer(UInt64.self))
-      }
-      self = .rewards(count: count, values: values)
+      let rewards = try reader.rewards()
+      self = .rewards(count: rewards.count, values: rewards.values)
     case 104: self = .failure(try reader.json(PluginError.self))
+    case 105: self = .rewardPair(first: try reader.rewards(), second: try reader.rewards())
     default: throw ProtocolError("unknown reply kind \(kind)")
     }
     try reader.expectEnd()
@@ -249,6 +243,25 @@ extension ByteWriter {
     string(String(decoding: try! JSONEncoder().encode(value), as: UTF8.self))
   }
 
+  /// A compute request's description of the batch.
+  mutating func header(_ header: WorkerRequest.ComputeHeader) {
+    integer(UInt64(header.structures))
+    integer(UInt64(header.atoms))
+    integer(UInt64(header.mappedBytes))
+    integer(UInt32(header.metrics.count))
+    for metric in header.metrics {
+      string(metric.name)
+      integer(UInt64(metric.width))
+    }
+  }
+
+  /// A compute result: the count the plugin reported, then the reward slots.
+  mutating func rewards(_ count: Int, _ values: [Double]) {
+    integer(UInt64(count))
+    integer(UInt64(values.count))
+    for value in values { integer(value.bitPattern) }
+  }
+
   /// The frame: payload length, `kind`, payload.
   func frame(kind: UInt8) -> [UInt8] {
     var header = ByteWriter()
@@ -281,6 +294,24 @@ extension ByteReader {
 
   mutating func string() throws -> String {
     try string(try count(UInt32.self))
+  }
+
+  mutating func header() throws -> WorkerRequest.ComputeHeader {
+    let structures = try count(UInt64.self)
+    let atoms = try count(UInt64.self)
+    let mappedBytes = try count(UInt64.self)
+    let metrics = try (0..<count(UInt32.self, ofItemsAtLeast: 12)).map { _ in
+      (name: try string(), width: try count(UInt64.self))
+    }
+    return .init(structures: structures, atoms: atoms, mappedBytes: mappedBytes, metrics: metrics)
+  }
+
+  mutating func rewards() throws -> (count: Int, values: [Double]) {
+    let reported = try count(UInt64.self)
+    let values = try (0..<count(UInt64.self, ofItemsAtLeast: 8)).map { _ in
+      Double(bitPattern: try integer(UInt64.self))
+    }
+    return (reported, values)
   }
 
   mutating func json<T: Decodable>(_ type: T.Type) throws -> T {
@@ -409,5 +440,6 @@ final class SharedBatchReader {
     }
     mapping = UnsafeRawPointer(mapped)
     size = length
+    BatchWriteDetector.watch(UnsafeRawPointer(mapped), length: length)
   }
 }

@@ -33,10 +33,11 @@ public struct RewardFactory {
   static let metricKeys = ["plugin", "provider", "isolation", "timeout", "memory_limit_mb"]
   static let pipelineTargets = ["src.rl_module.reward.ReinforceReward", "ReinforceReward"]
 
-  /// Where a `_target_` alias points.
+  /// Where a `_target_` alias points. A plugin target's `libraries` are parameters naming a
+  /// shared library: a name found on the plugin search path is passed as its path.
   enum Target {
     case builtin(parameters: [String], make: ([String: ConfigValue]) throws -> RewardComponent)
-    case plugin(name: String, component: String)
+    case plugin(name: String, component: String, libraries: [String] = [])
   }
 
   /// `_target_` names understood, by full class path and by short name.
@@ -59,6 +60,8 @@ public struct RewardFactory {
     ]
     for (name, component) in dng { table[name] = .plugin(name: "DNG", component: component) }
     table["PredictorReward"] = .plugin(name: "Predictor", component: "predictor")
+    table["FunctionReward"] = .plugin(
+      name: "FunctionReward", component: "function", libraries: ["library"])
     for (name, target) in table { table["src.rl_module.components.\(name)"] = target }
     return table
   }()
@@ -292,7 +295,14 @@ public struct RewardFactory {
         try checkKeys(
           parameters, allowed: allowed + Self.componentKeys, where: "\(location) (\(targetName))")
         component = try make(parameters)
-      case .plugin(let plugin, let name)?:
+      case .plugin(let plugin, let name, let libraries)?:
+        var parameters = parameters
+        for key in libraries {
+          guard let library = parameters[key]?.stringValue,
+            let path = try? locator.locate(library)
+          else { continue }
+          parameters[key] = .string(URL(fileURLWithPath: path).path)
+        }
         component = try pluginComponent(
           plugin, name, parameters, isolation(map, location), location)
       case nil:
@@ -416,6 +426,7 @@ public struct RewardFactory {
     case .integer: ok = value.intValue != nil
     case .bool: ok = value.boolValue != nil
     case .string: ok = value.stringValue != nil
+    case .object: ok = value.mapValue != nil
     case .unknown: ok = true
     }
     guard ok else {

@@ -24,6 +24,32 @@ final class WorkerProtocolTests: XCTestCase {
     XCTAssertEqual(values, [0.5, -1.25])
   }
 
+  func testComputeTwiceAndRewardPairRoundTrip() throws {
+    let header = WorkerRequest.ComputeHeader(
+      structures: 2, atoms: 3, mappedBytes: 4096, metrics: [("unique", 1)])
+    var frames = FrameBuffer()
+    frames.append(ArraySlice(WorkerRequest.computeTwice(header).frame()))
+    frames.append(
+      ArraySlice(WorkerReply.rewardPair(first: (2, [1, 2]), second: (1, [3, .nan])).frame()))
+    let request = try XCTUnwrap(try frames.next())
+    guard
+      case .computeTwice(let decoded) = try WorkerRequest(
+        kind: request.kind, payload: request.payload)
+    else { return XCTFail("not a compute-twice request") }
+    XCTAssertEqual(decoded.layout, header.layout)
+    XCTAssertEqual(decoded.metrics.map(\.name), ["unique"])
+    let reply = try XCTUnwrap(try frames.next())
+    guard
+      case .rewardPair(let first, let second) = try WorkerReply(
+        kind: reply.kind, payload: reply.payload)
+    else { return XCTFail("not a reward pair") }
+    XCTAssertEqual(first.count, 2)
+    XCTAssertEqual(first.values, [1, 2])
+    XCTAssertEqual(second.count, 1)
+    XCTAssertEqual(second.values[0], 3)
+    XCTAssertTrue(second.values[1].isNaN)
+  }
+
   func testCreateRequestsNameAComponentOrAProvider() throws {
     for subject in [PluginSubject.component("count"), .provider("energy_per_atom")] {
       let bytes = WorkerRequest.create(subject, configJSON: #"{"a": 1}"#).frame()

@@ -90,7 +90,10 @@
  *   - crl_plugin_desc.num_providers and .providers, appended; a 1.1 plugin may
  *     export providers only (num_components 0);
  *   - the typedefs crl_create_fn, crl_compute_fn and crl_destroy_fn name the
- *     function types crl_component_desc always had (its layout is unchanged).
+ *     function types crl_component_desc always had (its layout is unchanged);
+ *   - the parameter type CRL_PARAM_OBJECT (a JSON object, e.g. a map of
+ *     constants), a new enumerator with a new value: a host that predates it
+ *     reads it as an unknown type and accepts any value for the parameter.
  */
 #ifndef CRYSTALRL_PLUGIN_H
 #define CRYSTALRL_PLUGIN_H
@@ -194,7 +197,8 @@ typedef enum crl_param_type {
     CRL_PARAM_NUMBER = 0,
     CRL_PARAM_INTEGER = 1,
     CRL_PARAM_BOOL = 2,
-    CRL_PARAM_STRING = 3
+    CRL_PARAM_STRING = 3,
+    CRL_PARAM_OBJECT = 4 /* a JSON object; hosts that predate this type accept any value */
 } crl_param_type;
 
 /* One parameter a component or provider accepts in its configuration. */

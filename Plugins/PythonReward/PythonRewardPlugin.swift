@@ -1,0 +1,69 @@
+// PythonReward: a user's Python function as a reward. Each instance runs one Python process
+// (the interpreter of `python`, so any virtual environment), set up once at create; batches
+// go to it over a pipe and rewards come back. A Python exception is an error carrying its
+// traceback. Under `isolation: process` the worker owns the Python process, and a timeout
+// kills both.
+import CrystalRLABI
+import SwiftPluginKit
+
+private let create: CreateFunction = { _, configJSON, instance, errorBuffer, errorSize in
+  guard let configJSON, let instance else {
+    reportError("null configuration or instance pointer", into: errorBuffer, size: errorSize)
+    return CRL_INVALID_ARGUMENT
+  }
+  do {
+    let config = try PythonRewardConfig(json: String(cString: configJSON))
+    let created = try PythonProcess(
+      python: config.python, module: config.module, function: config.function,
+      paramsJSON: config.paramsJSON)
+    instance.pointee = Unmanaged.passRetained(created).toOpaque()
+    return CRL_OK
+  } catch {
+    reportError("\(error)", into: errorBuffer, size: errorSize)
+    return CRL_INVALID_ARGUMENT
+  }
+}
+
+private let compute: ComputeFunction = { instance, batch, output, errorBuffer, errorSize in
+  guard let instance else {
+    reportError("null instance", into: errorBuffer, size: errorSize)
+    return CRL_INVALID_ARGUMENT
+  }
+  let python = Unmanaged<PythonProcess>.fromOpaque(instance).takeUnretainedValue()
+  return computeRewards(batch, output, errorBuffer, errorSize, python.rewards)
+}
+
+private let destroy: DestroyFunction = { instance in
+  guard let instance else { return }
+  Unmanaged<PythonProcess>.fromOpaque(instance).release()
+}
+
+/// Descriptors live for the life of the library, as the ABI requires.
+private let plugin = pluginDescriptor(
+  name: "python_reward", version: "1.0.0",
+  description: "A Python function as a reward, run in a Python process per instance.",
+  components: [
+    componentDescriptor(
+      name: "python",
+      description: "Calls compute(structures, **params) of a Python module, once per batch",
+      parameters: parameters, create: create, compute: compute, destroy: destroy)
+  ])
+
+private let parameters = [
+  parameterDescriptor(
+    "module", CRL_PARAM_STRING, "A .py file, or a module name on sys.path", default: nil),
+  parameterDescriptor("function", CRL_PARAM_STRING, "Function to call", default: "\"compute\""),
+  parameterDescriptor(
+    "python", CRL_PARAM_STRING, "Python interpreter (its environment is used)",
+    default: "\"python3\""),
+  parameterDescriptor(
+    "params", CRL_PARAM_OBJECT, "Keyword arguments passed to every call", default: "{}"),
+]
+
+/// The plugin's one exported symbol.
+@_cdecl("crystalrl_plugin_entry")
+public func crystalrlPluginEntry(_ host: UnsafePointer<crl_host_api>?) -> UnsafePointer<
+  crl_plugin_desc
+>? {
+  plugin
+}
