@@ -19,8 +19,8 @@ public enum AverageMinimumDistance {
       return position - position.rounded(.down)
     }
     let count = fractional.count
-    // A radius expected to hold about 1.25 k neighbours at this density; grown until enough.
-    var radius = cbrt(3 * Double(k + 1) * lattice.volume / (4 * .pi * Double(count))) * 1.08
+    // A radius expected to hold about 1.15 k neighbours at this density; grown until enough.
+    var radius = cbrt(3 * Double(k + 1) * lattice.volume / (4 * .pi * Double(count))) * 1.05
     // Distances from p to the images of q, one list per atom p. The images of q around p and
     // of p around q lie at the same distances (the offset is negated exactly), so each pair is
     // scanned once; an atom's own images are the lattice translations, the same for every atom.
@@ -43,10 +43,10 @@ public enum AverageMinimumDistance {
         }
       }
       if lists.allSatisfy({ $0.count >= k }) { break }
-      radius *= 1.15
+      radius *= 1.1
     }
     let longest = lists.map(\.count).max()!
-    var buckets = [Int32](repeating: 0, count: 2 * longest + 1)
+    var buckets = [Int32](repeating: 0, count: longest + 1)
     var sorted = [Double](repeating: 0, count: longest)
     var sums = [Double](repeating: 0, count: k)
     buckets.withUnsafeMutableBufferPointer { buckets in
@@ -79,14 +79,14 @@ public enum AverageMinimumDistance {
   }
 
   /// Puts the `k` smallest of `values` (all in [0, limit]) in ascending order at the front of
-  /// `sorted`: a counting sort into twice as many equal-width buckets as values, which leaves
-  /// them nearly in order, then an insertion sort over the buckets that hold the first k.
-  /// `buckets` needs room for 2·count + 1 entries, `sorted` for count.
+  /// `sorted`: a counting sort into as many equal-width buckets as values, which leaves them
+  /// nearly in order, then an insertion sort over the buckets that hold the first k.
+  /// `buckets` needs room for count + 1 entries, `sorted` for count.
   static func sortSmallest(
     _ k: Int, of values: UnsafeBufferPointer<Double>, below limit: Double,
     buckets: UnsafeMutablePointer<Int32>, into sorted: UnsafeMutablePointer<Double>
   ) {
-    let bucketCount = 2 * values.count
+    let bucketCount = values.count
     let scale = Double(bucketCount) / limit
     buckets.update(repeating: 0, count: bucketCount + 1)
     func bucket(_ value: Double) -> Int { min(Int(value * scale), bucketCount &- 1) }
