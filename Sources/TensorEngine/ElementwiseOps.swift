@@ -32,17 +32,23 @@ func unary(
 /// √(2/π), the GELU tanh approximation's scale.
 private let geluScale: Float = (2 / Float.pi).squareRoot()
 
-/// GELU forward: out = x·σ(2u), u = √(2/π)(x + 0.044715x³), with σ written to `sigmoid`.
+/// GELU forward: out = x·σ(2u), u = √(2/π)(x + 0.044715x³), with σ written to `sigmoid`;
+/// four elements at a time (the last group padded with zeros).
 func geluForward(_ input: [Float], sigmoid: inout [Float], out: inout [Float]) {
   let c = geluScale
   input.withUnsafeBufferPointer { input in
     sigmoid.withUnsafeMutableBufferPointer { sigmoid in
       out.withUnsafeMutableBufferPointer { out in
-        for i in input.indices {
-          let v = input[i]
-          let s = 1 / (1 + Foundation.exp(-2 * c * (v + 0.044715 * v * v * v)))
-          sigmoid[i] = s
-          out[i] = v * s
+        for start in stride(from: 0, to: input.count, by: 4) {
+          let end = min(start + 4, input.count)
+          var v = SIMD4<Float>()
+          for i in start..<end { v[i - start] = input[i] }
+          let s = 1 / (1 + vectorExp(-2 * c * (v + 0.044715 * v * v * v)))
+          let y = v * s
+          for i in start..<end {
+            sigmoid[i] = s[i - start]
+            out[i] = y[i - start]
+          }
         }
       }
     }
