@@ -36,19 +36,30 @@ private let geluScale: Float = (2 / Float.pi).squareRoot()
 /// four elements at a time (the last group padded with zeros).
 func geluForward(_ input: [Float], sigmoid: inout [Float], out: inout [Float]) {
   let c = geluScale
+  func gelu(_ v: SIMD4<Float>) -> (sigmoid: SIMD4<Float>, out: SIMD4<Float>) {
+    let s = 1 / (1 + vectorExp(-2 * c * (v + 0.044715 * v * v * v)))
+    return (s, v * s)
+  }
   input.withUnsafeBufferPointer { input in
     sigmoid.withUnsafeMutableBufferPointer { sigmoid in
       out.withUnsafeMutableBufferPointer { out in
-        for start in stride(from: 0, to: input.count, by: 4) {
-          let end = min(start + 4, input.count)
-          var v = SIMD4<Float>()
-          for i in start..<end { v[i - start] = input[i] }
-          let s = 1 / (1 + vectorExp(-2 * c * (v + 0.044715 * v * v * v)))
-          let y = v * s
-          for i in start..<end {
-            sigmoid[i] = s[i - start]
-            out[i] = y[i - start]
-          }
+        let full = input.count / 4 * 4
+        let (source, sigmoids, outputs) = (
+          UnsafeRawPointer(input.baseAddress!), UnsafeMutableRawPointer(sigmoid.baseAddress!),
+          UnsafeMutableRawPointer(out.baseAddress!)
+        )
+        for offset in stride(from: 0, to: full * 4, by: 16) {
+          let (s, y) = gelu(source.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self))
+          sigmoids.storeBytes(of: s, toByteOffset: offset, as: SIMD4<Float>.self)
+          outputs.storeBytes(of: y, toByteOffset: offset, as: SIMD4<Float>.self)
+        }
+        guard full < input.count else { return }
+        var v = SIMD4<Float>()
+        for i in full..<input.count { v[i - full] = input[i] }
+        let (s, y) = gelu(v)
+        for i in full..<input.count {
+          sigmoid[i] = s[i - full]
+          out[i] = y[i - full]
         }
       }
     }
