@@ -8,10 +8,19 @@ import Foundation
 public enum AverageMinimumDistance {
   /// The AMD vector (k entries, Å) of `structure`.
   public static func vector(_ structure: Structure, k: Int = 100) -> [Double] {
-    // The AMD does not depend on the cell, so use the reduced one: its shortest, most
-    // orthogonal basis leaves the fewest rows of lattice points to scan.
-    let lattice = structure.lattice.niggliReduced()
-    let (a, b, c) = lattice.matrix.rows
+    // The AMD does not depend on the cell; a short, nearly orthogonal basis leaves the fewest
+    // rows of lattice points to scan. Most cells already have one (every pair of vectors
+    // reduced: 2|u·v| ≤ |u|², |v|²); the others are Niggli-reduced first.
+    let (u, v, w) = structure.lattice.matrix.rows
+    let pairwiseReduced = [(u, v), (u, w), (v, w)].allSatisfy {
+      2 * abs(dot($0, $1)) <= min(dot($0, $0), dot($1, $1))
+    }
+    let lattice = pairwiseReduced ? structure.lattice : structure.lattice.niggliReduced()
+    let (a, b, c) = {
+      let rows = [lattice.matrix[0], lattice.matrix[1], lattice.matrix[2]]
+      let sorted = rows.sorted { dot($0, $0) < dot($1, $1) }
+      return (sorted[0], sorted[1], sorted[2])
+    }()
     let ball = LatticeBall(a, b, c)
     let inverse = lattice.inverseMatrix
     let fractional = structure.sites.map {
@@ -46,7 +55,7 @@ public enum AverageMinimumDistance {
       radius *= 1.1
     }
     let longest = lists.map(\.count).max()!
-    var buckets = [Int32](repeating: 0, count: longest + 1)
+    var buckets = [Int32](repeating: 0, count: longest + 2)
     var sorted = [Double](repeating: 0, count: longest)
     var sums = [Double](repeating: 0, count: k)
     buckets.withUnsafeMutableBufferPointer { buckets in
@@ -57,13 +66,28 @@ public enum AverageMinimumDistance {
               k, of: $0, below: radius * radius, buckets: buckets.baseAddress!,
               into: sorted.baseAddress!)
           }
-          sums.withUnsafeMutableBufferPointer { sums in
-            for j in 0..<k { sums[j] += sorted[j].squareRoot() }
-          }
+          addSquareRoots(of: UnsafeBufferPointer(start: sorted.baseAddress!, count: k), to: &sums)
         }
       }
     }
     return sums.map { $0 / Double(count) }
+  }
+
+  /// sums[j] += √values[j], two at a time.
+  static func addSquareRoots(of values: UnsafeBufferPointer<Double>, to sums: inout [Double]) {
+    sums.withUnsafeMutableBufferPointer { sums in
+      let pairs = values.count / 2 * 2
+      let (source, target) = (
+        UnsafeRawPointer(values.baseAddress!), UnsafeMutableRawPointer(sums.baseAddress!)
+      )
+      for offset in stride(from: 0, to: pairs * 8, by: 16) {
+        let total =
+          target.loadUnaligned(fromByteOffset: offset, as: SIMD2<Double>.self)
+          + source.loadUnaligned(fromByteOffset: offset, as: SIMD2<Double>.self).squareRoot()
+        target.storeBytes(of: total, toByteOffset: offset, as: SIMD2<Double>.self)
+      }
+      for j in pairs..<values.count { sums[j] += values[j].squareRoot() }
+    }
   }
 
   /// AMD vectors of many structures, computed on all cores.
@@ -79,17 +103,21 @@ public enum AverageMinimumDistance {
   }
 
   /// Puts the `k` smallest of `values` (all in [0, limit]) in ascending order at the front of
-  /// `sorted`: a counting sort into as many equal-width buckets as values, which leaves them
+  /// `sorted`: a counting sort into one more equal-width bucket than values, which leaves them
   /// nearly in order, then an insertion sort over the buckets that hold the first k.
-  /// `buckets` needs room for count + 1 entries, `sorted` for count.
+  /// `buckets` needs room for count + 2 entries, `sorted` for count.
   static func sortSmallest(
     _ k: Int, of values: UnsafeBufferPointer<Double>, below limit: Double,
     buckets: UnsafeMutablePointer<Int32>, into sorted: UnsafeMutablePointer<Double>
   ) {
-    let bucketCount = values.count
-    let scale = Double(bucketCount) / limit
+    let bucketCount = values.count + 1
+    let scale = Double(values.count) / limit
     buckets.update(repeating: 0, count: bucketCount + 1)
-    func bucket(_ value: Double) -> Int { min(Int(value * scale), bucketCount &- 1) }
+    // value·scale rounded to the nearest integer (0...count): adding 2⁵² leaves it in the low
+    // bits of the significand, without the checks of a conversion.
+    func bucket(_ value: Double) -> Int {
+      Int(truncatingIfNeeded: (value * scale + 0x1p52).bitPattern & 0xFFFF_FFFF)
+    }
     for value in values { buckets[bucket(value) &+ 1] &+= 1 }
     for index in 1...bucketCount { buckets[index] &+= buckets[index &- 1] }
     for value in values {
