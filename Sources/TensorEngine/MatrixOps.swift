@@ -39,7 +39,7 @@ private func matmulBackward(_ g: [Float], _ a: Tensor, _ b: Tensor, m: Int, k: I
 }
 
 /// Column sums of g (rows × d): the gradient of a bias broadcast over rows.
-func columnSums(_ g: [Float], width d: Int) -> [Float] {
+private func columnSums(_ g: [Float], width d: Int) -> [Float] {
   var sums = BufferPool.zeros(d)
   sums.withUnsafeMutableBufferPointer { sums in
     g.withUnsafeBufferPointer { g in
@@ -49,27 +49,6 @@ func columnSums(_ g: [Float], width d: Int) -> [Float] {
     }
   }
   return sums
-}
-
-/// x (n×d) plus a bias row (d) broadcast over rows.
-public func addRow(_ x: Tensor, _ bias: Tensor) -> Tensor {
-  let d = bias.count
-  precondition(x.shape.last == d, "bias length must match the last dimension")
-  var out = BufferPool.take(x.count)
-  out.withUnsafeMutableBufferPointer { out in
-    x.data.withUnsafeBufferPointer { x in
-      bias.data.withUnsafeBufferPointer { b in
-        for row in stride(from: 0, to: out.count, by: d) {
-          for i in 0..<d { out[row + i] = x[row + i] + b[i] }
-        }
-      }
-    }
-  }
-  return Tensor(shape: x.shape, data: out, parents: [x, bias]) { result in
-    let g = result.grad!
-    x.accumulate(g)
-    if bias.requiresGrad { bias.accumulate(columnSums(g, width: d)) }
-  }
 }
 
 /// A fully connected layer: x (n×in) · W (in×out) + b (out), the bias written first and the
