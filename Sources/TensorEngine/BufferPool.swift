@@ -6,8 +6,9 @@ import Foundation
 /// shares its storage, writing to it copies first (copy-on-write), so reuse is always safe.
 /// Buffers are kept by element count, up to `capacity` floats in all.
 public enum BufferPool {
-  /// The most floats kept for reuse (256 MiB); buffers beyond it are freed.
-  public static let capacity = 64 << 20
+  /// The most floats kept for reuse (64 MiB, a training step of the default models with room
+  /// to spare); buffers beyond it are freed.
+  public static let capacity = 16 << 20
 
   private static let lock = NSLock()
   private static var free: [Int: [[Float]]] = [:]
