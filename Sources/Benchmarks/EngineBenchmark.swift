@@ -1,11 +1,14 @@
 import COpenBLAS
 import CrystalModels
+import CrystalTraining
 import Foundation
 import ReferenceOracles
 import TensorEngine
 
-/// sgemm GFLOP/s through the engine's matmul vs OpenBLAS called directly, and forward+backward
-/// of the default DiT denoiser vs PyTorch (CPU, float32, 2 threads) on the same shapes.
+/// sgemm GFLOP/s through the engine's matmul vs OpenBLAS called directly, forward+backward
+/// of the default DiT denoiser vs PyTorch (CPU, float32, 2 threads) on the same shapes, with
+/// the minor page faults of one such step after warm-up, and training steps/s of the default
+/// VAE and latent diffusion model on perov_5 (batch 32, as train-vae and train-ldm run them).
 let engineBenchmark = Benchmark(name: "engine") {
   for n in [256, 1024] {
     var random = SeededRandom(seed: 1)
@@ -31,10 +34,14 @@ let engineBenchmark = Benchmark(name: "engine") {
   let z = random.normalTensor([64 * 20, 8])
   let mask = (0..<64 * 20).map { $0 % 20 < 12 }
   let timesteps = (0..<64).map { $0 * 15 }
-  let ours = medianSeconds(repetitions: 5) {
+  func step() {
     for p in model.parameters { p.grad = nil }
     sum(model(z, timesteps: timesteps, tokens: 20, mask: mask)).backward()
   }
+  let ours = medianSeconds(repetitions: 5, step)
+  let faultsBefore = minorPageFaults()
+  for _ in 0..<5 { step() }
+  let faultsPerStep = Double(minorPageFaults() - faultsBefore) / 5
   let torch = try PythonOracle.run(
     """
     import time, torch
@@ -85,4 +92,39 @@ let engineBenchmark = Benchmark(name: "engine") {
       format:
         "DiT denoiser forward+backward (64 sets × 20 atoms, width 64, depth 2): CrystalRL %.1f ms, PyTorch %.1f ms (%.2fx)",
       ours * 1e3, torchSeconds * 1e3, torchSeconds / ours))
+  print(String(format: "minor page faults per DiT step after warm-up: %.0f", faultsPerStep))
+  try printTrainingThroughput()
+}
+
+/// Steps/s of `train-vae` and `train-ldm` at their default sizes on perov_5 structures.
+func printTrainingThroughput() throws {
+  let structures = try benchmarkStructures(count: 512)
+  var random = SeededRandom(seed: 3)
+  let vae = CrystalVAE(CrystalVAE.Configuration(), random: &random)
+  let steps = 10
+  let options = ModelTraining.Options(steps: steps, batchSize: 32, learningRate: 1e-3, seed: 4)
+  let vaeSeconds = medianSeconds(repetitions: 3) {
+    ModelTraining.trainVAE(vae, on: structures, options: options) { _, _ in }
+  }
+  let (latents, weights) = ModelTraining.encode(structures, with: vae)
+  let diffusion = LatentDiffusion(
+    LatentDiffusion.Configuration(), latentDimension: vae.configuration.latentDimension,
+    random: &random)
+  let ldmSeconds = medianSeconds(repetitions: 3) {
+    ModelTraining.trainDiffusion(
+      diffusion, latents: latents, weights: weights, tokens: vae.configuration.maxAtoms,
+      options: options
+    ) { _, _ in }
+  }
+  print(
+    String(
+      format: "training steps/s (batch 32, default sizes): VAE %.1f, LDM %.1f",
+      Double(steps) / vaeSeconds, Double(steps) / ldmSeconds))
+}
+
+/// Minor page faults of this process so far.
+func minorPageFaults() -> Int {
+  var usage = rusage()
+  getrusage(RUSAGE_SELF.rawValue, &usage)
+  return usage.ru_minflt
 }

@@ -9,7 +9,6 @@ public final class Denoiser {
   let timeIn: Linear
   let timeOut: Linear
   let blocks: [DiTBlock]
-  let finalNorm: PlainLayerNorm
   let finalModulation: Linear
   let output: Linear
 
@@ -21,7 +20,6 @@ public final class Denoiser {
     timeIn = Linear(width, width, random: &random)
     timeOut = Linear(width, width, random: &random)
     blocks = (0..<depth).map { _ in DiTBlock(width: width, heads: heads, random: &random) }
-    finalNorm = PlainLayerNorm(width)
     finalModulation = Linear(width, 2 * width, random: &random, std: 0.02)
     output = Linear(width, latentDimension, random: &random, std: 0.02)
   }
@@ -36,9 +34,7 @@ public final class Denoiser {
     let condition = timeOut(silu(timeIn(timestepEmbedding(timesteps, width: width))))
     var h = input(z)
     for block in blocks { h = block(h, condition: condition, tokens: tokens, mask: mask) }
-    let mod = repeatRows(finalModulation(silu(condition)), times: tokens)
-    let shifted = modulate(
-      finalNorm(h), shift: columns(mod, 0..<width), scale: columns(mod, width..<2 * width))
-    return output(shifted)
+    let mod = finalModulation(silu(condition))
+    return output(modulatedLayerNorm(h, modulation: mod, shift: 0, scale: 1, tokens: tokens))
   }
 }

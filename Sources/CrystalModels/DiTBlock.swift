@@ -6,7 +6,6 @@ import TensorEngine
 public struct DiTBlock {
   public let width: Int
   public let heads: Int
-  let norm: PlainLayerNorm
   let modulation: Linear
   let qkv: Linear
   let projection: Linear
@@ -16,7 +15,6 @@ public struct DiTBlock {
   public init(width: Int, heads: Int, mlpRatio: Int = 4, random: inout SeededRandom) {
     self.width = width
     self.heads = heads
-    norm = PlainLayerNorm(width)
     modulation = Linear(width, 6 * width, random: &random, std: 0.02)
     qkv = Linear(width, 3 * width, random: &random)
     projection = Linear(width, width, random: &random)
@@ -28,16 +26,20 @@ public struct DiTBlock {
     [modulation, qkv, projection, mlpIn, mlpOut].flatMap(\.parameters)
   }
 
-  /// x: (sets·tokens) × width; condition: sets × width; mask: one flag per token.
+  /// x: (sets·tokens) × width; condition: sets × width; mask: one flag per token. The six
+  /// modulation blocks (shift, scale, gate for attention, then for the MLP) stay per set and
+  /// are read in place by the fused adaLN ops.
   public func callAsFunction(_ x: Tensor, condition: Tensor, tokens: Int, mask: [Bool]) -> Tensor {
     let sets = condition.shape[0]
-    let mod = repeatRows(modulation(silu(condition)), times: tokens)
-    let part = { (index: Int) in columns(mod, index * width..<(index + 1) * width) }
+    let mod = modulation(silu(condition))
     let attended = selfAttention(
-      qkv(modulate(norm(x), shift: part(0), scale: part(1))), batch: sets, tokens: tokens,
-      heads: heads, mask: mask)
-    let afterAttention = x + part(2) * projection(attended)
-    let hidden = gelu(mlpIn(modulate(norm(afterAttention), shift: part(3), scale: part(4))))
-    return afterAttention + part(5) * mlpOut(hidden)
+      qkv(modulatedLayerNorm(x, modulation: mod, shift: 0, scale: 1, tokens: tokens)),
+      batch: sets, tokens: tokens, heads: heads, mask: mask)
+    let afterAttention = gatedResidual(
+      x, modulation: mod, gate: 2, tokens: tokens, projection(attended))
+    let normalized = modulatedLayerNorm(
+      afterAttention, modulation: mod, shift: 3, scale: 4, tokens: tokens)
+    let hidden = linearGELU(normalized, mlpIn.weight, mlpIn.bias)
+    return gatedResidual(afterAttention, modulation: mod, gate: 5, tokens: tokens, mlpOut(hidden))
   }
 }

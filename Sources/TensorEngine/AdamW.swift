@@ -32,22 +32,35 @@ public final class AdamW {
     step += 1
     let correction1 = 1 - pow(beta1, Float(step))
     let correction2 = 1 - pow(beta2, Float(step))
+    let (beta1, beta2, epsilon) = (beta1, beta2, epsilon)
+    let (learningRate, weightDecay) = (learningRate, weightDecay)
     for (index, parameter) in parameters.enumerated() {
       guard let grad = parameter.grad else { continue }
-      for i in grad.indices {
-        firstMoments[index][i] = beta1 * firstMoments[index][i] + (1 - beta1) * grad[i]
-        secondMoments[index][i] = beta2 * secondMoments[index][i] + (1 - beta2) * grad[i] * grad[i]
-        let mHat = firstMoments[index][i] / correction1
-        let vHat = secondMoments[index][i] / correction2
-        parameter.data[i] -=
-          learningRate * (mHat / (vHat.squareRoot() + epsilon) + weightDecay * parameter.data[i])
+      grad.withUnsafeBufferPointer { grad in
+        firstMoments[index].withUnsafeMutableBufferPointer { first in
+          secondMoments[index].withUnsafeMutableBufferPointer { second in
+            parameter.data.withUnsafeMutableBufferPointer { data in
+              for i in grad.indices {
+                first[i] = beta1 * first[i] + (1 - beta1) * grad[i]
+                second[i] = beta2 * second[i] + (1 - beta2) * grad[i] * grad[i]
+                let mHat = first[i] / correction1
+                let vHat = second[i] / correction2
+                data[i] -=
+                  learningRate * (mHat / (vHat.squareRoot() + epsilon) + weightDecay * data[i])
+              }
+            }
+          }
+        }
       }
     }
   }
 
   /// Clears every parameter's gradient.
   public func zeroGrad() {
-    for parameter in parameters { parameter.grad = nil }
+    for parameter in parameters {
+      if let grad = parameter.grad { BufferPool.recycle(grad) }
+      parameter.grad = nil
+    }
   }
 }
 
@@ -60,7 +73,9 @@ public func clipGradientNorm(_ parameters: [Tensor], maxNorm: Float) -> Float {
   if norm > maxNorm {
     let factor = maxNorm / (norm + 1e-6)
     for parameter in parameters where parameter.grad != nil {
-      for i in parameter.grad!.indices { parameter.grad![i] *= factor }
+      parameter.grad!.withUnsafeMutableBufferPointer { grad in
+        for i in grad.indices { grad[i] *= factor }
+      }
     }
   }
   return norm

@@ -1,10 +1,14 @@
+import COpenBLAS
 import Foundation
 
-/// Multi-head self-attention over padded sets (llm.c-style explicit forward and backward).
-/// `qkv` is (batch·tokens)×(3·width) holding queries, keys and values side by side; `mask`
-/// (batch·tokens) marks real tokens: padded keys get no attention. Returns (batch·tokens)×width.
-/// Sets are independent and touch disjoint rows, so both passes run one task per set on all
-/// cores.
+/// Multi-head self-attention over padded sets. `qkv` is (batch·tokens)×(3·width) holding
+/// queries, keys and values side by side; `mask` (batch·tokens) marks real tokens: padded keys
+/// get no attention. Returns (batch·tokens)×width.
+///
+/// Each set and head is a handful of small matrix products on strided slices of `qkv` and of
+/// the output (sgemm's leading dimensions, nothing gathered or transposed): scores Q·Kᵀ, a
+/// masked softmax in place, then P·V. Sets touch disjoint rows, so both passes run one task
+/// per set on all cores.
 public func selfAttention(_ qkv: Tensor, batch: Int, tokens: Int, heads: Int, mask: [Bool])
   -> Tensor
 {
@@ -13,82 +17,101 @@ public func selfAttention(_ qkv: Tensor, batch: Int, tokens: Int, heads: Int, ma
   precondition(mask.count == batch * tokens, "one mask entry per token")
   let headSize = width / heads
   let scale = 1 / Float(headSize).squareRoot()
+  let (t, hs, row) = (Int32(tokens), Int32(headSize), Int32(3 * width))
   let input = qkv.data
-  func at(_ b: Int, _ t: Int, _ part: Int, _ h: Int, _ i: Int) -> Int {
-    (b * tokens + t) * 3 * width + part * width + h * headSize + i
-  }
-  var out = [Float](repeating: 0, count: batch * tokens * width)
+  var out = BufferPool.take(batch * tokens * width)
   // Attention weights, kept for the backward pass: [batch][head][query][key].
-  var weights = [Float](repeating: 0, count: batch * heads * tokens * tokens)
-  out.withUnsafeMutableBufferPointer { outBuffer in
-    weights.withUnsafeMutableBufferPointer { weightBuffer in
-      let (out, weights) = (outBuffer, weightBuffer)
-      DispatchQueue.concurrentPerform(iterations: batch) { b in
-        for h in 0..<heads {
-          for t in 0..<tokens {
-            let row = ((b * heads + h) * tokens + t) * tokens
-            var maximum = -Float.infinity
-            for s in 0..<tokens where mask[b * tokens + s] {
-              var dot: Float = 0
-              for i in 0..<headSize { dot += input[at(b, t, 0, h, i)] * input[at(b, s, 1, h, i)] }
-              weights[row + s] = dot * scale
-              maximum = max(maximum, dot * scale)
+  var weights = BufferPool.take(batch * heads * tokens * tokens)
+  input.withUnsafeBufferPointer { inputBuffer in
+    out.withUnsafeMutableBufferPointer { outBuffer in
+      weights.withUnsafeMutableBufferPointer { weightBuffer in
+        let (qkv, out, weights) = (inputBuffer.baseAddress!, outBuffer, weightBuffer)
+        DispatchQueue.concurrentPerform(iterations: batch) { b in
+          let real = mask[b * tokens..<(b + 1) * tokens]
+          for h in 0..<heads {
+            let q = qkv + b * tokens * 3 * width + h * headSize
+            let p = weights.baseAddress! + (b * heads + h) * tokens * tokens
+            cblas_sgemm(
+              CblasRowMajor, CblasNoTrans, CblasTrans, t, t, hs, scale, q, row, q + width, row,
+              0, p, t)
+            for query in 0..<tokens {
+              maskedSoftmax(p + query * tokens, keys: real)
             }
-            guard maximum > -Float.infinity else { continue }  // no real keys in this set
-            var total: Float = 0
-            for s in 0..<tokens {
-              weights[row + s] =
-                mask[b * tokens + s] ? Foundation.exp(weights[row + s] - maximum) : 0
-              total += weights[row + s]
-            }
-            for s in 0..<tokens { weights[row + s] /= total }
-            let outBase = (b * tokens + t) * width + h * headSize
-            for s in 0..<tokens where weights[row + s] != 0 {
-              for i in 0..<headSize {
-                out[outBase + i] += weights[row + s] * input[at(b, s, 2, h, i)]
-              }
-            }
+            cblas_sgemm(
+              CblasRowMajor, CblasNoTrans, CblasNoTrans, t, hs, t, 1, p, t, q + 2 * width, row,
+              0, out.baseAddress! + b * tokens * width + h * headSize, Int32(width))
           }
         }
       }
     }
   }
-  let attention = weights
-  return Tensor(shape: [batch * tokens, width], data: out, parents: [qkv]) { result in
-    let g = result.grad!
-    var dqkv = [Float](repeating: 0, count: qkv.count)
-    dqkv.withUnsafeMutableBufferPointer { buffer in
-      let dqkv = buffer
-      let (input, g, weights) = (input, g, attention)
-      DispatchQueue.concurrentPerform(iterations: batch) { b in
-        var dWeights = [Float](repeating: 0, count: tokens)
-        for h in 0..<heads {
-          for t in 0..<tokens {
-            let row = ((b * heads + h) * tokens + t) * tokens
-            let outBase = (b * tokens + t) * width + h * headSize
-            // d weights and d values.
-            var weighted: Float = 0
-            for s in 0..<tokens {
-              var dot: Float = 0
-              for i in 0..<headSize {
-                dot += g[outBase + i] * input[at(b, s, 2, h, i)]
-                dqkv[at(b, s, 2, h, i)] += weights[row + s] * g[outBase + i]
-              }
-              dWeights[s] = dot
-              weighted += weights[row + s] * dot
-            }
-            // Through the softmax, then into queries and keys.
-            for s in 0..<tokens where weights[row + s] != 0 {
-              let dScore = weights[row + s] * (dWeights[s] - weighted) * scale
-              for i in 0..<headSize {
-                dqkv[at(b, t, 0, h, i)] += dScore * input[at(b, s, 1, h, i)]
-                dqkv[at(b, s, 1, h, i)] += dScore * input[at(b, t, 0, h, i)]
+  return Tensor(shape: [batch * tokens, width], data: out, parents: [qkv], saved: [weights]) {
+    result in
+    var dqkv = BufferPool.take(qkv.count)
+    var scratch = BufferPool.take(batch * tokens * tokens)
+    let (g, weights) = (result.grad!, result.saved[0])
+    g.withUnsafeBufferPointer { gBuffer in
+      input.withUnsafeBufferPointer { inputBuffer in
+        weights.withUnsafeBufferPointer { weightBuffer in
+          dqkv.withUnsafeMutableBufferPointer { dqkvBuffer in
+            scratch.withUnsafeMutableBufferPointer { scratchBuffer in
+              let (g, qkv, weights) = (gBuffer, inputBuffer, weightBuffer)
+              let (dqkv, scratch) = (dqkvBuffer, scratchBuffer)
+              DispatchQueue.concurrentPerform(iterations: batch) { b in
+                let dScores = scratch.baseAddress! + b * tokens * tokens
+                for h in 0..<heads {
+                  let offset = b * tokens * 3 * width + h * headSize
+                  let (q, dq) = (qkv.baseAddress! + offset, dqkv.baseAddress! + offset)
+                  let dOut = g.baseAddress! + b * tokens * width + h * headSize
+                  let p = weights.baseAddress! + (b * heads + h) * tokens * tokens
+                  // dP = dO·Vᵀ and dV = Pᵀ·dO.
+                  cblas_sgemm(
+                    CblasRowMajor, CblasNoTrans, CblasTrans, t, t, hs, 1, dOut, Int32(width),
+                    q + 2 * width, row, 0, dScores, t)
+                  cblas_sgemm(
+                    CblasRowMajor, CblasTrans, CblasNoTrans, t, hs, t, 1, p, t, dOut,
+                    Int32(width), 0, dq + 2 * width, row)
+                  // Through the softmax: dS = P ⊙ (dP − Σ P·dP), times the score scale.
+                  for query in 0..<tokens {
+                    let (weightsRow, dRow) = (p + query * tokens, dScores + query * tokens)
+                    var weighted: Float = 0
+                    for key in 0..<tokens { weighted += weightsRow[key] * dRow[key] }
+                    for key in 0..<tokens {
+                      dRow[key] = weightsRow[key] * (dRow[key] - weighted) * scale
+                    }
+                  }
+                  // dQ = dS·K and dK = dSᵀ·Q.
+                  cblas_sgemm(
+                    CblasRowMajor, CblasNoTrans, CblasNoTrans, t, hs, t, 1, dScores, t,
+                    q + width, row, 0, dq, row)
+                  cblas_sgemm(
+                    CblasRowMajor, CblasTrans, CblasNoTrans, t, hs, t, 1, dScores, t, q, row, 0,
+                    dq + width, row)
+                }
               }
             }
           }
         }
       }
     }
+    BufferPool.recycle(scratch)
     qkv.accumulate(dqkv)
   }
+}
+
+/// Softmax in place over one row of scores, with padded keys set to zero; a row with no real
+/// keys becomes all zeros.
+private func maskedSoftmax(_ row: UnsafeMutablePointer<Float>, keys: ArraySlice<Bool>) {
+  var maximum = -Float.infinity
+  for (s, real) in zip(0..., keys) where real { maximum = max(maximum, row[s]) }
+  guard maximum > -Float.infinity else {
+    row.update(repeating: 0, count: keys.count)
+    return
+  }
+  var total: Float = 0
+  for (s, real) in zip(0..., keys) {
+    row[s] = real ? Foundation.exp(row[s] - maximum) : 0
+    total += row[s]
+  }
+  for s in 0..<keys.count { row[s] /= total }
 }

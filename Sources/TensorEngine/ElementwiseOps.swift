@@ -6,15 +6,80 @@ func unary(
   _ x: Tensor, _ forward: (Float) -> Float, derivative: @escaping (Float, Float) -> Float
 ) -> Tensor {
   let input = x.data
-  let out = input.map(forward)
+  var out = BufferPool.take(x.count)
+  out.withUnsafeMutableBufferPointer { out in
+    input.withUnsafeBufferPointer { input in
+      for i in input.indices { out[i] = forward(input[i]) }
+    }
+  }
+  let output = out
   return Tensor(shape: x.shape, data: out, parents: [x]) { result in
     guard x.requiresGrad else { return }
-    let g = result.grad!
-    var dx = [Float](repeating: 0, count: g.count)
+    var dx = BufferPool.take(x.count)
     dx.withUnsafeMutableBufferPointer { dx in
-      for i in dx.indices { dx[i] = g[i] * derivative(input[i], out[i]) }
+      result.grad!.withUnsafeBufferPointer { g in
+        input.withUnsafeBufferPointer { input in
+          output.withUnsafeBufferPointer { out in
+            for i in dx.indices { dx[i] = g[i] * derivative(input[i], out[i]) }
+          }
+        }
+      }
     }
     x.accumulate(dx)
+  }
+}
+
+/// √(2/π), the GELU tanh approximation's scale.
+private let geluScale: Float = (2 / Float.pi).squareRoot()
+
+/// GELU forward: out = x·σ(2u), u = √(2/π)(x + 0.044715x³), with σ written to `sigmoid`;
+/// four elements at a time (the last group padded with zeros).
+func geluForward(_ input: [Float], sigmoid: inout [Float], out: inout [Float]) {
+  let c = geluScale
+  func gelu(_ v: SIMD4<Float>) -> (sigmoid: SIMD4<Float>, out: SIMD4<Float>) {
+    let s = 1 / (1 + vectorExp(-2 * c * (v + 0.044715 * v * v * v)))
+    return (s, v * s)
+  }
+  input.withUnsafeBufferPointer { input in
+    sigmoid.withUnsafeMutableBufferPointer { sigmoid in
+      out.withUnsafeMutableBufferPointer { out in
+        let full = input.count / 4 * 4
+        let (source, sigmoids, outputs) = (
+          UnsafeRawPointer(input.baseAddress!), UnsafeMutableRawPointer(sigmoid.baseAddress!),
+          UnsafeMutableRawPointer(out.baseAddress!)
+        )
+        for offset in stride(from: 0, to: full * 4, by: 16) {
+          let (s, y) = gelu(source.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self))
+          sigmoids.storeBytes(of: s, toByteOffset: offset, as: SIMD4<Float>.self)
+          outputs.storeBytes(of: y, toByteOffset: offset, as: SIMD4<Float>.self)
+        }
+        guard full < input.count else { return }
+        var v = SIMD4<Float>()
+        for i in full..<input.count { v[i - full] = input[i] }
+        let (s, y) = gelu(v)
+        for i in full..<input.count {
+          sigmoid[i] = s[i - full]
+          out[i] = y[i - full]
+        }
+      }
+    }
+  }
+}
+
+/// GELU backward: dx = g · d/dx x·σ(2u) = g·(σ + x·2σ(1-σ)·u').
+func geluBackward(_ g: [Float], input: [Float], sigmoid: [Float], into dx: inout [Float]) {
+  let c = geluScale
+  g.withUnsafeBufferPointer { g in
+    input.withUnsafeBufferPointer { input in
+      sigmoid.withUnsafeBufferPointer { sigmoid in
+        dx.withUnsafeMutableBufferPointer { dx in
+          for i in dx.indices {
+            let (v, s) = (input[i], sigmoid[i])
+            dx[i] = g[i] * (s + 2 * v * s * (1 - s) * c * (1 + 3 * 0.044715 * v * v))
+          }
+        }
+      }
+    }
   }
 }
 
@@ -22,24 +87,13 @@ func unary(
 /// as x·σ(2u) (the same function, since 1 + tanh(u) = 2σ(2u)): one exponential per element,
 /// accurate in both tails, and σ kept for the backward pass.
 public func gelu(_ x: Tensor) -> Tensor {
-  let c: Float = (2 / Float.pi).squareRoot()
   let input = x.data
-  var sigmoid = [Float](repeating: 0, count: input.count)
-  var out = [Float](repeating: 0, count: input.count)
-  for i in input.indices {
-    let v = input[i]
-    let s = 1 / (1 + Foundation.exp(-2 * c * (v + 0.044715 * v * v * v)))
-    sigmoid[i] = s
-    out[i] = v * s
-  }
-  return Tensor(shape: x.shape, data: out, parents: [x]) { result in
-    let g = result.grad!
-    var dx = [Float](repeating: 0, count: g.count)
-    for i in dx.indices {
-      let (v, s) = (input[i], sigmoid[i])
-      // d/dx x·σ(2u) = σ + x·2σ(1-σ)·u'
-      dx[i] = g[i] * (s + 2 * v * s * (1 - s) * c * (1 + 3 * 0.044715 * v * v))
-    }
+  var sigmoid = BufferPool.take(x.count)
+  var out = BufferPool.take(x.count)
+  geluForward(input, sigmoid: &sigmoid, out: &out)
+  return Tensor(shape: x.shape, data: out, parents: [x], saved: [sigmoid]) { result in
+    var dx = BufferPool.take(x.count)
+    geluBackward(result.grad!, input: input, sigmoid: result.saved[0], into: &dx)
     x.accumulate(dx)
   }
 }
@@ -84,9 +138,14 @@ public func scale(_ x: Tensor, _ s: Float) -> Tensor {
 /// Elementwise a + sign·b on equal shapes (sign ±1): addition and subtraction.
 func signedSum(_ a: Tensor, _ b: Tensor, sign: Float) -> Tensor {
   precondition(a.shape == b.shape, "elementwise shapes differ: \(a.shape) vs \(b.shape)")
-  let (left, right) = (a.data, b.data)
-  var out = [Float](repeating: 0, count: left.count)
-  for i in out.indices { out[i] = left[i] + sign * right[i] }
+  var out = BufferPool.take(a.count)
+  out.withUnsafeMutableBufferPointer { out in
+    a.data.withUnsafeBufferPointer { left in
+      b.data.withUnsafeBufferPointer { right in
+        for i in out.indices { out[i] = left[i] + sign * right[i] }
+      }
+    }
+  }
   return Tensor(shape: a.shape, data: out, parents: [a, b]) { result in
     let g = result.grad!
     a.accumulate(g)
@@ -102,12 +161,31 @@ public func - (a: Tensor, b: Tensor) -> Tensor { signedSum(a, b, sign: -1) }
 public func * (a: Tensor, b: Tensor) -> Tensor {
   precondition(a.shape == b.shape, "elementwise shapes differ: \(a.shape) vs \(b.shape)")
   let (left, right) = (a.data, b.data)
-  var out = [Float](repeating: 0, count: left.count)
-  for i in out.indices { out[i] = left[i] * right[i] }
+  var out = BufferPool.take(a.count)
+  product(left, right, into: &out)
   return Tensor(shape: a.shape, data: out, parents: [a, b]) { result in
     let g = result.grad!
-    if a.requiresGrad { a.accumulate((0..<g.count).map { g[$0] * right[$0] }) }
-    if b.requiresGrad { b.accumulate((0..<g.count).map { g[$0] * left[$0] }) }
+    if a.requiresGrad {
+      var da = BufferPool.take(a.count)
+      product(g, right, into: &da)
+      a.accumulate(da)
+    }
+    if b.requiresGrad {
+      var db = BufferPool.take(b.count)
+      product(g, left, into: &db)
+      b.accumulate(db)
+    }
+  }
+}
+
+/// out = left ⊙ right.
+private func product(_ left: [Float], _ right: [Float], into out: inout [Float]) {
+  out.withUnsafeMutableBufferPointer { out in
+    left.withUnsafeBufferPointer { left in
+      right.withUnsafeBufferPointer { right in
+        for i in out.indices { out[i] = left[i] * right[i] }
+      }
+    }
   }
 }
 

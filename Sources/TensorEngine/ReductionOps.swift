@@ -3,7 +3,9 @@ import Foundation
 /// Sum of all elements.
 public func sum(_ x: Tensor) -> Tensor {
   Tensor(shape: [1], data: [x.data.reduce(0, +)], parents: [x]) { result in
-    x.accumulate([Float](repeating: result.grad![0], count: x.count))
+    var d = BufferPool.take(x.count)
+    d.withUnsafeMutableBufferPointer { $0.update(repeating: result.grad![0]) }
+    x.accumulate(d)
   }
 }
 
@@ -31,7 +33,7 @@ public func softmax(_ x: Tensor) -> Tensor {
   }
   return Tensor(shape: x.shape, data: out, parents: [x]) { result in
     let g = result.grad!
-    var dx = [Float](repeating: 0, count: x.count)
+    var dx = BufferPool.zeros(x.count)
     for row in stride(from: 0, to: x.count, by: d) {
       var dot: Float = 0
       for i in row..<row + d { dot += g[i] * result.data[i] }
@@ -46,9 +48,9 @@ public func layerNorm(_ x: Tensor, _ gain: Tensor, _ bias: Tensor, eps: Float = 
   let d = x.shape.last!
   let rows = x.count / d
   let (input, gains, biases) = (x.data, gain.data, bias.data)
-  var out = [Float](repeating: 0, count: x.count)
-  var normalized = [Float](repeating: 0, count: x.count)
-  var inverseStd = [Float](repeating: 0, count: rows)
+  var out = BufferPool.zeros(x.count)
+  var normalized = BufferPool.zeros(x.count)
+  var inverseStd = BufferPool.zeros(rows)
   for r in 0..<rows {
     let slice = input[r * d..<(r + 1) * d]
     let mean = slice.reduce(0, +) / Float(d)
@@ -62,9 +64,9 @@ public func layerNorm(_ x: Tensor, _ gain: Tensor, _ bias: Tensor, eps: Float = 
   }
   return Tensor(shape: x.shape, data: out, parents: [x, gain, bias]) { result in
     let g = result.grad!
-    var dx = [Float](repeating: 0, count: x.count)
-    var dGain = [Float](repeating: 0, count: d)
-    var dBias = [Float](repeating: 0, count: d)
+    var dx = BufferPool.zeros(x.count)
+    var dGain = BufferPool.zeros(d)
+    var dBias = BufferPool.zeros(d)
     for r in 0..<rows {
       var meanG: Float = 0
       var meanGN: Float = 0

@@ -2,14 +2,14 @@
 public func embedding(_ table: Tensor, _ indices: [Int]) -> Tensor {
   let width = table.shape[1]
   let rows = table.data
-  var out = [Float](repeating: 0, count: indices.count * width)
+  var out = BufferPool.zeros(indices.count * width)
   for (row, index) in indices.enumerated() {
     precondition(index >= 0 && index < table.shape[0], "embedding index \(index) out of range")
     for i in 0..<width { out[row * width + i] = rows[index * width + i] }
   }
   return Tensor(shape: [indices.count, width], data: out, parents: [table]) { result in
     let g = result.grad!
-    var dTable = [Float](repeating: 0, count: table.count)
+    var dTable = BufferPool.zeros(table.count)
     for (row, index) in indices.enumerated() {
       for i in 0..<width { dTable[index * width + i] += g[row * width + i] }
     }
@@ -23,7 +23,7 @@ public func concatColumns(_ parts: [Tensor]) -> Tensor {
   precondition(parts.allSatisfy { $0.shape.count == 2 && $0.shape[0] == rows }, "concat shapes")
   let widths = parts.map { $0.shape[1] }
   let total = widths.reduce(0, +)
-  var out = [Float](repeating: 0, count: rows * total)
+  var out = BufferPool.zeros(rows * total)
   var offset = 0
   for (part, width) in zip(parts, widths) {
     let values = part.data
@@ -36,7 +36,7 @@ public func concatColumns(_ parts: [Tensor]) -> Tensor {
     let g = result.grad!
     var offset = 0
     for (part, width) in zip(parts, widths) {
-      var d = [Float](repeating: 0, count: rows * width)
+      var d = BufferPool.zeros(rows * width)
       for r in 0..<rows {
         for i in 0..<width { d[r * width + i] = g[r * total + offset + i] }
       }
@@ -54,7 +54,7 @@ public func columns(_ x: Tensor, _ range: Range<Int>) -> Tensor {
   }
   return Tensor(shape: [rows, range.count], data: out, parents: [x]) { result in
     let g = result.grad!
-    var d = [Float](repeating: 0, count: x.count)
+    var d = BufferPool.zeros(x.count)
     for r in 0..<rows {
       for (i, column) in range.enumerated() { d[r * width + column] = g[r * range.count + i] }
     }
@@ -67,7 +67,7 @@ public func columns(_ x: Tensor, _ range: Range<Int>) -> Tensor {
 public func repeatRows(_ x: Tensor, times: Int) -> Tensor {
   let (rows, width) = (x.shape[0], x.shape[1])
   let input = x.data
-  var out = [Float](repeating: 0, count: rows * times * width)
+  var out = BufferPool.zeros(rows * times * width)
   for r in 0..<rows {
     for copy in 0..<times {
       for i in 0..<width { out[(r * times + copy) * width + i] = input[r * width + i] }
@@ -75,7 +75,7 @@ public func repeatRows(_ x: Tensor, times: Int) -> Tensor {
   }
   return Tensor(shape: [rows * times, width], data: out, parents: [x]) { result in
     let g = result.grad!
-    var d = [Float](repeating: 0, count: x.count)
+    var d = BufferPool.zeros(x.count)
     for r in 0..<rows {
       for copy in 0..<times {
         for i in 0..<width { d[r * width + i] += g[(r * times + copy) * width + i] }
@@ -90,10 +90,10 @@ public func repeatRows(_ x: Tensor, times: Int) -> Tensor {
 public func setMean(_ x: Tensor, tokens: Int, weights: [Float]) -> Tensor {
   let width = x.shape[1]
   let sets = x.shape[0] / tokens
-  var counts = [Float](repeating: 0, count: sets)
+  var counts = BufferPool.zeros(sets)
   for (row, w) in weights.enumerated() { counts[row / tokens] += w }
   let input = x.data
-  var out = [Float](repeating: 0, count: sets * width)
+  var out = BufferPool.zeros(sets * width)
   for row in 0..<x.shape[0] where weights[row] != 0 {
     let set = row / tokens
     for i in 0..<width {
@@ -102,7 +102,7 @@ public func setMean(_ x: Tensor, tokens: Int, weights: [Float]) -> Tensor {
   }
   return Tensor(shape: [sets, width], data: out, parents: [x]) { result in
     let g = result.grad!
-    var d = [Float](repeating: 0, count: x.count)
+    var d = BufferPool.zeros(x.count)
     for row in 0..<x.shape[0] where weights[row] != 0 {
       let set = row / tokens
       for i in 0..<width { d[row * width + i] = weights[row] * g[set * width + i] / counts[set] }

@@ -8,6 +8,9 @@ public final class Tensor {
   /// Whether gradients flow to this tensor (parameters, and anything computed from one).
   public let requiresGrad: Bool
   let parents: [Tensor]
+  /// Buffers an op keeps for its backward pass (read there through `result.saved`); they go
+  /// back to the buffer pool with the tensor.
+  let saved: [[Float]]
   /// Given this tensor (with its gradient), adds into the parents' gradients.
   private let backwardStep: ((Tensor) -> Void)?
 
@@ -18,20 +21,37 @@ public final class Tensor {
     self.data = data
     self.requiresGrad = requiresGrad
     parents = []
+    saved = []
     backwardStep = nil
   }
 
   /// A computed tensor: how new ops are defined. `backward` receives the result, whose `grad`
   /// is set, and must add the corresponding gradients into the parents (via `accumulate`).
-  public init(
+  public convenience init(
     shape: [Int], data: [Float], parents: [Tensor], backward: @escaping (Tensor) -> Void
+  ) {
+    self.init(shape: shape, data: data, parents: parents, saved: [], backward: backward)
+  }
+
+  /// A computed tensor that also keeps `saved` buffers for its backward pass.
+  init(
+    shape: [Int], data: [Float], parents: [Tensor], saved: [[Float]],
+    backward: @escaping (Tensor) -> Void
   ) {
     precondition(shape.reduce(1, *) == data.count, "data does not fill shape \(shape)")
     self.shape = shape
     self.data = data
     self.parents = parents
     requiresGrad = parents.contains { $0.requiresGrad }
+    self.saved = requiresGrad ? saved : []
     backwardStep = requiresGrad ? backward : nil
+    if !requiresGrad { saved.forEach(BufferPool.recycle) }
+  }
+
+  deinit {
+    BufferPool.recycle(data)
+    if let grad { BufferPool.recycle(grad) }
+    saved.forEach(BufferPool.recycle)
   }
 
   public var count: Int { data.count }
@@ -55,6 +75,7 @@ public final class Tensor {
         for index in values.indices { sum[index] += values[index] }
       }
     }
+    BufferPool.recycle(values)
   }
 
   /// Back-propagates from this scalar: d self / d self = 1, then every node of the graph in
