@@ -5,7 +5,7 @@ import SwiftPluginKit
 /// parameters is filled, and the buffers its calls reuse. Per structure, one call per
 /// structure returning the reward; with `batch: true`, one call per batch filling `out` and
 /// returning 0 (anything else is an error).
-final class FunctionRewardInstance {
+final class FunctionRewardInstance: RewardInstance {
   private let function: ForeignFunction
   private let name: String
   private let bindings: [ArgumentBinding]
@@ -17,6 +17,11 @@ final class FunctionRewardInstance {
   private var cartesian: [Double] = []
   private var volumes: [Double] = []
   private var densities: [Double] = []
+
+  /// The instance a component configuration describes.
+  convenience init(configJSON: String) throws {
+    try self.init(FunctionRewardConfig(json: configJSON))
+  }
 
   init(_ config: FunctionRewardConfig) throws {
     let signature = try FunctionSignature(parsing: config.signature)

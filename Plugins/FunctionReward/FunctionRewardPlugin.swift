@@ -6,33 +6,15 @@ import CrystalRLABI
 import SwiftPluginKit
 
 private let create: CreateFunction = { _, configJSON, instance, errorBuffer, errorSize in
-  guard let configJSON, let instance else {
-    reportError("null configuration or instance pointer", into: errorBuffer, size: errorSize)
-    return CRL_INVALID_ARGUMENT
-  }
-  do {
-    let created = try FunctionRewardInstance(
-      FunctionRewardConfig(json: String(cString: configJSON)))
-    instance.pointee = Unmanaged.passRetained(created).toOpaque()
-    return CRL_OK
-  } catch {
-    reportError("\(error)", into: errorBuffer, size: errorSize)
-    return CRL_INVALID_ARGUMENT
-  }
+  createInstance(FunctionRewardInstance.self, configJSON, instance, errorBuffer, errorSize)
 }
 
 private let compute: ComputeFunction = { instance, batch, output, errorBuffer, errorSize in
-  guard let instance else {
-    reportError("null instance", into: errorBuffer, size: errorSize)
-    return CRL_INVALID_ARGUMENT
-  }
-  let function = Unmanaged<FunctionRewardInstance>.fromOpaque(instance).takeUnretainedValue()
-  return computeRewards(batch, output, errorBuffer, errorSize, function.rewards)
+  computeInstance(FunctionRewardInstance.self, instance, batch, output, errorBuffer, errorSize)
 }
 
 private let destroy: DestroyFunction = { instance in
-  guard let instance else { return }
-  Unmanaged<FunctionRewardInstance>.fromOpaque(instance).release()
+  destroyInstance(FunctionRewardInstance.self, instance)
 }
 
 /// Descriptors live for the life of the library, as the ABI requires.

@@ -11,7 +11,7 @@ import Foundation
 import SwiftPluginKit
 
 /// One configured predictor reward.
-final class PredictorInstance {
+final class PredictorInstance: RewardInstance {
   let predictor: PropertyPredictor
   let targetValue: Double?
   let clipMin: Double?
@@ -108,32 +108,15 @@ final class PredictorInstance {
 }
 
 private let create: CreateFunction = { _, configJSON, instance, errorBuffer, errorSize in
-  guard let configJSON, let instance else {
-    reportError("null configuration or instance pointer", into: errorBuffer, size: errorSize)
-    return CRL_INVALID_ARGUMENT
-  }
-  do {
-    let created = try PredictorInstance(configJSON: String(cString: configJSON))
-    instance.pointee = Unmanaged.passRetained(created).toOpaque()
-    return CRL_OK
-  } catch {
-    reportError("\(error)", into: errorBuffer, size: errorSize)
-    return CRL_INVALID_ARGUMENT
-  }
+  createInstance(PredictorInstance.self, configJSON, instance, errorBuffer, errorSize)
 }
 
 private let compute: ComputeFunction = { instance, batch, output, errorBuffer, errorSize in
-  guard let instance else {
-    reportError("null instance", into: errorBuffer, size: errorSize)
-    return CRL_INVALID_ARGUMENT
-  }
-  let predictor = Unmanaged<PredictorInstance>.fromOpaque(instance).takeUnretainedValue()
-  return computeRewards(batch, output, errorBuffer, errorSize, predictor.rewards)
+  computeInstance(PredictorInstance.self, instance, batch, output, errorBuffer, errorSize)
 }
 
 private let destroy: DestroyFunction = { instance in
-  guard let instance else { return }
-  Unmanaged<PredictorInstance>.fromOpaque(instance).release()
+  destroyInstance(PredictorInstance.self, instance)
 }
 
 /// Descriptors live for the life of the library, as the ABI requires.

@@ -5,11 +5,19 @@ import SwiftPluginKit
 /// One Python process running `PythonBootstrap` for one component instance: started, and the
 /// user's module and function loaded, once at create; one request per batch over its stdin and
 /// stdout (its stderr is ours). Closing its stdin ends it.
-final class PythonProcess {
+final class PythonProcess: RewardInstance {
   private let process = Process()
   private let requests: FileHandle
   private let replies: Int32
   private let function: String
+
+  /// The process a component configuration describes.
+  convenience init(configJSON: String) throws {
+    let config = try PythonRewardConfig(json: configJSON)
+    try self.init(
+      python: config.python, module: config.module, function: config.function,
+      paramsJSON: config.paramsJSON)
+  }
 
   /// Starts `python` (a path, or a name on PATH) and loads `function` from `module` (a .py
   /// file or a module name on sys.path), with `params` as keyword arguments for every call.

@@ -7,36 +7,14 @@ import CrystalRLABI
 import SwiftPluginKit
 
 private let create: CreateFunction = { _, configJSON, instance, errorBuffer, errorSize in
-  guard let configJSON, let instance else {
-    reportError("null configuration or instance pointer", into: errorBuffer, size: errorSize)
-    return CRL_INVALID_ARGUMENT
-  }
-  do {
-    let config = try PythonRewardConfig(json: String(cString: configJSON))
-    let created = try PythonProcess(
-      python: config.python, module: config.module, function: config.function,
-      paramsJSON: config.paramsJSON)
-    instance.pointee = Unmanaged.passRetained(created).toOpaque()
-    return CRL_OK
-  } catch {
-    reportError("\(error)", into: errorBuffer, size: errorSize)
-    return CRL_INVALID_ARGUMENT
-  }
+  createInstance(PythonProcess.self, configJSON, instance, errorBuffer, errorSize)
 }
 
 private let compute: ComputeFunction = { instance, batch, output, errorBuffer, errorSize in
-  guard let instance else {
-    reportError("null instance", into: errorBuffer, size: errorSize)
-    return CRL_INVALID_ARGUMENT
-  }
-  let python = Unmanaged<PythonProcess>.fromOpaque(instance).takeUnretainedValue()
-  return computeRewards(batch, output, errorBuffer, errorSize, python.rewards)
+  computeInstance(PythonProcess.self, instance, batch, output, errorBuffer, errorSize)
 }
 
-private let destroy: DestroyFunction = { instance in
-  guard let instance else { return }
-  Unmanaged<PythonProcess>.fromOpaque(instance).release()
-}
+private let destroy: DestroyFunction = { instance in destroyInstance(PythonProcess.self, instance) }
 
 /// Descriptors live for the life of the library, as the ABI requires.
 private let plugin = pluginDescriptor(

@@ -107,6 +107,63 @@ public func computeRewards(
   }
 }
 
+/// A Swift component's instance: made from the component's configuration (a JSON object of
+/// its parameters), it scores batches. `createInstance`, `computeInstance` and
+/// `destroyInstance` are the bodies of the component's create(), compute() and destroy():
+///
+/// ```swift
+/// private let create: CreateFunction = { _, json, instance, error, size in
+///   createInstance(MyReward.self, json, instance, error, size)
+/// }
+/// ```
+public protocol RewardInstance: AnyObject {
+  init(configJSON: String) throws
+  func rewards(_ batch: crl_batch) throws -> [Double]
+}
+
+/// The body of a create(): makes the instance from `configJSON` and hands it to the host
+/// retained, or reports the error thrown.
+public func createInstance<Instance: RewardInstance>(
+  _ type: Instance.Type, _ configJSON: UnsafePointer<CChar>?,
+  _ instance: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
+  _ errorBuffer: UnsafeMutablePointer<CChar>?, _ errorSize: Int
+) -> crl_status {
+  guard let configJSON, let instance else {
+    reportError("null configuration or instance pointer", into: errorBuffer, size: errorSize)
+    return CRL_INVALID_ARGUMENT
+  }
+  do {
+    let created = try Instance(configJSON: String(cString: configJSON))
+    instance.pointee = Unmanaged.passRetained(created).toOpaque()
+    return CRL_OK
+  } catch {
+    reportError("\(error)", into: errorBuffer, size: errorSize)
+    return CRL_INVALID_ARGUMENT
+  }
+}
+
+/// The body of a compute(): scores the batch with the instance `createInstance` made.
+public func computeInstance<Instance: RewardInstance>(
+  _ type: Instance.Type, _ instance: UnsafeMutableRawPointer?,
+  _ batch: UnsafePointer<crl_batch>?, _ output: UnsafeMutablePointer<crl_output>?,
+  _ errorBuffer: UnsafeMutablePointer<CChar>?, _ errorSize: Int
+) -> crl_status {
+  guard let instance else {
+    reportError("null instance", into: errorBuffer, size: errorSize)
+    return CRL_INVALID_ARGUMENT
+  }
+  let scorer = Unmanaged<Instance>.fromOpaque(instance).takeUnretainedValue()
+  return computeRewards(batch, output, errorBuffer, errorSize, scorer.rewards)
+}
+
+/// The body of a destroy(): releases the instance `createInstance` made.
+public func destroyInstance<Instance: RewardInstance>(
+  _ type: Instance.Type, _ instance: UnsafeMutableRawPointer?
+) {
+  guard let instance else { return }
+  Unmanaged<Instance>.fromOpaque(instance).release()
+}
+
 /// The plugin descriptor the entry point returns, built for this header's ABI version.
 public func pluginDescriptor(
   name: StaticString, version: StaticString, description: StaticString,
