@@ -84,7 +84,7 @@ let package = Package(
       name: "CrystalRLCommands",
       dependencies: [
         "CrystalConfig", "RewardAssembly", "CrystalTraining", "CrystalModels", "CrystalCore",
-        "RewardPipeline", "PluginHost", "Randomness", "ReferenceData", "ProgressReporting",
+        "RewardPipeline", "PluginHost", "Randomness",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "crystalrl", dependencies: ["CrystalRLCommands"]),

@@ -2,7 +2,6 @@ import ArgumentParser
 import CrystalConfig
 import CrystalCore
 import Foundation
-import ReferenceData
 import RewardAssembly
 
 /// `crystalrl evaluate`: Chemeleon2's evaluation of a file of (generated) structures — valid,
@@ -48,9 +47,7 @@ struct EvaluateCommand: ParsableCommand {
       resolveDataset: try self.config.datasets().file, log: logToStandardError)
     factory.diversityVAE = { config.trainedVAE() }
     let pipeline = try factory.makePipeline(settings.rewardConfig)
-    let reference = try ReferenceSet.named(
-      settings.reference, resolveDataset: factory.resolveDataset,
-      cacheDirectory: factory.cacheDirectory)
+    let reference = try factory.referenceSet(named: settings.reference)
     let report = try EvaluationReport(
       structures: loaded, reference: reference, pipeline: pipeline,
       energyAboveHull: try settings.energyCalculator.map {

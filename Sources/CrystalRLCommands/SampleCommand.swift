@@ -4,8 +4,6 @@ import CrystalCore
 import CrystalModels
 import CrystalTraining
 import Foundation
-import ProgressReporting
-import Randomness
 
 /// `crystalrl sample`: generates structures with a trained VAE and diffusion model and writes
 /// them as a CDVAE-layout CSV (material_id, cif).
@@ -46,21 +44,9 @@ struct SampleCommand: ParsableCommand {
         $0.contains("/") ? URL(fileURLWithPath: $0) : try CheckpointStore.standard.existing($0)
       } ?? settings.ldmCheckpoint!
     let (model, atomCounts) = try ModelCheckpoint.loadDiffusion(ldmURL)
-    var random = SeededRandom(seed: seed)
-    let counts = (0..<count).map { _ in atomCounts[Int(random.next() % UInt64(atomCounts.count))] }
-    var structures: [Structure] = []
-    let progress = ProgressReporter("sampling", total: count)
-    for start in stride(from: 0, to: count, by: 64) {
-      let part = Array(counts[start..<min(start + 64, count)])
-      let trajectory = model.sample(
-        atomCounts: part, tokens: vae.configuration.maxAtoms, sampling: settings.sampling,
-        random: &random)
-      structures += vae.decodeStructures(
-        trajectory.latents.last!, weights: trajectory.weights,
-        ids: part.indices.map { "sample-\(start + $0)" })
-      progress.advance(by: part.count)
-    }
-    progress.finish()
+    let structures = sampleStructures(
+      count: count, vae: vae, model: model, atomCounts: atomCounts, sampling: settings.sampling,
+      seed: seed)
     let destination: URL
     if let output {
       destination = URL(fileURLWithPath: output)
@@ -69,11 +55,7 @@ struct SampleCommand: ParsableCommand {
         at: settings.runDirectory, withIntermediateDirectories: true)
       destination = settings.runDirectory.appendingPathComponent("samples.csv")
     }
-    let rows = structures.map { structure in
-      "\(structure.id),\"\(CIF.write(structure).replacingOccurrences(of: "\"", with: "\"\""))\""
-    }
-    try (["material_id,cif"] + rows).joined(separator: "\n").appending("\n")
-      .write(to: destination, atomically: true, encoding: .utf8)
+    try CDVAEDataset.csv(structures).write(to: destination, atomically: true, encoding: .utf8)
     print("wrote \(structures.count) structures to \(destination.path)")
   }
 }

@@ -256,6 +256,12 @@ public struct RewardFactory {
     }
   }
 
+  /// The reference set a config names (`builtin`, a dataset name, or a CSV path), parsed once
+  /// and cached in `cacheDirectory`.
+  public func referenceSet(named name: String) throws -> ReferenceSet {
+    try ReferenceSet.named(name, resolveDataset: resolveDataset, cacheDirectory: cacheDirectory)
+  }
+
   /// `e_above_hull` against the hull of `reference` (its energies and relaxed elemental
   /// references, computed once and cached), with the calculator `setting` names; a calculator
   /// the factory's pipelines use too is shared.

@@ -66,10 +66,7 @@ final class OutputGoldenTests: XCTestCase {
   func testEvaluateTable() throws {
     let directory = try SharedData.temporaryDirectory()
     let samples = directory.appendingPathComponent("samples.csv")
-    let rows = PrototypeLibrary.structures().prefix(6).map { structure in
-      "\(structure.id),\"\(CIF.write(structure))\""
-    }
-    try (["material_id,cif"] + rows).joined(separator: "\n").write(
+    try CDVAEDataset.csv(Array(PrototypeLibrary.structures().prefix(6))).write(
       to: samples, atomically: true, encoding: .utf8)
     let text = try output(binary, ["evaluate", "--structures", samples.path])
     try assertGolden(text, "evaluate-builtin.txt")

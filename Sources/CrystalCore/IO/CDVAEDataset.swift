@@ -16,6 +16,15 @@ public struct DatasetRecord: Sendable {
 /// (RFC 4180 quoting, newlines inside the quoted field), usually a `material_id` column.
 /// The file is memory-mapped and scanned once; the CIFs are parsed on all cores.
 public enum CDVAEDataset {
+  /// `structures` as a CDVAE-layout CSV with the columns material_id and cif (P1), which
+  /// `read` and every CDVAE-era tool read back.
+  public static func csv(_ structures: [Structure]) -> String {
+    let rows = structures.map { structure in
+      "\(structure.id),\"\(CIF.write(structure).replacingOccurrences(of: "\"", with: "\"\""))\""
+    }
+    return (["material_id,cif"] + rows).joined(separator: "\n") + "\n"
+  }
+
   /// Reads the first `limit` rows (all when nil). Any bad row is an error naming the file,
   /// the row and its id.
   public static func read(_ url: URL, limit: Int? = nil) throws -> [DatasetRecord] {
