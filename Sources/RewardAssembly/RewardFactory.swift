@@ -77,8 +77,8 @@ public struct RewardFactory {
   /// The VAE whose latents give the diversity rewards' features, as in Chemeleon2; asked for
   /// only when a diversity reward is configured. Nil means descriptor features.
   public var diversityVAE: () throws -> CrystalVAE? = { nil }
-  private var libraries: [String: PluginLibrary] = [:]
-  private let calculators = EnergyCalculatorPool()
+  var libraries: [String: PluginLibrary] = [:]
+  let calculators = EnergyCalculatorPool()
   /// Isolated plugins' descriptions, as their worker processes reported them.
   private var describedPlugins: [String: PluginInfo] = [:]
 
@@ -132,154 +132,6 @@ public struct RewardFactory {
     return ReinforceReward(
       components: components, normalization: try normalization(map["normalize_fn"]),
       eps: try number(map["eps"], default: 1e-4, key: "reward_fn.eps"), metrics: registry)
-  }
-
-  /// `names` and every metric the configured providers among them require, transitively.
-  private static func closure(of names: [String], over providers: [PluginMetricProvider]) -> Set<
-    String
-  > {
-    let requirements = Dictionary(
-      providers.map { ($0.name, $0.requiredMetrics) }, uniquingKeysWith: { first, _ in first })
-    var closure = Set<String>()
-    var pending = names
-    while let name = pending.popLast() {
-      guard closure.insert(name).inserted else { continue }
-      pending += requirements[name] ?? []
-    }
-    return closure
-  }
-
-  /// A plugin metric provider from `reward_fn.metrics`, with the file it came from and the
-  /// parameters it was created with (its identity, for caches).
-  private struct ConfiguredMetric {
-    let provider: PluginMetricProvider
-    let path: String
-    let parameters: ConfigValue
-  }
-
-  /// The providers of `reward_fn.metrics`; two providing the same metric are an error.
-  private mutating func configuredMetrics(_ value: ConfigValue?) throws -> [ConfiguredMetric] {
-    guard let value, !value.isNull else { return [] }
-    guard let entries = value.listValue else {
-      throw RewardError.configuration("reward_fn.metrics must be a list, got \(value.json)")
-    }
-    var configured: [ConfiguredMetric] = []
-    for (index, entry) in entries.enumerated() {
-      let location = "reward_fn.metrics.\(index)"
-      let metric = try makeMetric(entry, where: location)
-      if let other = configured.firstIndex(where: { $0.provider.name == metric.provider.name }) {
-        throw RewardError.configuration(
-          "\(location): metric '\(metric.provider.name)' is already provided by "
-            + "reward_fn.metrics.\(other)")
-      }
-      configured.append(metric)
-    }
-    return configured
-  }
-
-  private mutating func makeMetric(_ entry: ConfigValue, where location: String) throws
-    -> ConfiguredMetric
-  {
-    guard let map = entry.mapValue else {
-      throw RewardError.configuration("\(location) must be a map, got \(entry.json)")
-    }
-    guard let plugin = map["plugin"]?.stringValue, let name = map["provider"]?.stringValue else {
-      throw RewardError.configuration(
-        "\(location) needs `plugin: PATH_OR_NAME` and `provider: NAME` (a metric provider the "
-          + "plugin exports; `crystalrl plugin inspect` lists them)")
-    }
-    let parameters = map.filter { !Self.metricKeys.contains($0.key) }
-    return try pluginMetric(
-      try locator.locate(plugin), name, parameters, isolation(map, location), location)
-  }
-
-  private mutating func pluginMetric(
-    _ path: String, _ name: String, _ parameters: [String: ConfigValue], _ isolation: Isolation,
-    _ location: String
-  ) throws -> ConfiguredMetric {
-    try checkParameters(
-      path, .provider(name), parameters, isolation, location, hostKeys: Self.metricKeys)
-    let configJSON = ConfigValue.map(parameters).json
-    let provider: PluginMetricProvider
-    switch isolation {
-    case .inProcess:
-      provider = try PluginMetricProvider(
-        library: libraries[path]!, name: name, configJSON: configJSON)
-    case .process(let limits):
-      provider = try PluginMetricProvider(
-        path: path, name: name, configJSON: configJSON, limits: limits)
-    }
-    return ConfiguredMetric(provider: provider, path: path, parameters: .map(parameters))
-  }
-
-  /// For `plugin:PATH_OR_NAME:PROVIDER`: an energy calculator on that provider, taken from
-  /// `reward_fn.metrics` when an entry names the same file and provider (its parameters and
-  /// isolation apply), else created in-process with its defaults.
-  private mutating func pluginEnergyCalculator(
-    plugin: String, provider name: String, _ configured: [ConfiguredMetric]
-  ) throws -> EnergyCalculator {
-    let location = "reward_fn.energy_calculator"
-    let path = try locator.locate(plugin)
-    let metric =
-      try configured.first { $0.path == path && $0.provider.name == name }
-      ?? pluginMetric(path, name, [:], .inProcess, location)
-    guard metric.provider.info.width == 1 else {
-      throw RewardError.configuration(
-        "\(location): metric provider '\(name)' has width \(metric.provider.info.width); an "
-          + "energy calculator needs energy per atom in eV/atom, one value per structure")
-    }
-    var registry = metrics
-    for other in configured + [metric] { registry.register(other.provider) }
-    let file = try Data(contentsOf: URL(fileURLWithPath: path))
-    let identity =
-      "plugin \(URL(fileURLWithPath: path).lastPathComponent) "
-      + "(fnv1a \(String(stableKey(bytes: file), radix: 16))) provider \(name) "
-      + "parameters \(metric.parameters.json)"
-    log("energy calculator: \(identity)")
-    return ProviderEnergyCalculator(metric: name, registry: registry, identifier: identity)
-  }
-
-  /// The calculator `setting` names (`chgnet`, `table:PATH`, `plugin:PATH_OR_NAME:PROVIDER`),
-  /// started once per factory and shared by its pipelines and `energyAboveHull`.
-  private mutating func energyCalculator(_ setting: String, _ configured: [ConfiguredMetric])
-    throws -> EnergyCalculator
-  {
-    let spec = try EnergyCalculatorSpec(parsing: setting)
-    let pool = calculators
-    return try pool.calculator(setting) {
-      switch spec {
-      case .chgnet: return try ChgnetCalculator.start()
-      case .table(let path): return try TableEnergyCalculator(url: URL(fileURLWithPath: path))
-      case .plugin(let plugin, let provider):
-        return try pluginEnergyCalculator(plugin: plugin, provider: provider, configured)
-      }
-    }
-  }
-
-  /// The reference set a config names (`builtin`, a dataset name, or a CSV path), parsed once
-  /// and cached in `cacheDirectory`.
-  public func referenceSet(named name: String) throws -> ReferenceSet {
-    try ReferenceSet.named(name, resolveDataset: resolveDataset, cacheDirectory: cacheDirectory)
-  }
-
-  /// `e_above_hull` against the hull of `reference` (its energies and relaxed elemental
-  /// references, computed once and cached), with the calculator `setting` names; a calculator
-  /// the factory's pipelines use too is shared.
-  public mutating func energyAboveHull(reference: ReferenceSet, calculator setting: String)
-    throws -> EnergyAboveHullMetric
-  {
-    let calculator = try energyCalculator(setting, [])
-    return try dngMetrics { calculator }.energyAboveHull(
-      reference: reference, calculator: calculator)
-  }
-
-  /// The DNG metric setup with this factory's settings and `energyCalculator`.
-  private func dngMetrics(_ energyCalculator: @escaping () throws -> EnergyCalculator)
-    -> DNGMetricsSetup
-  {
-    DNGMetricsSetup(
-      resolveDataset: resolveDataset, log: log, cacheDirectory: cacheDirectory,
-      vae: diversityVAE, energyCalculator: energyCalculator)
   }
 
   private mutating func makeComponent(_ entry: ConfigValue, where location: String) throws
@@ -337,7 +189,7 @@ public struct RewardFactory {
     case process(WorkerLimits)
   }
 
-  private func isolation(_ map: [String: ConfigValue], _ location: String) throws -> Isolation {
+  func isolation(_ map: [String: ConfigValue], _ location: String) throws -> Isolation {
     let timeout = try number(map["timeout"], default: 60, key: "\(location).timeout")
     switch map["isolation"]?.stringValue ?? "in_process" {
     case "in_process":
@@ -383,7 +235,7 @@ public struct RewardFactory {
   /// Looks up the component or provider `subject` names in the plugin at `path` (loading the
   /// library into `libraries` in-process; under isolation a worker describes it, nothing of it
   /// runs here) and checks `parameters` against the parameters it declares.
-  private mutating func checkParameters(
+  mutating func checkParameters(
     _ path: String, _ subject: PluginSubject, _ parameters: [String: ConfigValue],
     _ isolation: Isolation, _ location: String, hostKeys: [String]
   ) throws {
@@ -425,7 +277,7 @@ public struct RewardFactory {
     return path
   }
 
-  private func check(_ value: ConfigValue, is kind: PluginParameter.Kind, key: String) throws {
+  func check(_ value: ConfigValue, is kind: PluginParameter.Kind, key: String) throws {
     let ok: Bool
     switch kind {
     case .number: ok = value.doubleValue?.isFinite ?? false
@@ -440,7 +292,7 @@ public struct RewardFactory {
     }
   }
 
-  private func checkKeys(_ map: [String: ConfigValue], allowed: [String], where location: String)
+  func checkKeys(_ map: [String: ConfigValue], allowed: [String], where location: String)
     throws
   {
     let unknown = map.keys.filter { !allowed.contains($0) }
@@ -451,7 +303,7 @@ public struct RewardFactory {
     }
   }
 
-  private func normalization(_ value: ConfigValue?) throws -> Normalization? {
+  func normalization(_ value: ConfigValue?) throws -> Normalization? {
     guard let value, !value.isNull else { return nil }
     guard let name = value.stringValue else {
       throw RewardError.configuration("normalize_fn must be a name or null, got \(value.json)")
@@ -459,8 +311,7 @@ public struct RewardFactory {
     return try Normalization.parse(name)
   }
 
-  private func number(_ value: ConfigValue?, default fallback: Double, key: String) throws -> Double
-  {
+  func number(_ value: ConfigValue?, default fallback: Double, key: String) throws -> Double {
     guard let value else { return fallback }
     guard let number = value.doubleValue, number.isFinite else {
       throw RewardError.configuration("\(key) must be a finite number, got \(value.json)")
