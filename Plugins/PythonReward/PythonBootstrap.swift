@@ -2,9 +2,11 @@
 /// once, then answers batches on stdin/stdout until stdin closes. The user's own prints go to
 /// stderr, so they cannot corrupt the replies.
 ///
-/// Request: a JSON line `{"structures": N, "atoms": A}`, then little-endian arrays: atom offsets
-/// (uint64 × N+1), atomic numbers (int32 × A), fractional coordinates (float64 × 3A), lattices
-/// (float64 × 9N). Reply: `ok N\n` and N float64, or `error LENGTH\n` and the message (a Python
+/// Request: a JSON line `{"structures": N, "atoms": A, "metrics": [[NAME, WIDTH], ...]}`, then
+/// little-endian arrays: atom offsets (uint64 × N+1), atomic numbers (int32 × A), fractional
+/// coordinates (float64 × 3A), lattices (float64 × 9N), then each metric (float64 × N·WIDTH,
+/// row after row). The metrics reach the function as keyword arguments: numpy arrays of shape
+/// (N,) for width 1 and (N, WIDTH) otherwise, NaN kept (lists without numpy). Reply: `ok N\n` and N float64, or `error LENGTH\n` and the message (a Python
 /// error's traceback). The first reply, after loading, is `ok 0\n` or an error.
 enum PythonBootstrap {
   static let program = #"""
@@ -80,12 +82,23 @@ enum PythonBootstrap {
                                   numpy.array(triples).reshape(-1, 3))
         return LightStructure(rows, list(numbers), triples)
 
-    def read(count, code):
-        size = struct.calcsize("<%d%s" % (count, code))
+    def read_bytes(size):
         data = requests.read(size)
         if len(data) != size:
             sys.exit(0)
-        return struct.unpack("<%d%s" % (count, code), data)
+        return data
+
+    def read(count, code):
+        return struct.unpack("<%d%s" % (count, code),
+                             read_bytes(struct.calcsize("<%d%s" % (count, code))))
+
+    def read_metric(n, width):
+        data = read_bytes(8 * n * width)
+        if numpy is not None:
+            values = numpy.frombuffer(data, dtype="<f8").astype(numpy.float64)
+            return values if width == 1 else values.reshape(n, width)
+        values = list(struct.unpack("<%dd" % (n * width), data))
+        return values if width == 1 else [values[width * i:width * i + width] for i in range(n)]
 
     try:
         compute = load(sys.argv[1], sys.argv[2])
@@ -102,10 +115,15 @@ enum PythonBootstrap {
         n, atoms = header["structures"], header["atoms"]
         offsets, numbers = read(n + 1, "Q"), read(atoms, "i")
         coords, lattices = read(3 * atoms, "d"), read(9 * n, "d")
+        metrics = {name: read_metric(n, width) for name, width in header.get("metrics", [])}
         try:
+            clashes = sorted(set(metrics) & set(params))
+            if clashes:
+                raise ValueError("params %s clash with required_metrics of the same name"
+                                 % ", ".join(clashes))
             structures = [structure(lattices[9 * i:9 * i + 9], numbers[offsets[i]:offsets[i + 1]],
                                     coords[3 * offsets[i]:3 * offsets[i + 1]]) for i in range(n)]
-            values = [float(v) for v in compute(structures, **params)]
+            values = [float(v) for v in compute(structures, **params, **metrics)]
             if len(values) != n:
                 raise ValueError("%s returned %d values for %d structures"
                                  % (sys.argv[2], len(values), n))

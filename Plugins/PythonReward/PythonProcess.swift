@@ -42,11 +42,17 @@ final class PythonProcess: RewardInstance {
     process.waitUntilExit()
   }
 
-  /// The function's rewards for `batch`.
+  /// The function's rewards for `batch`; its metric columns (the configured
+  /// `required_metrics`) go along as keyword arguments.
   func rewards(_ batch: crl_batch) throws -> [Double] {
     let n = Int(batch.num_structures)
     let atoms = Int(batch.num_atoms)
-    var request = Data("{\"structures\": \(n), \"atoms\": \(atoms)}\n".utf8)
+    let metrics = try Self.metrics(of: batch)
+    let header: [String: Any] = [
+      "structures": n, "atoms": atoms, "metrics": metrics.map { [$0.name, $0.width] },
+    ]
+    var request = try JSONSerialization.data(withJSONObject: header)
+    request.append(UInt8(ascii: "\n"))
     func append<T>(_ pointer: UnsafePointer<T>?, _ count: Int) {
       guard let pointer, count > 0 else { return }
       request.append(UnsafeBufferPointer(start: pointer, count: count))
@@ -55,10 +61,27 @@ final class PythonProcess: RewardInstance {
     append(batch.atomic_numbers, atoms)
     append(batch.frac_coords, 3 * atoms)
     append(batch.lattices, 9 * n)
+    for metric in metrics { append(metric.values, n * metric.width) }
     do { try requests.write(contentsOf: request) } catch {
       throw PluginFailure("the Python process is gone: \(ended())")
     }
     return try reply(doing: "calling \(function)")
+  }
+
+  /// The batch's metric columns, checked to be readable.
+  private static func metrics(of batch: crl_batch) throws -> [(
+    name: String, width: Int, values: UnsafePointer<Double>?
+  )] {
+    let count = Int(batch.num_metrics)
+    guard count == 0 || batch.metrics != nil else {
+      throw PluginFailure("the batch has \(count) metrics but no metric list")
+    }
+    return try (0..<count).map { index in
+      guard let metric = batch.metrics[index]?.pointee, let name = metric.name,
+        metric.width > 0, batch.num_structures == 0 || metric.values != nil
+      else { throw PluginFailure("metric \(index) of the batch is incomplete") }
+      return (String(cString: name), Int(metric.width), metric.values)
+    }
   }
 
   /// Reads one reply: the rewards, or the error Python reported (its traceback).

@@ -2,7 +2,9 @@
 // (the interpreter of `python`, so any virtual environment), set up once at create; batches
 // go to it over a pipe and rewards come back. A Python exception is an error carrying its
 // traceback. Under `isolation: process` the worker owns the Python process, and a timeout
-// kills both.
+// kills both. The component takes the metrics it receives from its config entry's
+// `required_metrics` (CRL_COMPONENT_METRICS_FROM_CONFIG) and passes them to the function as
+// keyword arguments.
 import CrystalRLABI
 import SwiftPluginKit
 
@@ -23,8 +25,9 @@ private let plugin = pluginDescriptor(
   components: [
     componentDescriptor(
       name: "python",
-      description: "Calls compute(structures, **params) of a Python module, once per batch",
-      parameters: parameters, create: create, compute: compute, destroy: destroy)
+      description: "Calls compute(structures, **params, **required_metrics), once per batch",
+      parameters: parameters, flags: UInt32(CRL_COMPONENT_METRICS_FROM_CONFIG), create: create,
+      compute: compute, destroy: destroy)
   ])
 
 private let parameters = [

@@ -117,7 +117,11 @@ struct PluginCommand: ParsableCommand {
     private func printDetails(_ info: any PluginComputationInfo) {
       if !info.description.isEmpty { print("  \(info.description)") }
       let metrics = info.requiredMetrics
-      print("  required metrics: \(metrics.isEmpty ? "none" : metrics.joined(separator: ", "))")
+      if let component = info as? PluginComponentInfo, component.metricsFromConfig {
+        print("  required metrics: from the config entry's required_metrics")
+      } else {
+        print("  required metrics: \(metrics.isEmpty ? "none" : metrics.joined(separator: ", "))")
+      }
       if info.outputMayBeNaN { print("  may return NaN") }
       if info.parameters.isEmpty { print("  parameters: none") }
       for parameter in info.parameters {

@@ -7,22 +7,27 @@ import RewardPipeline
 public final class IsolatedPluginComponent: RewardComponent {
   public let info: PluginComponentInfo
   public var name: String { info.name }
-  public var requiredMetrics: [String] { info.requiredMetrics }
+  /// The metrics the component receives, in order: its descriptor's, or the configured ones
+  /// (see `PluginComponentInfo.requiredMetrics(configured:)`).
+  public let requiredMetrics: [String]
   public var outputMayBeNaN: Bool { info.outputMayBeNaN }
   private let instance: IsolatedPluginInstance
 
   /// Starts a worker for component `name` of the plugin at `path` and creates the instance
   /// there; fails as creating the component in-process would (with the plugin's own message),
-  /// or with how the worker failed.
+  /// or with how the worker failed. `requiredMetrics` is the `required_metrics` of its config
+  /// entry, only for a component with CRL_COMPONENT_METRICS_FROM_CONFIG; the worker passes
+  /// whichever metric columns each batch carries.
   public init(
     path: String, name: String, configJSON: String, limits: WorkerLimits = WorkerLimits(),
-    workerExecutable: String = PluginWorkerClient.defaultWorker
+    workerExecutable: String = PluginWorkerClient.defaultWorker, requiredMetrics: [String]? = nil
   ) throws {
     instance = try IsolatedPluginInstance(
       path: path, subject: .component(name), configJSON: configJSON, limits: limits,
       workerExecutable: workerExecutable)
     // The worker described a component under this name, so the cast holds.
     info = instance.info as! PluginComponentInfo
+    self.requiredMetrics = try info.requiredMetrics(configured: requiredMetrics)
   }
 
   public var path: String { instance.path }

@@ -6,14 +6,21 @@ import RewardPipeline
 public final class PluginComponent: RewardComponent {
   public let info: PluginComponentInfo
   public var name: String { info.name }
-  public var requiredMetrics: [String] { info.requiredMetrics }
+  /// The metrics the component receives, in order: its descriptor's, or the configured ones
+  /// (see `PluginComponentInfo.requiredMetrics(configured:)`).
+  public let requiredMetrics: [String]
   public var outputMayBeNaN: Bool { info.outputMayBeNaN }
   private let instance: PluginInstance
 
   /// Creates an instance of component `name` of `library` with `configJSON` (a JSON object of
-  /// the component's own parameters).
-  public init(library: PluginLibrary, name: String, configJSON: String = "{}") throws {
+  /// the component's own parameters). `requiredMetrics` is the `required_metrics` of its config
+  /// entry, only for a component with CRL_COMPONENT_METRICS_FROM_CONFIG.
+  public init(
+    library: PluginLibrary, name: String, configJSON: String = "{}",
+    requiredMetrics: [String]? = nil
+  ) throws {
     info = try library.component(named: name)
+    self.requiredMetrics = try info.requiredMetrics(configured: requiredMetrics)
     instance = try PluginInstance(library: library, subject: info.subject, configJSON: configJSON)
   }
 

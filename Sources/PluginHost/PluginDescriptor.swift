@@ -24,9 +24,31 @@ public struct PluginComponentInfo: PluginComputationInfo, Equatable, Sendable, C
   public let requiredMetrics: [String]
   /// Whether NaN outputs are meaningful (CRL_COMPONENT_OUTPUT_MAY_BE_NAN). Infinities never are.
   public let outputMayBeNaN: Bool
+  /// Whether the component takes its required metrics from the host key `required_metrics` of
+  /// its config entry instead of from its descriptor (CRL_COMPONENT_METRICS_FROM_CONFIG).
+  public let metricsFromConfig: Bool
 
   public var subject: PluginSubject { .component(name) }
   public var width: Int { 1 }
+
+  /// The metrics an instance receives, in order: `configured` (the `required_metrics` of its
+  /// config entry; none when nil) for a component with CRL_COMPONENT_METRICS_FROM_CONFIG, the
+  /// descriptor's otherwise. Configured metrics for a component without the flag are an error.
+  public func requiredMetrics(configured: [String]?) throws -> [String] {
+    if metricsFromConfig { return configured ?? [] }
+    guard configured == nil else {
+      throw PluginError.createFailed(
+        subject: subject, message: Self.fixedMetricsMessage(requiredMetrics))
+    }
+    return requiredMetrics
+  }
+
+  /// Why a component without CRL_COMPONENT_METRICS_FROM_CONFIG takes no `required_metrics`.
+  public static func fixedMetricsMessage(_ declared: [String]) -> String {
+    "required_metrics is only for components that take their metrics from the config "
+      + "(CRL_COMPONENT_METRICS_FROM_CONFIG, e.g. PythonReward's python); this one declares "
+      + "its own: \(declared.isEmpty ? "none" : declared.joined(separator: ", "))"
+  }
 }
 
 /// What a plugin says about one of its metric providers (ABI 1.1).
@@ -229,7 +251,8 @@ enum DescriptorReader {
       name: name, description: try string(desc.description, "\(subject)'s description"),
       parameters: try parameters(desc.params, count: desc.num_params, of: subject),
       requiredMetrics: try metrics(desc.required_metrics, of: subject),
-      outputMayBeNaN: desc.flags & UInt32(CRL_COMPONENT_OUTPUT_MAY_BE_NAN) != 0)
+      outputMayBeNaN: desc.flags & UInt32(CRL_COMPONENT_OUTPUT_MAY_BE_NAN) != 0,
+      metricsFromConfig: desc.flags & UInt32(CRL_COMPONENT_METRICS_FROM_CONFIG) != 0)
     return (info, try entryPoints(desc.create, desc.compute, desc.destroy, of: subject))
   }
 

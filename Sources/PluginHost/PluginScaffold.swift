@@ -179,8 +179,10 @@ public struct PluginScaffold {
 
     compute() gets the batch's structures (pymatgen Structures when pymatgen is importable in
     the interpreter, else objects with lattice, species, atomic_numbers, frac_coords and
-    volume; len() is the number of atoms) and the config's params as keyword arguments, and
-    returns one float per structure. An exception is reported with its traceback."""
+    volume; len() is the number of atoms), the config's params as keyword arguments, and the
+    metric columns its required_metrics names (e.g. [unique, novel]) as keyword arguments too,
+    numpy arrays of shape (n,) or (n, width); it returns one float per structure. An exception
+    is reported with its traceback."""
 
 
     def compute(structures, **params):

@@ -10,8 +10,10 @@ import RewardPipeline
 /// Builds a `ReinforceReward` from a resolved `reward_fn` config node, loading plugins as
 /// needed. Accepts Chemeleon2's `_target_` class paths as aliases of built-in components and
 /// `plugin: PATH_OR_NAME` + `component: NAME` for plugin components; `metrics` lists plugin
-/// metric providers (`plugin` + `provider: NAME`) that join the built-in metrics. Every other
-/// key of a component or metric entry is a parameter, checked against what it declares.
+/// metric providers (`plugin` + `provider: NAME`) that join the built-in metrics. A component
+/// declaring CRL_COMPONENT_METRICS_FROM_CONFIG (PythonReward's `python`) takes the metrics it
+/// receives from `required_metrics: [NAME, ...]`. Every other key of a component or metric
+/// entry is a parameter, checked against what it declares.
 ///
 /// ```swift
 /// var factory = RewardFactory(resolveDataset: DatasetCatalog(loader: loader).file)
@@ -27,7 +29,7 @@ public struct RewardFactory {
   /// Keys the pipeline reads from each component entry; all others are parameters.
   static let componentKeys = [
     "_target_", "plugin", "component", "weight", "normalize_fn", "eps", "isolation", "timeout",
-    "memory_limit_mb", "on_error",
+    "memory_limit_mb", "on_error", "required_metrics",
   ]
   /// Keys the pipeline reads from each `metrics` entry; all others are parameters.
   static let metricKeys = ["plugin", "provider", "isolation", "timeout", "memory_limit_mb"]
@@ -141,18 +143,26 @@ public struct RewardFactory {
       throw RewardError.configuration("\(location) must be a map, got \(entry.json)")
     }
     let parameters = map.filter { !Self.componentKeys.contains($0.key) }.mapValues(Self.seedForm)
+    let metrics = try configuredMetricNames(map["required_metrics"], location)
     let component: RewardComponent
     if let plugin = map["plugin"]?.stringValue {
       guard let name = map["component"]?.stringValue else {
         throw RewardError.configuration("\(location): `plugin` needs `component: NAME` too")
       }
-      component = try pluginComponent(plugin, name, parameters, isolation(map, location), location)
+      component = try pluginComponent(
+        plugin, name, parameters, isolation(map, location), location, requiredMetrics: metrics)
     } else if let targetName = map["_target_"]?.stringValue {
       switch Self.targets[targetName] {
       case .builtin(let allowed, let make)?:
         try checkKeys(
           parameters, allowed: allowed + Self.componentKeys, where: "\(location) (\(targetName))")
-        component = try make(parameters)
+        let component = try make(parameters)
+        if metrics != nil {
+          throw RewardError.configuration(
+            "\(location).required_metrics (\(targetName)): "
+              + PluginComponentInfo.fixedMetricsMessage(component.requiredMetrics))
+        }
+        return try weighted(component, map, location)
       case .plugin(let plugin, let name, let libraries)?:
         var parameters = parameters
         for key in libraries {
@@ -162,7 +172,7 @@ public struct RewardFactory {
           parameters[key] = .string(URL(fileURLWithPath: path).path)
         }
         component = try pluginComponent(
-          plugin, name, parameters, isolation(map, location), location)
+          plugin, name, parameters, isolation(map, location), location, requiredMetrics: metrics)
       case nil:
         let known = Self.targets.keys.filter { $0.hasPrefix("src.") }.sorted()
         throw RewardError.configuration(
@@ -173,7 +183,14 @@ public struct RewardFactory {
       throw RewardError.configuration(
         "\(location) names no component: give `_target_` or `plugin` + `component`")
     }
-    return WeightedComponent(
+    return try weighted(component, map, location)
+  }
+
+  /// `component` with the weight, normalization, eps and error policy of its entry `map`.
+  private func weighted(
+    _ component: RewardComponent, _ map: [String: ConfigValue], _ location: String
+  ) throws -> WeightedComponent {
+    WeightedComponent(
       component, weight: try number(map["weight"], default: 1, key: "\(location).weight"),
       normalization: try normalization(map["normalize_fn"]),
       eps: try number(map["eps"], default: 1e-4, key: "\(location).eps"),
@@ -215,30 +232,66 @@ public struct RewardFactory {
     }
   }
 
+  /// A component entry's `required_metrics`: nil when absent, else a list of distinct metric
+  /// names.
+  private func configuredMetricNames(_ value: ConfigValue?, _ location: String) throws
+    -> [String]?
+  {
+    guard let value else { return nil }
+    let key = "\(location).required_metrics"
+    guard let list = value.listValue else {
+      throw RewardError.configuration("\(key) must be a list of metric names, got \(value.json)")
+    }
+    let names = try list.map { entry in
+      guard let name = entry.stringValue, !name.isEmpty else {
+        throw RewardError.configuration(
+          "\(key) must be a list of metric names, got \(entry.json) in it")
+      }
+      return name
+    }
+    var seen = Set<String>()
+    if let repeated = names.first(where: { !seen.insert($0).inserted }) {
+      throw RewardError.configuration("\(key) names metric '\(repeated)' twice")
+    }
+    return names
+  }
+
+  /// Component `name` of `plugin`, with `requiredMetrics` (its entry's `required_metrics`,
+  /// only for a component declaring CRL_COMPONENT_METRICS_FROM_CONFIG).
   private mutating func pluginComponent(
     _ plugin: String, _ name: String, _ parameters: [String: ConfigValue],
-    _ isolation: Isolation, _ location: String
+    _ isolation: Isolation, _ location: String, requiredMetrics: [String]?
   ) throws -> RewardComponent {
     let path = try locator.locate(plugin)
-    try checkParameters(
+    let info = try checkParameters(
       path, .component(name), parameters, isolation, location, hostKeys: Self.componentKeys)
+    if requiredMetrics != nil, let info = info as? PluginComponentInfo, !info.metricsFromConfig {
+      throw RewardError.configuration(
+        "\(location).required_metrics (\(name)): "
+          + PluginComponentInfo.fixedMetricsMessage(info.requiredMetrics))
+    }
     let configJSON = ConfigValue.map(parameters).json
     switch isolation {
     case .inProcess:
-      return try PluginComponent(library: libraries[path]!, name: name, configJSON: configJSON)
+      return try PluginComponent(
+        library: libraries[path]!, name: name, configJSON: configJSON,
+        requiredMetrics: requiredMetrics)
     case .process(let limits):
       return try IsolatedPluginComponent(
-        path: path, name: name, configJSON: configJSON, limits: limits)
+        path: path, name: name, configJSON: configJSON, limits: limits,
+        requiredMetrics: requiredMetrics)
     }
   }
 
   /// Looks up the component or provider `subject` names in the plugin at `path` (loading the
   /// library into `libraries` in-process; under isolation a worker describes it, nothing of it
-  /// runs here) and checks `parameters` against the parameters it declares.
+  /// runs here) and checks `parameters` against the parameters it declares; returns what the
+  /// plugin says about it.
+  @discardableResult
   mutating func checkParameters(
     _ path: String, _ subject: PluginSubject, _ parameters: [String: ConfigValue],
     _ isolation: Isolation, _ location: String, hostKeys: [String]
-  ) throws {
+  ) throws -> any PluginComputationInfo {
     let info: any PluginComputationInfo
     switch isolation {
     case .inProcess:
@@ -266,6 +319,7 @@ public struct RewardFactory {
       if value.isNull && parameter.defaultJSON == "null" { continue }
       try check(value, is: parameter.kind, key: "\(location).\(parameter.name)")
     }
+    return info
   }
 
   /// Chemeleon2 names a model by its loader, `{_target_: ...load_from_checkpoint,

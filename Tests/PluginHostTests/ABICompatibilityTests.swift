@@ -6,7 +6,9 @@ import XCTest
 
 /// The compatibility promise of ABI 1.1: a plugin built against the frozen 1.0 header
 /// (Fixtures/abi_1_0) loads and behaves exactly as before, in-process and isolated; a 1.1
-/// plugin is refused by a host that speaks only 1.0, naming both versions.
+/// plugin is refused by a host that speaks only 1.0, naming both versions; a component with
+/// CRL_COMPONENT_METRICS_FROM_CONFIG receives the configured metrics, and only such a component
+/// takes them.
 final class ABICompatibilityTests: XCTestCase {
   func testABI10PluginLoadsAndScoresInThisHost() throws {
     let path = try TestPlugins.path("abi_1_0")
@@ -49,5 +51,51 @@ final class ABICompatibilityTests: XCTestCase {
       contentsOfFile: TestPlugins.abi10Include + "/crystalrl_plugin.h", encoding: .utf8)
     XCTAssertTrue(header.contains("#define CRL_ABI_VERSION_MINOR 0"))
     XCTAssertFalse(header.contains("crl_provider_desc"))
+    XCTAssertFalse(header.contains("CRL_COMPONENT_METRICS_FROM_CONFIG"))
+  }
+
+  func testMetricsFromConfigComponentReceivesTheConfiguredMetrics() throws {
+    let path = try TestPlugins.path("metrics_from_config")
+    let library = try PluginLibrary(path: path, log: { _, _ in })
+    let info = try library.component(named: "count")
+    XCTAssertTrue(info.metricsFromConfig)
+    XCTAssertEqual(info.requiredMetrics, [])
+    XCTAssertEqual(try PluginWorkerClient.describe(path: path), library.info)
+
+    let config = #"{"offset": 0.5}"#
+    let inProcess = try PluginComponent(
+      library: library, name: "count", configJSON: config, requiredMetrics: ["num_atoms"])
+    XCTAssertEqual(inProcess.requiredMetrics, ["num_atoms"])
+    XCTAssertEqual(try TestPlugins.score(inProcess), [2.5, 1.5, 3.5])
+    let isolated = try IsolatedPluginComponent(
+      path: path, name: "count", configJSON: config, limits: WorkerLimits(timeout: 5),
+      requiredMetrics: ["num_atoms"])
+    XCTAssertEqual(isolated.requiredMetrics, ["num_atoms"])
+    XCTAssertEqual(try TestPlugins.score(isolated), [2.5, 1.5, 3.5])
+    // Without a configured list it receives no metrics, as from a host predating the flag.
+    let unconfigured = try PluginComponent(library: library, name: "count", configJSON: config)
+    XCTAssertEqual(unconfigured.requiredMetrics, [])
+    XCTAssertThrowsError(try TestPlugins.score(unconfigured)) { error in
+      XCTAssertTrue("\(error)".contains("expected the num_atoms metric"), "\(error)")
+    }
+  }
+
+  func testConfiguredMetricsNeedTheFlag() throws {
+    let path = try TestPlugins.path("good")
+    let library = try PluginLibrary(path: path, log: { _, _ in })
+    XCTAssertFalse(try library.component(named: "count").metricsFromConfig)
+    let expected = PluginError.createFailed(
+      subject: .component("count"),
+      message: "required_metrics is only for components that take their metrics from the "
+        + "config (CRL_COMPONENT_METRICS_FROM_CONFIG, e.g. PythonReward's python); this one "
+        + "declares its own: num_atoms")
+    XCTAssertThrowsError(
+      try PluginComponent(library: library, name: "count", requiredMetrics: ["density"])
+    ) { XCTAssertEqual($0 as? PluginError, expected) }
+    XCTAssertThrowsError(
+      try IsolatedPluginComponent(
+        path: path, name: "count", configJSON: "{}", limits: WorkerLimits(timeout: 5),
+        requiredMetrics: ["density"])
+    ) { XCTAssertEqual($0 as? PluginError, expected) }
   }
 }

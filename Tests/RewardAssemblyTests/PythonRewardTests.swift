@@ -8,10 +8,41 @@ import TestSupport
 import XCTest
 
 /// PythonReward: a plain-Python reward (python3 on PATH, no pymatgen: light structure
-/// objects) in-process and isolated; a Python exception's traceback, a missing module or
-/// function and a wrong length as clear errors; the pymatgen space-group example with the
-/// test environment's Python.
+/// objects) in-process and isolated; metrics chosen by `required_metrics` as numpy arrays,
+/// NaN kept; a Python exception's traceback, a missing module or function and a wrong length
+/// as clear errors; `required_metrics` on a component that declares its own metrics as a
+/// configuration error; the pymatgen space-group example with the test environment's Python.
 final class PythonRewardTests: XCTestCase {
+  static let providerSource = SharedData.packageRoot.appendingPathComponent(
+    "Tests/PluginHostTests/Fixtures/provider_plugin.c")
+  /// atoms_squared (n², width 1), features ([n, n²], width 2) and feature_sum (a component
+  /// requiring features).
+  static let providers = Result {
+    try CPluginBuilder.build(source: providerSource, name: "python_providers")
+  }
+  /// atoms_squared with NaN for structure 1, declared meaningful.
+  static let nanProviders = Result {
+    try CPluginBuilder.build(
+      source: providerSource, defines: ["NAN_VALUES", "NAN_ALLOWED"], name: "python_nan_providers")
+  }
+  static let metricsModule = Result {
+    let url = try SharedData.temporaryDirectory().appendingPathComponent("metric_reward.py")
+    try """
+    import numpy
+
+    def with_metrics(structures, unique, features, density, offset=0.0):
+        n = len(structures)
+        shapes = (unique.shape, features.shape, density.shape)
+        if shapes != ((n,), (n, 2), (n,)) or features.dtype != numpy.float64:
+            raise ValueError("unexpected shapes %s or dtype %s" % (shapes, features.dtype))
+        return unique + 10 * features[:, 0] + features[:, 1] / 1000 + density + offset
+
+    def nan_aware(structures, atoms_squared):
+        return numpy.where(numpy.isnan(atoms_squared), -1.0, atoms_squared)
+    """.write(to: url, atomically: true, encoding: .utf8)
+    return url.path
+  }
+
   static let module = Result {
     let url = try SharedData.temporaryDirectory().appendingPathComponent("count_reward.py")
     try """
@@ -67,6 +98,120 @@ final class PythonRewardTests: XCTestCase {
         XCTAssertEqual(value, 2 * structure.atomicDensity, accuracy: 1e-12)
       }
       XCTAssertEqual(try reward.score([]).total, [])
+    }
+  }
+
+  func rewardFunction(_ yaml: String) throws -> ReinforceReward {
+    var factory = RewardFactory(cacheDirectory: try SharedData.temporaryDirectory())
+    return try factory.makePipeline(try ConfigValue.parse(yaml: yaml, source: "test"))
+  }
+
+  /// `unique` (a DNG metric on the built-in reference), `features` (width 2, from a plugin
+  /// provider) and `density` (built in) reach Python as arrays of shape (n,), (n, 2) and (n,);
+  /// in-process and isolated give the same rewards.
+  func testRequiredMetricsReachPythonInProcessAndIsolated() throws {
+    let (providers, module) = (try Self.providers.get(), try Self.metricsModule.get())
+    var batch = try structures()
+    batch.append(batch[0])
+    var results: [[Double]] = []
+    for isolation in ["", ", isolation: process"] {
+      let reward = try rewardFunction(
+        """
+        reference_dataset: builtin
+        metrics:
+          - {plugin: \(providers), provider: atoms_squared}
+          - {plugin: \(providers), provider: features}
+        components:
+          - {plugin: PythonReward, component: python, module: \(module), function: with_metrics,
+             required_metrics: [unique, features, density], params: {offset: 0.5}\(isolation)}
+        """)
+      XCTAssertEqual(reward.requiredMetrics, ["unique", "features", "density"])
+      let total = try reward.score(batch).total
+      XCTAssertEqual(total.count, batch.count)
+      let unique = zip(total, batch).map { value, structure in
+        let n = Double(structure.count)
+        return value - (10 * n + n * n / 1000 + structure.atomicDensity + 0.5)
+      }
+      for value in unique { XCTAssertTrue(abs(value) < 1e-9 || abs(value - 1) < 1e-9, "\(value)") }
+      XCTAssertEqual(unique.first ?? 0, 1, accuracy: 1e-9)
+      XCTAssertEqual(unique.last ?? 1, 0, accuracy: 1e-9, "the repeated structure is not unique")
+      results.append(total)
+    }
+    XCTAssertEqual(results[0], results[1])
+  }
+
+  /// A NaN metric value ("not available") reaches Python as NaN.
+  func testNaNMetricValuesReachPython() throws {
+    let (providers, module) = (try Self.nanProviders.get(), try Self.metricsModule.get())
+    let batch = Array(try structures().prefix(3))
+    for isolation in ["", ", isolation: process"] {
+      let reward = try rewardFunction(
+        """
+        metrics: [{plugin: \(providers), provider: atoms_squared}]
+        components:
+          - {plugin: PythonReward, component: python, module: \(module), function: nan_aware,
+             required_metrics: [atoms_squared]\(isolation)}
+        """)
+      let expected = batch.enumerated().map { index, structure in
+        index == 1 ? -1 : Double(structure.count * structure.count)
+      }
+      XCTAssertEqual(try reward.score(batch).total, expected)
+    }
+  }
+
+  /// `required_metrics` only for components with CRL_COMPONENT_METRICS_FROM_CONFIG, and only
+  /// as a list of distinct names; a metric nothing computes is the pipeline's usual error.
+  func testRequiredMetricsErrorsAreClear() throws {
+    let (providers, module) = (try Self.providers.get(), try Self.metricsModule.get())
+    func assertError(_ yaml: String, mentions expected: [String], line: UInt = #line) {
+      XCTAssertThrowsError(try rewardFunction(yaml), line: line) { error in
+        for text in expected {
+          XCTAssertTrue("\(error)".contains(text), "'\(error)' lacks '\(text)'", line: line)
+        }
+      }
+    }
+    let fixed =
+      "required_metrics is only for components that take their metrics from the config "
+      + "(CRL_COMPONENT_METRICS_FROM_CONFIG"
+    for isolation in ["", ", isolation: process"] {
+      assertError(
+        """
+        metrics:
+          - {plugin: \(providers), provider: atoms_squared}
+          - {plugin: \(providers), provider: features}
+        components:
+          - {plugin: \(providers), component: feature_sum, required_metrics: [density]\(isolation)}
+        """,
+        mentions: [
+          "reward_fn.components.0.required_metrics (feature_sum)", fixed,
+          "this one declares its own: features",
+        ])
+      assertError(
+        """
+        components:
+          - {plugin: AtomicDensity, component: atomic_density, required_metrics: [density]\(isolation)}
+        """,
+        mentions: ["(atomic_density)", fixed, "declares its own: none"])
+    }
+    assertError(
+      "components: [{_target_: CustomReward, required_metrics: [unique]}]",
+      mentions: ["reward_fn.components.0.required_metrics (CustomReward)", fixed, "density"])
+    let python = "plugin: PythonReward, component: python, module: \(module), function: nan_aware"
+    assertError(
+      "components: [{\(python), required_metrics: unique}]",
+      mentions: ["reward_fn.components.0.required_metrics must be a list of metric names"])
+    assertError(
+      "components: [{\(python), required_metrics: [unique, unique]}]",
+      mentions: ["reward_fn.components.0.required_metrics names metric 'unique' twice"])
+    assertError(
+      "components: [{\(python), required_metrics: [no_such_metric]}]",
+      mentions: ["no_such_metric"])
+    let clash = try rewardFunction(
+      "components: [{\(python), required_metrics: [density], params: {density: 1}}]")
+    XCTAssertThrowsError(try clash.score(try structures())) { error in
+      XCTAssertTrue(
+        "\(error)".contains("ValueError: params density clash with required_metrics"),
+        "\(error)")
     }
   }
 

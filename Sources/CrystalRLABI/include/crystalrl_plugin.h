@@ -93,7 +93,14 @@
  *     function types crl_component_desc always had (its layout is unchanged);
  *   - the parameter type CRL_PARAM_OBJECT (a JSON object, e.g. a map of
  *     constants), a new enumerator with a new value: a host that predates it
- *     reads it as an unknown type and accepts any value for the parameter.
+ *     reads it as an unknown type and accepts any value for the parameter;
+ *   - the component flag CRL_COMPONENT_METRICS_FROM_CONFIG: the component
+ *     takes its required metrics from the host key `required_metrics` of its
+ *     config entry (a list of metric names), in that order, instead of from
+ *     its descriptor's required_metrics (leave that NULL). The batch's
+ *     crl_metric entries carry each metric's name and width, so such a
+ *     component reads what it was given from the batch. A host that predates
+ *     the flag ignores it and passes no metrics (num_metrics 0).
  */
 #ifndef CRYSTALRL_PLUGIN_H
 #define CRYSTALRL_PLUGIN_H
@@ -177,7 +184,8 @@ typedef struct crl_batch {
                                        rows are the lattice vectors a, b, c in Angstrom */
     uint64_t num_metrics;
     /* num_metrics pointers, in the order of the component's (or provider's)
-     * required_metrics. */
+     * required_metrics (or of the configured list, for a component with
+     * CRL_COMPONENT_METRICS_FROM_CONFIG). */
     const crl_metric *const *metrics;
 } crl_batch;
 
@@ -212,6 +220,9 @@ typedef struct crl_param_desc {
 
 /* Component flags. */
 #define CRL_COMPONENT_OUTPUT_MAY_BE_NAN 0x1u /* NaN rewards are meaningful; do not reject */
+/* (1.1) The metrics come from the config entry's host key `required_metrics`,
+ * in that order, not from required_metrics below; see section 7. */
+#define CRL_COMPONENT_METRICS_FROM_CONFIG 0x2u
 
 /* Create an instance from its configuration, a JSON object holding its own
  * parameters (host keys such as weight, normalize_fn, isolation are removed).
@@ -234,7 +245,8 @@ typedef struct crl_component_desc {
      * stride of params[0].struct_size, so the descriptor may grow. */
     uint32_t num_params;
     const crl_param_desc *params;
-    /* Metric names the component needs, NULL-terminated (NULL when none). */
+    /* Metric names the component needs, NULL-terminated (NULL when none).
+     * Ignored with CRL_COMPONENT_METRICS_FROM_CONFIG. */
     const char *const *required_metrics;
 
     /* Create an instance from its configuration (see crl_create_fn). */

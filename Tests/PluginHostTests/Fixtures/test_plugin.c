@@ -12,6 +12,8 @@
  *   STRIDE_GROWTH   descriptors built with a larger (future) struct_size
  *   INF_OUTPUT      compute() writes -inf for structure 2
  *   NAN_ALLOWED     the component declares CRL_COMPONENT_OUTPUT_MAY_BE_NAN
+ *   METRICS_FROM_CONFIG  the component declares CRL_COMPONENT_METRICS_FROM_CONFIG and no
+ *                   required metrics of its own (configure required_metrics: [num_atoms])
  *   OVERRUN         compute() writes 8 rewards past the end of the output buffer
  *   UNTERMINATED_ERROR  compute() fills the whole error buffer without a NUL and fails
  *   CLOSE_STDIO     compute() closes its stdout and stderr, then scores normally
@@ -207,8 +209,15 @@ static const grown_component components[] = {
 #endif
 #ifdef NAN_ALLOWED
 #define FLAGS CRL_COMPONENT_OUTPUT_MAY_BE_NAN
+#elif defined(METRICS_FROM_CONFIG)
+#define FLAGS CRL_COMPONENT_METRICS_FROM_CONFIG
 #else
 #define FLAGS 0
+#endif
+#ifdef METRICS_FROM_CONFIG
+#define REQUIRED_METRICS NULL
+#else
+#define REQUIRED_METRICS metrics
 #endif
 #ifdef NULL_NAME
 #define COMPONENT_NAME NULL
@@ -219,8 +228,8 @@ static const crl_param_desc params[] = {
     {sizeof(crl_param_desc), CRL_PARAM_NUMBER, "offset", "added to every reward", "0"},
 };
 static const crl_component_desc components[] = {
-    {COMPONENT_SIZE, FLAGS, COMPONENT_NAME, "atoms per structure", 1, params, metrics, create,
-     compute, destroy},
+    {COMPONENT_SIZE, FLAGS, COMPONENT_NAME, "atoms per structure", 1, params, REQUIRED_METRICS,
+     create, compute, destroy},
 };
 #define COMPONENTS components
 #ifdef HUGE_COUNT
