@@ -6,7 +6,7 @@ import XCTest
 /// `train-rl` SIGKILLed at random moments and resumed with `--resume` until it completes:
 /// every step is logged exactly once, in order, and every checkpoint it wrote loads.
 final class KillAndResumeTests: XCTestCase {
-  let binary = SharedData.packageRoot.appendingPathComponent(".build/debug/crystalrl").path
+  let binary = ProgramRun.crystalrl
 
   /// Starts the command line with `arguments` and the checkpoint store `store`.
   func start(_ arguments: [String], store: URL) throws -> Process {

@@ -10,26 +10,16 @@ import XCTest
 /// OutputGoldenTests` and review the diff.
 final class OutputGoldenTests: XCTestCase {
   let root = SharedData.packageRoot
-  var binary: String { root.appendingPathComponent(".build/debug/crystalrl").path }
 
   /// Runs `executable` with `arguments` from /tmp (so nothing depends on the working
   /// directory); returns standard output, failing on a non-zero exit.
   func output(_ executable: String, _ arguments: [String], environment: [String: String] = [:])
     throws -> String
   {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: "/tmp")
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let stdout = Pipe()
-    process.standardOutput = stdout
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let data = stdout.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    XCTAssertEqual(process.terminationStatus, 0, "\(executable) \(arguments)")
-    return String(decoding: data, as: UTF8.self)
+    let run = try ProgramRun(
+      executable, arguments, environment: environment, in: URL(fileURLWithPath: "/tmp"))
+    XCTAssertEqual(run.status, 0, "\(executable) \(arguments): \(run.errors)")
+    return run.output
   }
 
   /// Compares `text` with Golden/`name` (or rewrites it under CRYSTALRL_UPDATE_GOLDEN=1).
@@ -51,11 +41,12 @@ final class OutputGoldenTests: XCTestCase {
   func testRewardReportFormats() throws {
     for format in ["table", "csv", "json"] {
       let text = try output(
-        binary, ["reward", "--structures", "builtin", "--limit", "4", "--format", format])
+        ProgramRun.crystalrl,
+        ["reward", "--structures", "builtin", "--limit", "4", "--format", format])
       try assertGolden(text, "reward-builtin.\(format == "table" ? "txt" : format)")
     }
     let target = try output(
-      binary,
+      ProgramRun.crystalrl,
       [
         "reward", "--structures", "builtin", "--limit", "4", "--format", "csv",
         "custom_reward=target_density", "rl_module.reward_fn.components.0.target_density=0.08",
@@ -68,11 +59,11 @@ final class OutputGoldenTests: XCTestCase {
     let samples = directory.appendingPathComponent("samples.csv")
     try CDVAEDataset.csv(Array(PrototypeLibrary.structures().prefix(6))).write(
       to: samples, atomically: true, encoding: .utf8)
-    let text = try output(binary, ["evaluate", "--structures", samples.path])
+    let text = try output(ProgramRun.crystalrl, ["evaluate", "--structures", samples.path])
     try assertGolden(text, "evaluate-builtin.txt")
     let flags = directory.appendingPathComponent("flags.csv")
     let json = try output(
-      binary,
+      ProgramRun.crystalrl,
       ["evaluate", "--structures", samples.path, "--format", "json", "--per-structure", flags.path])
     try assertGolden(json, "evaluate-builtin.json")
     try assertGolden(try String(contentsOf: flags, encoding: .utf8), "evaluate-builtin-flags.csv")
@@ -82,7 +73,7 @@ final class OutputGoldenTests: XCTestCase {
   func testAtomicDensityExample() throws {
     let text = try output(
       root.appendingPathComponent("Examples/atomic-density/run.sh").path, [],
-      environment: ["CRYSTALRL": binary])
+      environment: ["CRYSTALRL": ProgramRun.crystalrl])
     let stable = text.replacingOccurrences(
       of: #"/tmp/tmp\.[A-Za-z0-9]+"#, with: "$WORK", options: .regularExpression)
     try assertGolden(stable, "atomic-density-example.txt")
@@ -94,7 +85,7 @@ final class OutputGoldenTests: XCTestCase {
     let text = try output(
       root.appendingPathComponent("Examples/energy-plugin/run.sh").path, [],
       environment: [
-        "CRYSTALRL": binary,
+        "CRYSTALRL": ProgramRun.crystalrl,
         "CRYSTALRL_CHECKPOINTS": try SharedData.temporaryDirectory().path,
       ])
     let stable = text.replacingOccurrences(

@@ -4,18 +4,8 @@ import XCTest
 
 /// `crystalrl plugin check`: one line per check, exit status 1 on a violation, 0 when all pass.
 final class PluginCheckCommandTests: XCTestCase {
-  func check(_ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = SharedData.packageRoot.appendingPathComponent(
-      ".build/debug/crystalrl")
-    process.arguments = ["plugin", "check"] + arguments
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let text = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: text, as: UTF8.self))
+  func check(_ arguments: [String]) throws -> ProgramRun {
+    try ProgramRun(ProgramRun.crystalrl, ["plugin", "check"] + arguments)
   }
 
   func testExitStatusFollowsTheChecks() throws {

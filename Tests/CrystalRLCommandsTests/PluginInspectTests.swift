@@ -6,36 +6,19 @@ import XCTest
 /// --isolated it looks at a plugin whose entry point crashes and reports it, where without
 /// --isolated the same file takes the command down.
 final class PluginInspectTests: XCTestCase {
-  func inspect(_ arguments: [String]) throws -> (
-    status: Int32, signaled: Bool, stdout: String, stderr: String
-  ) {
-    let process = Process()
-    process.executableURL = SharedData.packageRoot.appendingPathComponent(
-      ".build/debug/crystalrl")
-    process.arguments = ["plugin", "inspect"] + arguments
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let text = output.fileHandleForReading.readDataToEndOfFile()
-    let errorText = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (
-      process.terminationStatus, process.terminationReason == .uncaughtSignal,
-      String(decoding: text, as: UTF8.self), String(decoding: errorText, as: UTF8.self)
-    )
+  func inspect(_ arguments: [String]) throws -> ProgramRun {
+    try ProgramRun(ProgramRun.crystalrl, ["plugin", "inspect"] + arguments)
   }
 
   func testProvidersAreListedInProcessAndIsolated() throws {
     for arguments in [["ToyPotential"], ["--isolated", "ToyPotential"]] {
       let result = try inspect(arguments)
-      XCTAssertEqual(result.status, 0, result.stderr)
+      XCTAssertEqual(result.status, 0, result.errors)
       for line in [
         "built for:   ABI 1.1 (host speaks ABI 1.1)", "metric provider energy_per_atom (width 1)",
         "  may return NaN", "  parameter cutoff (number, default 6.0)",
       ] {
-        XCTAssertTrue(result.stdout.contains(line), "no '\(line)' in:\n\(result.stdout)")
+        XCTAssertTrue(result.output.contains(line), "no '\(line)' in:\n\(result.output)")
       }
     }
   }
@@ -48,7 +31,7 @@ final class PluginInspectTests: XCTestCase {
     let isolated = try inspect(["--isolated", "--timeout", "10", plugin])
     XCTAssertFalse(isolated.signaled)
     XCTAssertNotEqual(isolated.status, 0)
-    XCTAssertTrue(isolated.stderr.contains("SIGSEGV"), isolated.stderr)
+    XCTAssertTrue(isolated.errors.contains("SIGSEGV"), isolated.errors)
     let inProcess = try inspect([plugin])
     XCTAssertTrue(inProcess.signaled, "loading it in-process runs its crashing entry point")
   }

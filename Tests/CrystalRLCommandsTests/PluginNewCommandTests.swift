@@ -6,21 +6,11 @@ import XCTest
 /// builds with its own build.sh and passes `plugin check` with the command its README gives
 /// (for Python, that checks the shipped PythonReward plugin running the project's module).
 final class PluginNewCommandTests: XCTestCase {
-  let crystalrl = SharedData.packageRoot.appendingPathComponent(".build/debug/crystalrl").path
+  let crystalrl = ProgramRun.crystalrl
 
-  /// Runs `command` with bash in `directory`; returns its exit status and output.
-  func shell(_ command: String, in directory: URL) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/bash")
-    process.arguments = ["-c", command]
-    process.currentDirectoryURL = directory
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = output
-    try process.run()
-    let text = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: text, as: UTF8.self))
+  /// Runs `command` with bash in `directory`; its error output is part of `output`.
+  func shell(_ command: String, in directory: URL) throws -> ProgramRun {
+    try ProgramRun("/bin/bash", ["-c", command + " 2>&1"], in: directory)
   }
 
   func testEveryLanguageBuildsAndPassesPluginCheck() throws {

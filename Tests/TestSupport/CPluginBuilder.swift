@@ -15,20 +15,11 @@ public enum CPluginBuilder {
     include: String = includeDirectory
   ) throws -> String {
     let output = try SharedData.temporaryDirectory().appendingPathComponent("lib\(name).so").path
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments =
-      [compiler, "-shared", "-fPIC", "-I", include] + defines.map { "-D\($0)" }
-      + [source.path, "-o", output]
-    let errors = Pipe()
-    process.standardError = errors
-    try process.run()
-    let message = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-      throw SupportError(
-        description: "cc failed: " + String(decoding: message, as: UTF8.self))
-    }
+    try ProgramRun(
+      compiler,
+      ["-shared", "-fPIC", "-I", include] + defines.map { "-D\($0)" }
+        + [source.path, "-o", output]
+    ).requireSuccess(compiler)
     return output
   }
 }
