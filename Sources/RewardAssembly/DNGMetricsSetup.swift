@@ -24,8 +24,8 @@ struct DNGMetricsSetup {
   let cacheDirectory: URL
   /// The VAE whose latents give the diversity features; nil for descriptor features.
   let vae: () throws -> CrystalVAE?
-  /// The energy calculator behind e_above_hull, started only when that metric is needed.
-  let energyCalculator: () throws -> EnergyCalculator
+  /// The energy calculator behind e_above_hull; nil when the pipeline does not need it.
+  let energyCalculator: EnergyCalculator?
 
   func register(
     _ required: Set<String>, config: [String: ConfigValue], into registry: inout MetricRegistry
@@ -47,8 +47,10 @@ struct DNGMetricsSetup {
       registry.register(CreativityDistanceMetric(context: context))
     }
     if needed.contains("e_above_hull") {
-      registry.register(
-        try energyAboveHull(reference: reference, calculator: try energyCalculator()))
+      guard let energyCalculator else {
+        throw RewardError.metric(name: "e_above_hull", message: "no energy calculator configured")
+      }
+      registry.register(try energyAboveHull(reference: reference, calculator: energyCalculator))
     }
     let diversity = needed.intersection(["structure_diversity", "composition_diversity"])
     if !diversity.isEmpty {

@@ -66,14 +66,12 @@ extension RewardFactory {
     throws -> EnergyAboveHullMetric
   {
     let calculator = try energyCalculator(setting, [])
-    return try dngMetrics { calculator }.energyAboveHull(
+    return try dngMetrics(energyCalculator: calculator).energyAboveHull(
       reference: reference, calculator: calculator)
   }
 
   /// The DNG metric setup with this factory's settings and `energyCalculator`.
-  func dngMetrics(_ energyCalculator: @escaping () throws -> EnergyCalculator)
-    -> DNGMetricsSetup
-  {
+  func dngMetrics(energyCalculator: EnergyCalculator?) -> DNGMetricsSetup {
     DNGMetricsSetup(
       resolveDataset: resolveDataset, log: log, cacheDirectory: cacheDirectory,
       vae: diversityVAE, energyCalculator: energyCalculator)

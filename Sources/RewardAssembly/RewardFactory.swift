@@ -118,16 +118,11 @@ public struct RewardFactory {
     let required = components.flatMap(\.component.requiredMetrics)
     let needed = Self.closure(of: required, over: configured.map(\.provider))
     let setting = map["energy_calculator"]?.stringValue ?? "chgnet"
-    _ = try EnergyCalculatorSpec(parsing: setting)
+    _ = try EnergyCalculatorSpec(parsing: setting)  // a bad setting is an error even when unused
     let calculator =
       needed.contains("e_above_hull") ? try energyCalculator(setting, configured) : nil
     var registry = metrics
-    // The calculator is made above whenever e_above_hull is needed.
-    try dngMetrics {
-      try calculator
-        ?? { throw RewardError.metric(name: "e_above_hull", message: "no energy calculator") }()
-    }
-    .register(
+    try dngMetrics(energyCalculator: calculator).register(
       needed.subtracting(configured.map(\.provider.name)), config: map, into: &registry)
     for metric in configured { registry.register(metric.provider) }
     _ = try registry.order(required)
