@@ -3,8 +3,9 @@ import Foundation
 
 /// A training run's directory: per-step metrics as JSON lines and CSV, as a TensorBoard event
 /// file (`tensorboard --logdir DIR`), and a reward-curve SVG (the total and each component)
-/// that any browser opens. Every file is rewritten durably after each step (see
-/// `DurableFile`), so a crash leaves each step's line whole or absent.
+/// that any browser opens. Each step is appended to the logs and flushed to disk (see
+/// `DurableFile`); the files are rewritten whole only when the CSV gains a column, on resume
+/// and on truncation, so a crash costs at most a torn last line, which resuming drops.
 public final class RunLog {
   /// The event file's name (TensorBoard reads every file whose name holds "tfevents").
   public static let eventFileName = "events.out.tfevents.crystalrl"
@@ -14,18 +15,24 @@ public final class RunLog {
   private var wallTimes: [Double] = []
   private var columns: [String] = []
 
-  /// Creates `directory`. With `continuing`, the metrics already recorded there are kept and
-  /// new steps are added after them.
+  /// Creates `directory` and its files. With `continuing`, the whole steps already recorded
+  /// there are kept (a torn last line is dropped) and new steps are added after them.
   public init(directory: URL, continuing: Bool = false) throws {
     self.directory = directory
     try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
-    guard continuing,
+    if continuing { readRecordedSteps() }
+    try write()
+  }
+
+  /// Reads the steps of an existing metrics.jsonl.
+  private func readRecordedSteps() {
+    guard
       let text = try? String(
-        contentsOf: self.directory.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+        contentsOf: directory.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
     else { return }
     let written =
       (try? FileManager.default.attributesOfItem(
-        atPath: self.directory.appendingPathComponent("metrics.jsonl").path)[.modificationDate]
+        atPath: directory.appendingPathComponent("metrics.jsonl").path)[.modificationDate]
       as? Date)?.timeIntervalSince1970 ?? Date().timeIntervalSince1970
     for line in text.split(separator: "\n") {
       guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
@@ -54,12 +61,21 @@ public final class RunLog {
     }
   }
 
-  /// Appends one step's metrics and rewrites the files.
+  /// Appends one step's metrics to the files.
   public func record(_ metrics: [String: Double]) throws {
     rows.append(metrics)
     wallTimes.append(Date().timeIntervalSince1970)
-    for key in metrics.keys.sorted() where !columns.contains(key) { columns.append(key) }
-    try write()
+    let newColumns = metrics.keys.sorted().filter { !columns.contains($0) }
+    columns += newColumns
+    try DurableFile.append(Data((jsonLine(metrics) + "\n").utf8), to: file("metrics.jsonl"))
+    if newColumns.isEmpty {
+      try DurableFile.append(Data((csvLine(metrics) + "\n").utf8), to: file("metrics.csv"))
+    } else {
+      try writeCSV()
+    }
+    try DurableFile.append(
+      TensorBoardEvents.records([event(rows.count - 1)]), to: file(Self.eventFileName))
+    try writeCurve()
   }
 
   /// Keeps only the first `count` recorded steps (a resumed run drops steps whose checkpoint
@@ -71,32 +87,46 @@ public final class RunLog {
     try write()
   }
 
+  /// Rewrites every file from the recorded steps.
   private func write() throws {
-    let jsonLines = rows.map { row in
-      "{" + row.keys.sorted().map { "\"\($0)\": \(json(row[$0]!))" }.joined(separator: ", ") + "}"
-    }
     try DurableFile.write(
-      Data((jsonLines.joined(separator: "\n") + "\n").utf8),
-      to: directory.appendingPathComponent("metrics.jsonl"))
-    let csv =
-      [columns.joined(separator: ",")]
-      + rows.map { row in
-        columns.map { row[$0].map { "\($0)" } ?? "" }.joined(separator: ",")
-      }
+      Data(rows.map { jsonLine($0) + "\n" }.joined().utf8), to: file("metrics.jsonl"))
+    try writeCSV()
     try DurableFile.write(
-      Data((csv.joined(separator: "\n") + "\n").utf8),
-      to: directory.appendingPathComponent("metrics.csv"))
-    let events = zip(rows, wallTimes).map { row, time in
-      TensorBoardEvents.Step(
-        step: Int64(row["step"] ?? 0), wallTime: time,
-        scalars: row.keys.sorted().filter { $0 != "step" }.map { ($0, Float(row[$0]!)) })
-    }
+      TensorBoardEvents.file(
+        steps: rows.indices.map(event), created: wallTimes.first ?? Date().timeIntervalSince1970),
+      to: file(Self.eventFileName))
+    try writeCurve()
+  }
+
+  private func writeCSV() throws {
+    let lines = [columns.joined(separator: ",")] + rows.map(csvLine)
     try DurableFile.write(
-      TensorBoardEvents.file(steps: events, created: wallTimes.first ?? 0),
-      to: directory.appendingPathComponent(Self.eventFileName))
+      Data(lines.map { $0 + "\n" }.joined().utf8), to: file("metrics.csv"))
+  }
+
+  private func writeCurve() throws {
     try DurableFile.write(
       Data(curve(of: ["reward"] + columns.filter { $0.hasPrefix("reward/") }).utf8),
-      to: directory.appendingPathComponent("reward_curve.svg"))
+      to: file("reward_curve.svg"))
+  }
+
+  private func file(_ name: String) -> URL { directory.appendingPathComponent(name) }
+
+  private func jsonLine(_ row: [String: Double]) -> String {
+    "{" + row.keys.sorted().map { "\"\($0)\": \(json(row[$0]!))" }.joined(separator: ", ") + "}"
+  }
+
+  private func csvLine(_ row: [String: Double]) -> String {
+    columns.map { row[$0].map { "\($0)" } ?? "" }.joined(separator: ",")
+  }
+
+  /// Row `index` as a TensorBoard step.
+  private func event(_ index: Int) -> TensorBoardEvents.Step {
+    let row = rows[index]
+    return TensorBoardEvents.Step(
+      step: Int64(row["step"] ?? 0), wallTime: wallTimes[index],
+      scalars: row.keys.sorted().filter { $0 != "step" }.map { ($0, Float(row[$0]!)) })
   }
 
   private func json(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }

@@ -31,7 +31,12 @@ public enum TensorBoardEvents {
     var version = Protobuf()
     version.double(field: 1, created)
     version.bytes(field: 3, Data("brain.Event:2".utf8))
-    var data = record(version.data)
+    return record(version.data) + records(steps)
+  }
+
+  /// One event record per step, to follow a file's version record.
+  public static func records(_ steps: [Step]) -> Data {
+    var data = Data()
     for step in steps {
       var summary = Protobuf()
       for scalar in step.scalars {
