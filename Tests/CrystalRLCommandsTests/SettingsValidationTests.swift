@@ -1,0 +1,47 @@
+import CrystalConfig
+import CrystalTraining
+import TestSupport
+import XCTest
+
+/// Settings read from configs refuse values the code cannot use, naming the key.
+final class SettingsValidationTests: XCTestCase {
+  let loader = ConfigLoader(directory: SharedData.packageRoot.appendingPathComponent("configs"))
+
+  func error(_ overrides: [String], read: (Interpolator) throws -> Void) throws -> String {
+    let config = Interpolator(root: try loader.compose(primary: "train_rl", overrides: overrides))
+    do {
+      try read(config)
+    } catch {
+      return "\(error)"
+    }
+    XCTFail("\(overrides) was accepted")
+    return ""
+  }
+
+  func testSamplingSettings() throws {
+    let prefix = "rl_module.sampling_configs"
+    let sampling = { (config: Interpolator) in _ = try config.sampling(at: prefix) }
+    XCTAssertEqual(
+      try error(["\(prefix).sampling_steps=0"], read: sampling),
+      "\(prefix).sampling_steps must be in 1...1000, got 0")
+    XCTAssertEqual(
+      try error(["\(prefix).eta=-0.5"], read: sampling), "\(prefix).eta must be >= 0, got -0.5")
+    XCTAssertEqual(
+      try error(["\(prefix).sampler=ddpm"], read: sampling),
+      "\(prefix).sampler must be ddim, got 'ddpm'")
+    XCTAssertEqual(
+      try error(["\(prefix).eta=fast"], read: sampling), "'\(prefix).eta' must be a finite number")
+  }
+
+  func testTrainerSettings() throws {
+    XCTAssertEqual(
+      try error(["trainer.val_check_interval=0"]) { _ = try $0.rlRunSettings() },
+      "'trainer.val_check_interval' must be positive, got 0")
+    XCTAssertEqual(
+      try error(["~trainer.max_consecutive_failures"]) { _ = try $0.rlRunSettings() },
+      "missing config key 'trainer.max_consecutive_failures'")
+    XCTAssertEqual(
+      try error(["data.batch_size=-2"]) { _ = try $0.grpoConfiguration() },
+      "'data.batch_size' must be positive, got -2")
+  }
+}
