@@ -7,6 +7,8 @@
  *   energy                 -clamp(e_above_hull, 0, 1), NaN e_above_hull counting as 1
  *   structure_diversity    per-structure MMD reward on structure features
  *   composition_diversity  per-structure MMD reward on composition features
+ *   structural_validity    1 if every interatomic distance > 0.5 A and the volume > 0, else 0
+ *   composition_validity   1 if SMACT's charge-neutrality rule accepts the composition, else 0
  *
  * A metric passed through as the reward that is NaN ("not available") is an error.
  */
@@ -91,8 +93,9 @@ static crl_status energy(void *instance, const crl_batch *batch, crl_output *out
     return CRL_OK;
 }
 
-/* Structure and composition diversity: the host's per-structure MMD reward, passed through. */
-static crl_status diversity(void *instance, const crl_batch *batch, crl_output *output,
+/* A host metric passed through as the reward: the per-structure MMD rewards of structure and
+ * composition diversity, and the 0/1 validity checks. */
+static crl_status pass_through(void *instance, const crl_batch *batch, crl_output *output,
                             char *error, size_t error_size) {
     (void)instance;
     crl_status status = check(batch, output, 1, error, error_size);
@@ -109,6 +112,8 @@ static const char *const creativity_metrics[] = {"unique", "novel", "creativity_
 static const char *const energy_metrics[] = {"e_above_hull", NULL};
 static const char *const structure_metrics[] = {"structure_diversity", NULL};
 static const char *const composition_metrics[] = {"composition_diversity", NULL};
+static const char *const structural_validity_metrics[] = {"valid", NULL};
+static const char *const composition_validity_metrics[] = {"composition_valid", NULL};
 
 static const crl_component_desc components[] = {
     {sizeof(crl_component_desc), 0, "creativity",
@@ -120,10 +125,17 @@ static const crl_component_desc components[] = {
      NULL, energy_metrics, create, energy, destroy},
     {sizeof(crl_component_desc), 0, "structure_diversity",
      "Per-structure MMD reward on structure features (StructureDiversityReward).", 0, NULL,
-     structure_metrics, create, diversity, destroy},
+     structure_metrics, create, pass_through, destroy},
     {sizeof(crl_component_desc), 0, "composition_diversity",
      "Per-structure MMD reward on composition features (CompositionDiversityReward).", 0, NULL,
-     composition_metrics, create, diversity, destroy},
+     composition_metrics, create, pass_through, destroy},
+    {sizeof(crl_component_desc), 0, "structural_validity",
+     "1 if the volume is positive and every interatomic distance exceeds 0.5 A, else 0 (the "
+     "structural validity CDVAE and Chemeleon2 report).",
+     0, NULL, structural_validity_metrics, create, pass_through, destroy},
+    {sizeof(crl_component_desc), 0, "composition_validity",
+     "1 if the composition passes SMACT's charge-neutrality and electronegativity rule, else 0.",
+     0, NULL, composition_validity_metrics, create, pass_through, destroy},
 };
 
 static const crl_plugin_desc plugin = {
@@ -131,7 +143,8 @@ static const crl_plugin_desc plugin = {
     CRL_ABI_VERSION,
     "dng",
     "1.0.0",
-    "De-novo-generation rewards: creativity, energy, structure and composition diversity.",
+    "De-novo-generation rewards: creativity, energy, structure and composition diversity, "
+    "structural and composition validity.",
     sizeof components / sizeof components[0],
     components,
 };

@@ -96,6 +96,28 @@ rl_module:
         normalize_fn: null
 
 """#,
+    "custom_reward/validity.yaml": #"""
+# @package _global_
+# Reward structures that are structurally valid (positive volume, no two atoms closer than
+# 0.5 Å, as CDVAE and Chemeleon2 count validity) and charge-balanced (SMACT's composition
+# rule): 0, 1 or 2 per structure. Both terms come from the DNG example plugin (Plugins/DNG)
+# and need no energy model.
+rl_module:
+  reward_fn:
+    _target_: src.rl_module.reward.ReinforceReward
+    normalize_fn: std
+    eps: 1e-4
+    components:
+      - plugin: DNG
+        component: structural_validity
+        weight: 1.0
+        normalize_fn: null
+      - plugin: DNG
+        component: composition_validity
+        weight: 1.0
+        normalize_fn: null
+
+"""#,
     "data/builtin.yaml": #"""
 # The built-in prototype library: hypothetical structures made by element substitution into
 # classic structure prototypes; needs no dataset on disk. Also the default reference set.

@@ -122,6 +122,9 @@ public struct RewardFactory {
     let calculator =
       needed.contains("e_above_hull") ? try energyCalculator(setting, configured) : nil
     var registry = metrics
+    for provider in ValidityMetrics.providers where !registry.names.contains(provider.name) {
+      registry.register(provider)
+    }
     try dngMetrics(energyCalculator: calculator).register(
       needed.subtracting(configured.map(\.provider.name)), config: map, into: &registry)
     for metric in configured { registry.register(metric.provider) }

@@ -49,4 +49,44 @@ final class DNGPipelineTests: XCTestCase {
       XCTAssertEqual(report.total[index], sum, accuracy: 1e-12)
     }
   }
+
+  /// configs/custom_reward/validity.yaml: each structure scores 1 per
+  /// check it passes, structural validity (distances > 0.5 Å) and SMACT composition validity.
+  func testValidityReward() throws {
+    var factory = RewardFactory(cacheDirectory: try SharedData.temporaryDirectory())
+    let root = try ConfigLoader(directory: try ConfigDirectory.locate()).compose(
+      primary: "quickstart", overrides: ["custom_reward=validity"])
+    let pipeline = try factory.makePipeline(
+      try Interpolator(root: root).value("rl_module.reward_fn"))
+    let perovskite = try CDVAEDataset.read(SharedData.url("perov_5/val.csv"))[0].structure
+    let cubic = try Lattice(a: 4, b: 4, c: 4, alpha: 90, beta: 90, gamma: 90)
+    // Charge-balanced but two atoms 0.4 Å apart; NaCl2 far apart (no oxidation states balance
+    // it); Na and Cl 2 Å apart, both checks passed.
+    let crowded = try Structure(
+      lattice: cubic,
+      sites: [
+        Site(element: Element(symbol: "Na")!, fractional: Vector3(0, 0, 0)),
+        Site(element: Element(symbol: "Cl")!, fractional: Vector3(0.1, 0, 0)),
+      ])
+    let unbalanced = try Structure(
+      lattice: cubic,
+      sites: [
+        Site(element: Element(symbol: "Na")!, fractional: Vector3(0, 0, 0)),
+        Site(element: Element(symbol: "Cl")!, fractional: Vector3(0.5, 0, 0)),
+        Site(element: Element(symbol: "Cl")!, fractional: Vector3(0, 0.5, 0.5)),
+      ])
+    let rocksalt = try Structure(
+      lattice: cubic,
+      sites: [
+        Site(element: Element(symbol: "Na")!, fractional: Vector3(0, 0, 0)),
+        Site(element: Element(symbol: "Cl")!, fractional: Vector3(0.5, 0, 0)),
+      ])
+    let report = try pipeline.score([crowded, unbalanced, rocksalt, perovskite])
+    XCTAssertEqual(report.components.map(\.name), ["structural_validity", "composition_validity"])
+    XCTAssertEqual(report.components[0].raw, [0, 1, 1, 1])
+    XCTAssertEqual(report.components[1].raw, [1, 0, 1, 1])
+    XCTAssertEqual(report.components[0].raw, report.metrics["valid"]!.values)
+    XCTAssertEqual(report.components[1].raw, report.metrics["composition_valid"]!.values)
+    XCTAssertEqual(report.total, [1, 1, 2, 2])
+  }
 }
