@@ -8,7 +8,8 @@ import Foundation
 public enum AverageMinimumDistance {
   /// The AMD vector (k entries, Å) of `structure`.
   public static func vector(_ structure: Structure, k: Int = 100) -> [Double] {
-    AverageMinimumDistanceCalculator().vector(structure, k: k)
+    var calculator = AverageMinimumDistanceCalculator()
+    return calculator.vector(structure, k: k)
   }
 
   /// AMD vectors of many structures, computed on all cores: a few interleaved shares per core,
@@ -19,7 +20,7 @@ public enum AverageMinimumDistance {
     results.withUnsafeMutableBufferPointer { output in
       let output = output
       DispatchQueue.concurrentPerform(iterations: shares) { share in
-        let calculator = AverageMinimumDistanceCalculator()
+        var calculator = AverageMinimumDistanceCalculator()
         for index in Swift.stride(from: share, to: structures.count, by: shares) {
           output[index] = calculator.vector(structures[index], k: k)
         }

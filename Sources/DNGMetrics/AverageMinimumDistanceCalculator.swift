@@ -8,7 +8,7 @@ import Foundation
 /// pair of atoms scanned once for both), counting them into equal-width buckets of squared
 /// distance as they arrive; the buckets then place the k smallest nearly in order, and an
 /// insertion sort finishes them.
-final class AverageMinimumDistanceCalculator {
+struct AverageMinimumDistanceCalculator: ~Copyable {
   /// Per atom, `listCapacity` candidate distances.
   private var candidates = ScratchBuffer<Double>()
   /// Per atom (and one more for the lattice translations), a histogram of its candidates.
@@ -35,28 +35,18 @@ final class AverageMinimumDistanceCalculator {
   }
 
   /// The AMD vector (k entries, Å) of `structure`.
-  func vector(_ structure: Structure, k: Int) -> [Double] {
+  mutating func vector(_ structure: Structure, k: Int) -> [Double] {
     precondition(k > 0, "AMD needs k ≥ 1")
-    // The AMD does not depend on the cell; a short, nearly orthogonal basis leaves the fewest
-    // rows of lattice points to scan. Most cells already have one (every pair of vectors
-    // reduced: 2|u·v| ≤ |u|², |v|²); the others are Niggli-reduced first.
-    func reduced(_ u: Vector3, _ v: Vector3) -> Bool {
-      2 * abs(dot(u, v)) <= min(dot(u, u), dot(v, v))
-    }
-    let (u, v, w) = structure.lattice.matrix.rows
-    let lattice =
-      reduced(u, v) && reduced(u, w) && reduced(v, w)
-      ? structure.lattice : structure.lattice.niggliReduced()
-    let ball = LatticeBall(lattice)
+    let ball = LatticeBall(structure.lattice)
     let count = structure.count
     positions.reserve(count)
     let positions = positions.pointer
     for (index, site) in structure.sites.enumerated() {
-      positions[index] = ball.wrappedPosition(structure.lattice.cartesian(site.fractional))
+      positions[index] = ball.wrappedPosition(fractional: site.fractional)
     }
     sums.reserve(k)
     // A radius expected to hold about 1.15 k neighbours at this density; grown until enough.
-    let perVolume = Double(count) / lattice.volume
+    let perVolume = Double(count) / structure.lattice.volume
     var radius = cbrt(3 * Double(k + 1) / (4 * .pi * perVolume)) * 1.05
     while !sumSmallest(k, atoms: count, ball: ball, radius: radius, perVolume: perVolume) {
       radius *= 1.1
@@ -71,7 +61,7 @@ final class AverageMinimumDistanceCalculator {
   /// Puts in `sums` the sums over the atoms of each one's k smallest distances (j-th smallest
   /// in sums[j]), or returns false when some atom has fewer than k neighbours that are surely
   /// inside `radius`.
-  private func sumSmallest(
+  private mutating func sumSmallest(
     _ k: Int, atoms count: Int, ball: LatticeBall, radius: Double, perVolume: Double
   ) -> Bool {
     // About one bucket per candidate.
@@ -117,7 +107,7 @@ final class AverageMinimumDistanceCalculator {
   /// Fills each atom's candidate list and histogram: the lattice translations but T = 0 (an
   /// atom's distance to itself), then the images of the other atoms within `radius`. Every
   /// histogram ends with `sentinel` in a bucket past the rim.
-  private func collectCandidates(
+  private mutating func collectCandidates(
     atoms count: Int, ball: LatticeBall, radius: Double, buckets: DistanceBuckets,
     listCapacity: Int, sentinel: Int32
   ) {
@@ -176,7 +166,9 @@ final class AverageMinimumDistanceCalculator {
   /// Turns each histogram into the start of each bucket, up to the bucket where the k-th
   /// smallest candidate lies, and records that bucket; false when it is not inside the radius.
   /// The bucket after it starts where the first k end.
-  private func findLastBuckets(_ k: Int, atoms count: Int, buckets: DistanceBuckets) -> Bool {
+  private mutating func findLastBuckets(_ k: Int, atoms count: Int, buckets: DistanceBuckets)
+    -> Bool
+  {
     let (histograms, lastBuckets) = (histograms.pointer, lastBuckets.pointer)
     let k = Int32(k)
     for p in 0..<count {
@@ -256,11 +248,6 @@ private struct ScratchBuffer<Element> {
     pointer.deallocate()
     capacity = max(count, capacity * 2)
     pointer = .allocate(capacity: capacity)
-  }
-
-  subscript(index: Int) -> Element {
-    get { pointer[index] }
-    nonmutating set { pointer[index] = newValue }
   }
 
   /// Frees the memory; the buffer must not be used afterwards.

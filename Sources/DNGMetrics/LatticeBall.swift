@@ -1,52 +1,70 @@
 import CrystalCore
 
 /// The points of a periodic lattice inside a ball, enumerated row by row with exact bounds
-/// rather than by scanning a box of images. The lattice is expressed in a frame where it is
-/// triangular: the shortest vector `a` along z, `b` in the yz-plane with b.y > 0, `c` anywhere
-/// with c.x > 0. A point offset + i·c + j·b + l·a then has x = offset.x + i·c.x,
-/// y = offset.y + i·c.y + j·b.y, and the range of each index follows from what the earlier
-/// ones leave of the radius. Positions are handed in and out in this frame.
+/// rather than by scanning a box of images. The lattice is first given a short basis (every
+/// pair of vectors reduced), then expressed in a frame where it is triangular: the shortest
+/// vector `a` along z, `b` in the yz-plane with b.y > 0, `c` anywhere with c.x > 0. A point
+/// offset + i·c + j·b + l·a then has x = offset.x + i·c.x, y = offset.y + i·c.y + j·b.y, and
+/// the range of each index follows from what the earlier ones leave of the radius. Positions
+/// are handed in and out in this frame.
 struct LatticeBall {
-  /// The rows of the rotation into the frame: frame coordinates are (v·ex, v·ey, v·ez).
-  private let ex: Vector3
-  private let ey: Vector3
-  private let ez: Vector3
   private let a: Double
   private let b: Vector3
   private let c: Vector3
   /// 1/c.x, 1/b.y and 1/|a|: the steps of the three scans, inverted once.
   private let inverseSteps: Vector3
-  /// Frame coordinates → fractional coordinates on the basis (a, b, c).
-  private let toFractional: Matrix3
+  /// Fractional coordinates on the given lattice → fractional coordinates on (a, b, c), row by
+  /// row.
+  private let toReduced: Matrix3
 
-  /// The frame of `lattice`, its rows taken shortest first (the shortest is scanned innermost,
-  /// which gives the longest rows).
+  /// The frame of `lattice`, on a reduced basis with the shortest vector scanned innermost
+  /// (which gives the longest rows).
   init(_ lattice: Lattice) {
     var (a, b, c) = lattice.matrix.rows
+    Self.reducePairwise(&a, &b, &c)
     if dot(b, b) < dot(a, a) { swap(&a, &b) }
     if dot(c, c) < dot(b, b) { swap(&b, &c) }
     if dot(b, b) < dot(a, a) { swap(&a, &b) }
-    ez = a / length(a)
+    // −c is as good a basis vector as c; the one with c.x > 0 lets the scan run upwards.
+    if dot(c, cross(b, a)) < 0 { c = -c }
+    let reduced = Matrix3(a, b, c)
+    toReduced = lattice.matrix * reduced.inverse!
+    let ez = a / length(a)
     let inPlane = b - dot(b, ez) * ez
-    ey = inPlane / length(inPlane)
-    ex = cross(ey, ez)
+    let ey = inPlane / length(inPlane)
+    let ex = cross(ey, ez)
     self.a = length(a)
     self.b = Vector3(0, dot(b, ey), dot(b, ez))
-    // −c is as good a basis vector as c; the one with c.x > 0 lets the scan run upwards.
-    let cInFrame = Vector3(dot(c, ex), dot(c, ey), dot(c, ez))
-    self.c = cInFrame.x > 0 ? cInFrame : -cInFrame
+    self.c = Vector3(dot(c, ex), dot(c, ey), dot(c, ez))
     inverseSteps = 1 / Vector3(self.c.x, self.b.y, self.a)
-    toFractional = Matrix3(Vector3(0, 0, self.a), self.b, self.c).inverse!
   }
 
-  /// The frame coordinates of the Cartesian point `cartesian`, moved by a lattice translation
-  /// into the cell spanned by a, b and c.
-  func wrappedPosition(_ cartesian: Vector3) -> Vector3 {
-    let frame = Vector3(dot(cartesian, ex), dot(cartesian, ey), dot(cartesian, ez))
-    var fractional = frame * toFractional
-    fractional -= Vector3(
-      Self.floor(fractional.x), Self.floor(fractional.y), Self.floor(fractional.z))
-    return fractional.z * c + fractional.y * b + Vector3(0, 0, fractional.x * a)
+  /// Makes every pair of basis vectors reduced (2|u·v| ≤ |u|² for the shorter u) by
+  /// subtracting whole multiples of the shorter from the longer until none shortens.
+  private static func reducePairwise(_ a: inout Vector3, _ b: inout Vector3, _ c: inout Vector3) {
+    /// Shortens the longer of u and v by whole multiples of the shorter; true if it changed.
+    func reduce(_ u: inout Vector3, _ v: inout Vector3) -> Bool {
+      let (uu, vv, uv) = (dot(u, u), dot(v, v), dot(u, v))
+      // The tolerance keeps rounding from swapping equally good bases forever.
+      guard 2 * abs(uv) > min(uu, vv) * (1 + 1e-9) else { return false }
+      if uu <= vv { v -= (uv / uu).rounded() * u } else { u -= (uv / vv).rounded() * v }
+      return true
+    }
+    // Each step shortens a vector of a discrete lattice, so this ends; the cap is for rounding.
+    for _ in 0..<100 {
+      let changed = reduce(&a, &b) || reduce(&a, &c) || reduce(&b, &c)
+      if !changed { return }
+    }
+  }
+
+  /// The frame coordinates of the point at `fractional` on the given lattice, moved by a
+  /// lattice translation into the cell spanned by a, b and c.
+  @inline(__always)
+  func wrappedPosition(fractional: Vector3) -> Vector3 {
+    let (x, y, z) = toReduced.rows
+    var f = fractional.x * x + fractional.y * y + fractional.z * z
+    f -= Vector3(Self.floor(f.x), Self.floor(f.y), Self.floor(f.z))
+    return f.z * c + f.y * b + Vector3(0, 0, f.x * a)
   }
 
   /// An upper bound on how many points one call of `forEachSquaredDistance` with `radius`
