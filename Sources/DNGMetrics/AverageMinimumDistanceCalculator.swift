@@ -92,7 +92,9 @@ struct AverageMinimumDistanceCalculator: ~Copyable {
       for index in 0..<counts[p] {
         let d = list[index]
         let b = buckets.index(d * d)
-        let target = b < beyond ? b : beyond
+        // min(b, beyond) without a branch: which candidates lie beyond is not predictable.
+        let excess = b &- beyond
+        let target = beyond &+ (excess & (excess &>> 63))
         let position = histogram[target]
         sorted[Int(position)] = d
         histogram[target] = position &+ 1
