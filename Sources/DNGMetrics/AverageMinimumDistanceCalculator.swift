@@ -11,10 +11,13 @@ import Foundation
 struct AverageMinimumDistanceCalculator: ~Copyable {
   /// Per atom, `listCapacity` candidate distances.
   private var candidates = ScratchBuffer<Double>()
+  /// The bucket of each candidate, in the same places.
+  private var candidateBuckets = ScratchBuffer<Int32>()
   /// Per atom (and one more for the lattice translations), a histogram of its candidates.
   private var histograms = ScratchBuffer<Int32>()
   /// The lengths of the lattice translations: every atom's distances to its own images.
   private var translations = ScratchBuffer<Double>()
+  private var translationBuckets = ScratchBuffer<Int32>()
   /// A zero, then one atom's smallest candidates in order.
   private var sorted = ScratchBuffer<Double>()
   private var positions = ScratchBuffer<Vector3>()
@@ -25,8 +28,10 @@ struct AverageMinimumDistanceCalculator: ~Copyable {
 
   deinit {
     candidates.release()
+    candidateBuckets.release()
     histograms.release()
     translations.release()
+    translationBuckets.release()
     sorted.release()
     positions.release()
     counts.release()
@@ -70,8 +75,10 @@ struct AverageMinimumDistanceCalculator: ~Copyable {
     let scanLength = ball.pointBound(radius: radius)
     let listCapacity = count * scanLength
     candidates.reserve(count * listCapacity)
+    candidateBuckets.reserve(count * listCapacity)
     histograms.reserve((count + 1) * buckets.stride)
     translations.reserve(scanLength)
+    translationBuckets.reserve(scanLength)
     sorted.reserve(listCapacity + 1)
     counts.reserve(count)
     lastBuckets.reserve(count)
@@ -79,8 +86,9 @@ struct AverageMinimumDistanceCalculator: ~Copyable {
       atoms: count, ball: ball, radius: radius, buckets: buckets, listCapacity: listCapacity,
       sentinel: Int32(k))
     guard findLastBuckets(k, atoms: count, buckets: buckets) else { return false }
-    let (candidates, histograms) = (candidates.pointer, histograms.pointer)
-    let (counts, lastBuckets, sums) = (counts.pointer, lastBuckets.pointer, sums.pointer)
+    let (candidates, candidateBuckets) = (candidates.pointer, candidateBuckets.pointer)
+    let (histograms, counts) = (histograms.pointer, counts.pointer)
+    let (lastBuckets, sums) = (lastBuckets.pointer, sums.pointer)
     // The zero in front stops the insertion sort.
     let sorted = sorted.pointer + 1
     sorted[-1] = 0
@@ -88,10 +96,10 @@ struct AverageMinimumDistanceCalculator: ~Copyable {
     for p in 0..<count {
       let histogram = histograms + p * buckets.stride
       let beyond = lastBuckets[p] + 1
-      let list = candidates + p * listCapacity
+      let (list, listBuckets) = (candidates + p * listCapacity, candidateBuckets + p * listCapacity)
       for index in 0..<counts[p] {
         let d = list[index]
-        let b = buckets.index(d * d)
+        let b = Int(listBuckets[index])
         // min(b, beyond) without a branch: which candidates lie beyond is not predictable.
         let excess = b &- beyond
         let target = beyond &+ (excess & (excess &>> 63))
@@ -113,14 +121,13 @@ struct AverageMinimumDistanceCalculator: ~Copyable {
     atoms count: Int, ball: LatticeBall, radius: Double, buckets: DistanceBuckets,
     listCapacity: Int, sentinel: Int32
   ) {
-    let (candidates, histograms) = (candidates.pointer, histograms.pointer)
-    let (translations, positions, counts) = (
-      translations.pointer, positions.pointer, counts.pointer
-    )
+    let (candidates, candidateBuckets) = (candidates.pointer, candidateBuckets.pointer)
+    let (translations, translationBuckets) = (translations.pointer, translationBuckets.pointer)
+    let (histograms, positions, counts) = (histograms.pointer, positions.pointer, counts.pointer)
     let stride = buckets.stride
     var translationCount = 0
     ball.forEachSquaredDistance(from: .zero, radius: radius) {
-      translations[translationCount] = $0.squareRoot()
+      translations[translationCount] = $0
       translationCount &+= 1
     }
     var origin = 0
@@ -133,27 +140,37 @@ struct AverageMinimumDistanceCalculator: ~Copyable {
     translationHistogram.update(repeating: 0, count: stride)
     translationHistogram[stride - 1] = sentinel
     for index in 0..<translationCount {
-      let d = translations[index]
-      translationHistogram[buckets.index(d * d)] &+= 1
+      let b = buckets.index(translations[index])
+      translationBuckets[index] = Int32(truncatingIfNeeded: b)
+      translationHistogram[b] &+= 1
+      translations[index] = translations[index].squareRoot()
     }
     for p in 0..<count {
       (candidates + p * listCapacity).update(from: translations, count: translationCount)
+      (candidateBuckets + p * listCapacity).update(
+        from: translationBuckets, count: translationCount)
       (histograms + p * stride).update(from: translationHistogram, count: stride)
       counts[p] = translationCount
     }
     // The images of q around p and of p around q lie at the same distances (the offset is
     // negated), so each pair is scanned once for both.
     for p in 0..<count {
-      let (listP, histogramP) = (candidates + p * listCapacity, histograms + p * stride)
+      let (listP, bucketsP) = (candidates + p * listCapacity, candidateBuckets + p * listCapacity)
+      let histogramP = histograms + p * stride
       var countP = counts[p]
       for q in p + 1..<count {
-        let (listQ, histogramQ) = (candidates + q * listCapacity, histograms + q * stride)
+        let (listQ, bucketsQ) = (
+          candidates + q * listCapacity, candidateBuckets + q * listCapacity
+        )
+        let histogramQ = histograms + q * stride
         var countQ = counts[q]
         ball.forEachSquaredDistance(from: positions[q] - positions[p], radius: radius) { s in
+          let b = buckets.index(s)
           let d = s.squareRoot()
-          let b = buckets.index(d * d)
           listP[countP] = d
           listQ[countQ] = d
+          bucketsP[countP] = Int32(truncatingIfNeeded: b)
+          bucketsQ[countQ] = Int32(truncatingIfNeeded: b)
           countP &+= 1
           countQ &+= 1
           histogramP[b] &+= 1
