@@ -258,17 +258,22 @@ private struct DistanceBuckets {
 
 /// A heap buffer that grows on demand and keeps its contents only until it does.
 private struct ScratchBuffer<Element> {
-  private(set) var pointer = UnsafeMutablePointer<Element>.allocate(capacity: 0)
+  /// Until the first `reserve`, an aligned address that is never dereferenced: a calculator
+  /// made for one structure allocates each buffer once.
+  private(set) var pointer = UnsafeMutablePointer<Element>(
+    bitPattern: MemoryLayout<Element>.alignment)!
   private var capacity = 0
 
   /// Makes room for `count` elements, discarding the contents when it has to grow.
   mutating func reserve(_ count: Int) {
     guard count > capacity else { return }
-    pointer.deallocate()
+    release()
     capacity = max(count, capacity * 2)
     pointer = .allocate(capacity: capacity)
   }
 
   /// Frees the memory; the buffer must not be used afterwards.
-  func release() { pointer.deallocate() }
+  func release() {
+    if capacity > 0 { pointer.deallocate() }
+  }
 }
