@@ -217,6 +217,8 @@ ldm_training:
   max_steps: 300
   batch_size: 32
   lr: 2e-3
+  # Min-SNR-γ loss weighting (null: the plain DDPM loss).
+  min_snr_gamma: 5
 
 # GRPO: 4 prompts x 8 samples per step, group-normalized, a faster learning rate than a
 # production run.
@@ -295,6 +297,8 @@ trainer:
   max_steps: 1000
   batch_size: 32
   lr: 2e-3
+  # Min-SNR-γ loss weighting (null: the plain DDPM loss).
+  min_snr_gamma: 5
 
 # Run directories go under ${paths.output_dir}/${task_name}/ (or --run-dir).
 task_name: train_ldm
