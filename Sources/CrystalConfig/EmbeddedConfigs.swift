@@ -294,7 +294,7 @@ ldm:
   eta: 1.0
 
 trainer:
-  max_steps: 1000
+  max_steps: 3000
   batch_size: 32
   lr: 2e-3
   # Min-SNR-γ loss weighting (null: the plain DDPM loss).
