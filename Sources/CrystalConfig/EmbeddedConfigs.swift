@@ -288,7 +288,7 @@ vae_ckpt_path: ${hub:${data.name}_vae}
 
 ldm:
   width: 64
-  depth: 2
+  depth: 4
   heads: 4
   sampling_steps: 50
   eta: 1.0
