@@ -239,6 +239,8 @@ ldm_training:
   max_steps: 300
   batch_size: 32
   lr: 2e-3
+  # Min-SNR-γ loss weighting (null: the plain DDPM loss).
+  min_snr_gamma: 5
 
 # GRPO: 4 prompts x 8 samples per step, group-normalized, a faster learning rate than a
 # production run.
@@ -308,15 +310,17 @@ vae_ckpt_path: ${hub:${data.name}_vae}
 
 ldm:
   width: 64
-  depth: 2
+  depth: 4
   heads: 4
   sampling_steps: 50
   eta: 1.0
 
 trainer:
-  max_steps: 1000
+  max_steps: 3000
   batch_size: 32
   lr: 2e-3
+  # Min-SNR-γ loss weighting (null: the plain DDPM loss).
+  min_snr_gamma: 5
 
 # Run directories go under ${paths.output_dir}/${task_name}/ (or --run-dir).
 task_name: train_ldm

@@ -2,9 +2,10 @@ import Foundation
 import TensorEngine
 
 /// The latent diffusion model: a DiT denoiser trained with the DDPM noise-prediction loss on
-/// the VAE's per-atom latents, sampled with DDIM. Sampling keeps the whole trajectory (every
-/// z_t, each step's Gaussian mean and std, and the log-probability of each step), which the
-/// GRPO trainer needs.
+/// the VAE's per-atom latents, standardized per dimension (`LatentStandardization`), sampled
+/// with DDIM. Sampling keeps the whole trajectory (every z_t, each step's Gaussian mean and
+/// std, and the log-probability of each step), which the GRPO trainer needs; its latents are
+/// in the VAE's units, ready to decode.
 public final class LatentDiffusion {
   /// Sizes and sampler settings.
   public struct Configuration: Codable, Equatable {
@@ -36,8 +37,9 @@ public final class LatentDiffusion {
     }
   }
 
-  /// One sampled batch: latents z at every DDIM step (z[0] is pure noise), the timesteps, each
-  /// step's std, and each step's log-probability per set under the sampling policy.
+  /// One sampled batch: latents z at every DDIM step (z[0] is pure noise), in the VAE's units
+  /// (the denoiser sees them standardized), the timesteps, each step's std, and each step's
+  /// log-probability per set under the sampling policy (of the standardized latents).
   public struct Trajectory {
     public let tokens: Int
     public let weights: [Float]
@@ -63,10 +65,14 @@ public final class LatentDiffusion {
   public let latentDimension: Int
   public let denoiser: Denoiser
   public let schedule = DiffusionSchedule()
+  /// How the VAE's latents are mapped to the unit-scale space the diffusion runs in; set from
+  /// the training latents (`fitStandardization`) before training.
+  public var standardization: LatentStandardization
 
   public init(_ configuration: Configuration, latentDimension: Int, random: inout SeededRandom) {
     self.configuration = configuration
     self.latentDimension = latentDimension
+    standardization = LatentStandardization(identity: latentDimension)
     denoiser = Denoiser(
       latentDimension: latentDimension, width: configuration.width, depth: configuration.depth,
       heads: configuration.heads, random: &random)
@@ -80,11 +86,22 @@ public final class LatentDiffusion {
       uniqueKeysWithValues: parameters.enumerated().map { ("ldm.\($0.offset)", $0.element) })
   }
 
-  /// DDPM loss: noise z0 to a random timestep per set and regress the noise on real atoms.
+  /// Sets the standardization to the per-dimension mean and std of the real atoms' `latents`.
+  public func fitStandardization(latents: [Float], weights: [Float]) {
+    standardization = LatentStandardization(latents: latents, weights: weights)
+  }
+
+  /// DDPM loss: noise the standardized z0 to a random timestep per set and regress the noise
+  /// on real atoms. With `minSNRGamma` each set's squared error is weighted by
+  /// min(SNR_t, γ)/SNR_t (Min-SNR-γ, Hang et al. 2023), which shifts the training from the
+  /// nearly clean timesteps to the noisy ones where the atoms' arrangement is decided; nil is
+  /// the plain, unweighted loss.
   public func trainingLoss(
-    latents: [Float], tokens: Int, weights: [Float], random: inout SeededRandom
+    latents: [Float], tokens: Int, weights: [Float], minSNRGamma: Double? = nil,
+    random: inout SeededRandom
   ) -> Tensor {
     let d = latentDimension
+    let latents = standardization.standardize(latents, weights: weights)
     let sets = weights.count / tokens
     let timesteps = (0..<sets).map { _ in Int(random.next() % UInt64(schedule.steps)) }
     let noise = random.normalTensor([sets * tokens, d])
@@ -101,7 +118,14 @@ public final class LatentDiffusion {
       Tensor(shape: [sets * tokens, d], data: noisy), timesteps: timesteps, tokens: tokens,
       mask: weights.map { $0 != 0 })
     let rows = weights.indices.filter { weights[$0] != 0 }
-    return mse(embedding(predicted, rows), embedding(noise, rows))
+    let error = embedding(predicted, rows) - embedding(noise, rows)
+    guard let minSNRGamma else { return TensorEngine.mean(error * error) }
+    let lossWeights = rows.flatMap { row -> [Float] in
+      let alphaBar = schedule.alphaBar(at: timesteps[row / tokens])
+      let snr = alphaBar / (1 - alphaBar)
+      return [Float](repeating: Float(min(snr, minSNRGamma) / snr), count: d)
+    }
+    return TensorEngine.mean(error * error * Tensor(shape: error.shape, data: lossWeights))
   }
 
   /// The sampler settings the model was trained with (its checkpoint's).
@@ -123,7 +147,8 @@ public final class LatentDiffusion {
     let timesteps = schedule.samplingTimesteps(sampling.steps)
     var z = (0..<sets * tokens * d).map { Float(random.normal()) * weights[$0 / d] }
     var trajectory = Trajectory(
-      tokens: tokens, weights: weights, timesteps: timesteps, eta: sampling.eta, latents: [z],
+      tokens: tokens, weights: weights, timesteps: timesteps, eta: sampling.eta,
+      latents: [standardization.restore(z, weights: weights)],
       stds: [],
       logProbabilities: [])
     for (index, t) in timesteps.enumerated() {
@@ -134,7 +159,7 @@ public final class LatentDiffusion {
         tokens: tokens, mask: weights.map { $0 != 0 })
       let mean = (0..<z.count).map { Float(step.a) * z[$0] + Float(step.b) * epsilon.data[$0] }
       z = (0..<z.count).map { (mean[$0] + Float(step.std * random.normal())) * weights[$0 / d] }
-      trajectory.latents.append(z)
+      trajectory.latents.append(standardization.restore(z, weights: weights))
       trajectory.stds.append(step.std)
       trajectory.logProbabilities.append(
         step.std > 0
@@ -157,13 +182,16 @@ public final class LatentDiffusion {
     let t = trajectory.timesteps[step]
     let previous = step + 1 < trajectory.timesteps.count ? trajectory.timesteps[step + 1] : -1
     let coefficients = schedule.ddimStep(from: t, to: previous, eta: trajectory.eta)
-    let current = Tensor(shape: [sets * tokens, d], data: trajectory.latents[step])
+    let current = Tensor(
+      shape: [sets * tokens, d],
+      data: standardization.standardize(trajectory.latents[step], weights: trajectory.weights))
     let epsilon = denoiser(
       current, timesteps: Array(repeating: t, count: sets), tokens: tokens,
       mask: trajectory.weights.map { $0 != 0 })
     let mean = scale(current, Float(coefficients.a)) + scale(epsilon, Float(coefficients.b))
     return setLogProbability(
-      next: trajectory.latents[step + 1], mean: mean, std: trajectory.stds[step],
+      next: standardization.standardize(trajectory.latents[step + 1], weights: trajectory.weights),
+      mean: mean, std: trajectory.stds[step],
       weights: trajectory.weights, tokens: tokens)
   }
 

@@ -26,8 +26,8 @@ public enum ModelCheckpoint {
     return vae
   }
 
-  /// Saves a diffusion model with its training set's atom counts and, for a checkpoint in
-  /// the middle of an RL run, the number of steps taken.
+  /// Saves a diffusion model and its latent standardization with its training set's atom
+  /// counts and, for a checkpoint in the middle of an RL run, the number of steps taken.
   public static func save(
     _ model: LatentDiffusion, atomCounts: [Int], step: Int? = nil, to url: URL
   ) throws {
@@ -37,7 +37,13 @@ public enum ModelCheckpoint {
       "atom_counts": atomCounts.map(String.init).joined(separator: ","),
     ]
     if let step { metadata["step"] = String(step) }
-    try Safetensors.write(model.namedParameters, metadata: metadata, to: url)
+    let standardization = model.standardization
+    let d = standardization.mean.count
+    try Safetensors.write(
+      model.namedParameters.merging([
+        latentMeanName: Tensor(shape: [d], data: standardization.mean),
+        latentStdName: Tensor(shape: [d], data: standardization.std),
+      ]) { $1 }, metadata: metadata, to: url)
   }
 
   /// The RL step a diffusion checkpoint was saved at (nil when it records none).
@@ -56,6 +62,13 @@ public enum ModelCheckpoint {
     var random = SeededRandom(seed: 0)
     let model = LatentDiffusion(configuration, latentDimension: latent, random: &random)
     try restore(model.namedParameters, from: tensors, url)
+    // Checkpoints from before standardization have no statistics: the identity is theirs.
+    if let mean = tensors[latentMeanName], let std = tensors[latentStdName] {
+      guard mean.count == latent, std.count == latent, std.data.allSatisfy({ $0 > 0 }) else {
+        throw Failure(description: "\(url.path): unusable latent standardization")
+      }
+      model.standardization = LatentStandardization(mean: mean.data, std: std.data)
+    }
     return (model, counts)
   }
 
@@ -81,6 +94,9 @@ public enum ModelCheckpoint {
     try restore(predictor.namedParameters, from: tensors, url)
     return predictor
   }
+
+  private static let latentMeanName = "ldm.latent_mean"
+  private static let latentStdName = "ldm.latent_std"
 
   private static func read(_ url: URL, kind: String) throws -> (
     [String: Tensor], [String: String]

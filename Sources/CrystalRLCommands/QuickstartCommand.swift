@@ -25,6 +25,7 @@ struct QuickstartCommand: ParsableCommand {
     let vaeTraining: ModelTraining.Options
     let ldm: LatentDiffusion.Configuration
     let ldmTraining: ModelTraining.Options
+    let minSNRGamma: Double?
     let rewardConfig: ConfigValue
     let grpo: GRPOTrainer.Configuration
     let loop: RLRun.Settings
@@ -38,6 +39,7 @@ struct QuickstartCommand: ParsableCommand {
       vaeTraining = try config.trainingOptions("vae_training", seed: seed)
       ldm = try config.ldmConfiguration()
       ldmTraining = try config.trainingOptions("ldm_training", seed: seed + 1)
+      minSNRGamma = try config.minSNRGamma("ldm_training.min_snr_gamma")
       rewardConfig = try config.value("rl_module.reward_fn")
       grpo = try config.grpoConfiguration()
       loop = try config.rlRunSettings()
@@ -65,7 +67,7 @@ struct QuickstartCommand: ParsableCommand {
     print("[2/3] latent diffusion, \(settings.ldmTraining.steps) steps")
     ModelTraining.trainDiffusion(
       model, latents: encoded.latents, weights: encoded.weights, tokens: settings.vae.maxAtoms,
-      options: settings.ldmTraining
+      options: settings.ldmTraining, minSNRGamma: settings.minSNRGamma
     ) { step, loss in progress(step, of: settings.ldmTraining.steps, loss) }
     let store = CheckpointStore.standard
     let atomCounts = structures.map(\.count)

@@ -18,11 +18,13 @@ struct TrainLDMCommand: ParsableCommand {
   struct Settings {
     let vaeCheckpoint: URL
     let ldm: LatentDiffusion.Configuration
+    let minSNRGamma: Double?
     let job: TrainingJob
 
     init(_ config: Interpolator, runDir: String?) throws {
       vaeCheckpoint = URL(fileURLWithPath: try config.string("vae_ckpt_path"))
       ldm = try config.ldmConfiguration()
+      minSNRGamma = try config.minSNRGamma("trainer.min_snr_gamma")
       job = try TrainingJob(config, runDir: runDir)
     }
   }
@@ -42,8 +44,15 @@ struct TrainLDMCommand: ParsableCommand {
       "training the diffusion model on \(structures.count) encoded structures for \(steps) steps")
     ModelTraining.trainDiffusion(
       model, latents: encoded.latents, weights: encoded.weights,
-      tokens: vae.configuration.maxAtoms, options: settings.job.options
+      tokens: vae.configuration.maxAtoms, options: settings.job.options,
+      minSNRGamma: settings.minSNRGamma
     ) { step, loss in record(step, loss, of: steps, in: log) }
+    let standardization = model.standardization
+    print(
+      String(
+        format: "latents standardized per dimension: std %.2f to %.2f, |mean| up to %.2f",
+        standardization.std.min()!, standardization.std.max()!,
+        standardization.mean.map(abs).max()!))
     let atomCounts = structures.map(\.count)
     try ModelCheckpoint.save(
       model, atomCounts: atomCounts,

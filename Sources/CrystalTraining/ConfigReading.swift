@@ -33,6 +33,15 @@ extension Interpolator {
       learningRate: Float(try double("\(prefix).lr")), seed: seed)
   }
 
+  /// The Min-SNR-γ weighting of the diffusion loss at `path`: a positive number, or null for
+  /// the plain loss.
+  public func minSNRGamma(_ path: String) throws -> Double? {
+    if case .null = try value(path) { return nil }
+    let gamma = try double(path)
+    guard gamma > 0 else { throw ConfigError("'\(path)' must be positive or null, got \(gamma)") }
+    return gamma
+  }
+
   /// GRPO's settings: `data.batch_size` prompts, `rl_module.rl_configs`, `.optimizer` and
   /// `.sampling_configs`.
   public func grpoConfiguration() throws -> GRPOTrainer.Configuration {

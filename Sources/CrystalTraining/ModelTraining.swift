@@ -64,14 +64,17 @@ public enum ModelTraining {
     return (latents, weights)
   }
 
-  /// Trains the diffusion model on encoded latents; `progress` gets (step, loss).
+  /// Fits the diffusion model's latent standardization to encoded latents and trains it on
+  /// them, with the loss weighted by Min-SNR-`minSNRGamma` (nil: unweighted); `progress` gets
+  /// (step, loss).
   public static func trainDiffusion(
     _ model: LatentDiffusion, latents: [Float], weights: [Float], tokens: Int, options: Options,
-    progress: (Int, Float) -> Void
+    minSNRGamma: Double? = nil, progress: (Int, Float) -> Void
   ) {
     var random = SeededRandom(seed: options.seed)
     let d = model.latentDimension
     let sets = weights.count / tokens
+    model.fitStandardization(latents: latents, weights: weights)
     let optimizer = AdamW(parameters: model.parameters, learningRate: options.learningRate)
     let shown = ProgressReporter("diffusion training steps", total: options.steps)
     defer { shown.finish() }
@@ -81,7 +84,8 @@ public enum ModelTraining {
       let batchWeights = chosen.flatMap { weights[$0 * tokens..<($0 + 1) * tokens] }
       optimizer.zeroGrad()
       let loss = model.trainingLoss(
-        latents: Array(batchLatents), tokens: tokens, weights: Array(batchWeights), random: &random)
+        latents: Array(batchLatents), tokens: tokens, weights: Array(batchWeights),
+        minSNRGamma: minSNRGamma, random: &random)
       loss.backward()
       clipGradientNorm(model.parameters, maxNorm: 1)
       optimizer.update()

@@ -11,6 +11,11 @@ final class ModelCheckpointTests: XCTestCase {
     let vae = CrystalVAE(configuration, random: &random)
     let model = LatentDiffusion(
       LatentDiffusion.Configuration(), latentDimension: 8, random: &random)
+    model.standardization = LatentStandardization(
+      mean: [1, 2, 3, 4, 5, 6, 7, 8],
+      std: [
+        0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4,
+      ])
     let directory = try SharedData.temporaryDirectory()
     let vaeURL = directory.appendingPathComponent("vae.safetensors")
     let ldmURL = directory.appendingPathComponent("ldm.safetensors")
@@ -22,6 +27,14 @@ final class ModelCheckpointTests: XCTestCase {
     let (diffusion, counts) = try ModelCheckpoint.loadDiffusion(ldmURL)
     XCTAssertEqual(counts, [2, 5, 5])
     XCTAssertEqual(diffusion.parameters.map(\.data), model.parameters.map(\.data))
+    XCTAssertEqual(diffusion.standardization, model.standardization)
+    // A checkpoint from before standardization (no statistics) loads with the identity.
+    let (tensors, metadata) = try Safetensors.readWithMetadata(ldmURL)
+    try Safetensors.write(
+      tensors.filter { !$0.key.hasPrefix("ldm.latent_") }, metadata: metadata, to: ldmURL)
+    XCTAssertEqual(
+      try ModelCheckpoint.loadDiffusion(ldmURL).model.standardization,
+      LatentStandardization(identity: 8))
     XCTAssertThrowsError(try ModelCheckpoint.loadVAE(ldmURL)) { error in
       XCTAssertTrue(
         "\(error)".contains("is a crystalrl.ldm checkpoint, not crystalrl.vae"), "\(error)")
