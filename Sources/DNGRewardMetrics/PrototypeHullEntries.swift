@@ -15,7 +15,8 @@ import StructureMatching
 /// many systems costs one set of relaxations. With a calculator that is not worth caching (an
 /// energy table) nothing is relaxed: a decoration's energy is the table's for its id
 /// (`hypothetical:<prototype>:<formula>`), and decorations the table lacks are left out.
-public final class PrototypeHullEntries: @unchecked Sendable {
+/// Not thread-safe: `ReferenceHull` serializes its calls.
+public final class PrototypeHullEntries {
   let calculator: EnergyCalculator
   let cache: ValueCache
   let log: (String) -> Void
@@ -39,7 +40,6 @@ public final class PrototypeHullEntries: @unchecked Sendable {
     }
     let fresh = groups.subtracting(added).sorted { $0.lexicographicallyPrecedes($1) }
     guard !fresh.isEmpty else { return [] }
-    added.formUnion(fresh)
     let calculatorKey = stableKey(calculator.identifier)
     let work = fresh.map { group -> (structures: [Structure], name: String, key: UInt64) in
       let structures = Self.decorations(group)
@@ -82,6 +82,7 @@ public final class PrototypeHullEntries: @unchecked Sendable {
         try cache.write(work[index].name, key: work[index].key, values: perAtom[index]!)
       }
     }
+    added.formUnion(fresh)
     return zip(work, perAtom).flatMap { item, energies in
       zip(item.structures, energies!).filter { $0.1.isFinite }.map {
         PhaseEntry(composition: $0.composition, energy: $1 * Double($0.count))
