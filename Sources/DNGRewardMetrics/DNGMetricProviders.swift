@@ -75,7 +75,7 @@ public final class CreativityDistanceMetric: MetricProvider {
 public final class EnergyAboveHullMetric: MetricProvider {
   public let name = "e_above_hull"
   let calculator: EnergyCalculator
-  public let hull: ReferenceHull
+  let hull: ReferenceHull
 
   public init(calculator: EnergyCalculator, hull: ReferenceHull) {
     self.calculator = calculator
