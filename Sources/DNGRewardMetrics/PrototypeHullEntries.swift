@@ -56,32 +56,31 @@ public final class PrototypeHullEntries {
       return cached
     }
     let missing = perAtom.indices.filter { perAtom[$0] == nil }
-    let toRelax = missing.flatMap { work[$0].structures }
+    let total = missing.reduce(0) { $0 + work[$1].structures.count }
     log(
       "hull references: \(fresh.count) new element groups for \(systems.count) chemical systems"
         + " (\(fresh.count - missing.count) cached); "
         + (calculator.worthCaching
-          ? "relaxing \(toRelax.count) prototype structures with \(calculator.identifier)"
-          : "looking up \(toRelax.count) prototype structures in \(calculator.identifier)"))
-    let progress = ProgressReporter("hull prototype relaxations", total: toRelax.count)
-    var relaxed: [Double] = []
-    for start in stride(from: 0, to: toRelax.count, by: chunk) {
-      let part = Array(toRelax[start..<min(start + chunk, toRelax.count)])
-      relaxed += calculator.relax(part).map { result in
-        result.map { $0.energy / Double($0.structure.count) } ?? .nan
+          ? "relaxing \(total) prototype structures with \(calculator.identifier)"
+          : "looking up \(total) prototype structures in \(calculator.identifier)"))
+    let progress = ProgressReporter("hull prototype relaxations", total: total)
+    // Group by group, each cached as soon as it is done, so an interrupted run keeps its work.
+    for index in missing {
+      let structures = work[index].structures
+      var energies: [Double] = []
+      for start in stride(from: 0, to: structures.count, by: chunk) {
+        let part = Array(structures[start..<min(start + chunk, structures.count)])
+        energies += calculator.relax(part).map { result in
+          result.map { $0.energy / Double($0.structure.count) } ?? .nan
+        }
+        progress.advance(by: part.count)
       }
-      progress.advance(by: part.count)
+      perAtom[index] = energies
+      if calculator.worthCaching {
+        try cache.write(work[index].name, key: work[index].key, values: energies)
+      }
     }
     progress.finish()
-    var offset = 0
-    for index in missing {
-      let count = work[index].structures.count
-      perAtom[index] = Array(relaxed[offset..<offset + count])
-      offset += count
-      if calculator.worthCaching {
-        try cache.write(work[index].name, key: work[index].key, values: perAtom[index]!)
-      }
-    }
     added.formUnion(fresh)
     return zip(work, perAtom).flatMap { item, energies in
       zip(item.structures, energies!).filter { $0.1.isFinite }.map {
