@@ -62,6 +62,12 @@ rl_module:
     # e.g. plugin:ToyPotential:energy_per_atom; its parameters come from a reward_fn.metrics
     # entry naming the same plugin and provider, if there is one).
     energy_calculator: chgnet
+    # Phase-diagram entries beside the reference set's (perov_5 has no elemental or binary
+    # phases): a list of `prototypes` (the built-in binary and ternary prototypes decorated with
+    # the elements of each chemical system a batch touches, relaxed with energy_calculator and
+    # cached per element group) and csv:PATH (a CSV of composition and energy or
+    # energy_per_atom, e.g. Materials Project entries); [] adds nothing.
+    hull_references: []
     components:
       - _target_: src.rl_module.components.CreativityReward
         weight: 1.0
@@ -78,6 +84,7 @@ rl_module:
 # crystalrl evaluate computes e_above_hull with the reward's calculator.
 evaluation:
   energy_calculator: ${rl_module.reward_fn.energy_calculator}
+  hull_references: ${rl_module.reward_fn.hull_references}
 
 """#,
     "custom_reward/target_density.yaml": #"""
@@ -174,6 +181,9 @@ metastable_threshold: 0.1
 # Energies for e_above_hull: none (no energy columns), chgnet or table:PATH (a CSV of
 # id,energy); the hull is data.reference_file's. custom_reward=rl_dng uses its reward's.
 energy_calculator: none
+# Phase-diagram entries beside data.reference_file's: `prototypes` and/or csv:PATH, as
+# rl_module.reward_fn.hull_references (custom_reward=rl_dng uses its reward's); [] adds nothing.
+hull_references: []
 
 """#,
     "experiment/rl_custom_reward.yaml": #"""

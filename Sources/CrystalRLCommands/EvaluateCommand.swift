@@ -26,6 +26,8 @@ struct EvaluateCommand: ParsableCommand {
     let thresholds: EvaluationReport.Thresholds
     /// `chgnet` or `table:PATH`; nil for `none`.
     let energyCalculator: String?
+    /// Phase-diagram entries beside the reference set's (`evaluation.hull_references`).
+    let hullReferences: HullReferences
 
     init(_ config: Interpolator) throws {
       reference = try config.string("data.reference_file")
@@ -35,6 +37,8 @@ struct EvaluateCommand: ParsableCommand {
         metastable: try config.double("evaluation.metastable_threshold"))
       let calculator = try config.string("evaluation.energy_calculator")
       energyCalculator = calculator == "none" ? nil : calculator
+      hullReferences = try HullReferences(
+        try config.value("evaluation.hull_references"), key: "evaluation.hull_references")
     }
   }
 
@@ -51,7 +55,8 @@ struct EvaluateCommand: ParsableCommand {
     let report = try EvaluationReport(
       structures: loaded, reference: reference, pipeline: pipeline,
       energyAboveHull: try settings.energyCalculator.map {
-        try factory.energyAboveHull(reference: reference, calculator: $0)
+        try factory.energyAboveHull(
+          reference: reference, calculator: $0, hullReferences: settings.hullReferences)
       }, thresholds: settings.thresholds)
     switch format {
     case .table: print(report.table, terminator: "")

@@ -69,19 +69,21 @@ public final class CreativityDistanceMetric: MetricProvider {
   }
 }
 
-/// `e_above_hull`: energy above the reference convex hull in eV/atom (negative below it), from
-/// the run's energy calculator; NaN where the energy or an elemental reference is missing.
+/// `e_above_hull`: energy above the reference convex hull (`ReferenceHull`) in eV/atom
+/// (negative below it), from the run's energy calculator; NaN where the energy or an elemental
+/// reference is missing.
 public final class EnergyAboveHullMetric: MetricProvider {
   public let name = "e_above_hull"
   let calculator: EnergyCalculator
-  let diagram: PhaseDiagram
+  let hull: ReferenceHull
 
-  public init(calculator: EnergyCalculator, references: [PhaseEntry]) {
+  public init(calculator: EnergyCalculator, hull: ReferenceHull) {
     self.calculator = calculator
-    diagram = PhaseDiagram(references: references)
+    self.hull = hull
   }
 
   public func compute(_ batch: StructureBatch, metrics: MetricTable) throws -> MetricColumn {
+    let diagram = try hull.diagram(covering: batch.structures)
     let energies = calculator.totalEnergies(batch.structures)
     let values = zip(batch.structures, energies).map { structure, energy in
       energy.isFinite

@@ -10,7 +10,8 @@ import RewardPipeline
 /// Registers the metrics the DNG components need (unique, novel, creativity_distance,
 /// e_above_hull, structure_diversity, composition_diversity), building only the parts the
 /// pipeline requires: the reference set (`reference_dataset`), its energies from the
-/// `energy_calculator` (see `EnergyCalculatorSpec`), and the reference features (from the
+/// `energy_calculator` (see `EnergyCalculatorSpec`), the hull's extra entries
+/// (`hull_references`, see `HullReferences`), and the reference features (from the
 /// run's VAE as in Chemeleon2, or from descriptors when there is no VAE).
 struct DNGMetricsSetup {
   static let metricNames: Set<String> = [
@@ -50,7 +51,11 @@ struct DNGMetricsSetup {
       guard let energyCalculator else {
         throw RewardError.metric(name: "e_above_hull", message: "no energy calculator configured")
       }
-      registry.register(try energyAboveHull(reference: reference, calculator: energyCalculator))
+      registry.register(
+        try energyAboveHull(
+          reference: reference, calculator: energyCalculator,
+          hullReferences: try HullReferences(
+            config["hull_references"], key: "reward_fn.hull_references")))
     }
     let diversity = needed.intersection(["structure_diversity", "composition_diversity"])
     if !diversity.isEmpty {
@@ -75,13 +80,26 @@ struct DNGMetricsSetup {
   }
 
   /// `e_above_hull` against `reference`'s hull (its energies and relaxed elemental references,
-  /// computed once and cached), energies from `calculator`.
-  func energyAboveHull(reference: ReferenceSet, calculator: EnergyCalculator) throws
-    -> EnergyAboveHullMetric
-  {
-    let entries = try ReferenceEnergies.entries(
-      for: reference, calculator: calculator, cache: ValueCache(directory: cacheDirectory),
-      log: log)
-    return EnergyAboveHullMetric(calculator: calculator, references: entries)
+  /// computed once and cached) and the entries `hullReferences` add, energies from
+  /// `calculator`.
+  func energyAboveHull(
+    reference: ReferenceSet, calculator: EnergyCalculator, hullReferences: HullReferences
+  ) throws -> EnergyAboveHullMetric {
+    let cache = ValueCache(directory: cacheDirectory)
+    var entries = try ReferenceEnergies.entries(
+      for: reference, calculator: calculator, cache: cache, log: log)
+    var prototypes: PrototypeHullEntries?
+    for source in hullReferences.sources {
+      switch source {
+      case .prototypes:
+        prototypes = PrototypeHullEntries(calculator: calculator, cache: cache, log: log)
+      case .entries(let path):
+        let added = try HullEntryFile.read(URL(fileURLWithPath: path))
+        log("hull references: \(added.count) entries from \(path)")
+        entries += added
+      }
+    }
+    return EnergyAboveHullMetric(
+      calculator: calculator, hull: ReferenceHull(references: entries, prototypes: prototypes))
   }
 }

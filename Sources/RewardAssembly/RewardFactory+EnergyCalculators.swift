@@ -60,14 +60,14 @@ extension RewardFactory {
   }
 
   /// `e_above_hull` against the hull of `reference` (its energies and relaxed elemental
-  /// references, computed once and cached), with the calculator `setting` names; a calculator
-  /// the factory's pipelines use too is shared.
-  public mutating func energyAboveHull(reference: ReferenceSet, calculator setting: String)
-    throws -> EnergyAboveHullMetric
-  {
+  /// references, computed once and cached) and the entries `hullReferences` add, with the
+  /// calculator `setting` names; a calculator the factory's pipelines use too is shared.
+  public mutating func energyAboveHull(
+    reference: ReferenceSet, calculator setting: String, hullReferences: HullReferences = .none
+  ) throws -> EnergyAboveHullMetric {
     let calculator = try energyCalculator(setting, [])
     return try dngMetrics(energyCalculator: calculator).energyAboveHull(
-      reference: reference, calculator: calculator)
+      reference: reference, calculator: calculator, hullReferences: hullReferences)
   }
 
   /// The DNG metric setup with this factory's settings and `energyCalculator`.

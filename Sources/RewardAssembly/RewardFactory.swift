@@ -23,8 +23,8 @@ import RewardPipeline
 public struct RewardFactory {
   /// Keys the pipeline itself reads from `reward_fn`.
   static let pipelineKeys = [
-    "_target_", "normalize_fn", "eps", "reference_dataset", "energy_calculator", "components",
-    "metrics",
+    "_target_", "normalize_fn", "eps", "reference_dataset", "energy_calculator",
+    "hull_references", "components", "metrics",
   ]
   /// Keys the pipeline reads from each component entry; all others are parameters.
   static let componentKeys = [
@@ -119,6 +119,7 @@ public struct RewardFactory {
     let needed = Self.closure(of: required, over: configured.map(\.provider))
     let setting = map["energy_calculator"]?.stringValue ?? "chgnet"
     _ = try EnergyCalculatorSpec(parsing: setting)  // a bad setting is an error even when unused
+    _ = try HullReferences(map["hull_references"], key: "reward_fn.hull_references")
     let calculator =
       needed.contains("e_above_hull") ? try energyCalculator(setting, configured) : nil
     var registry = metrics

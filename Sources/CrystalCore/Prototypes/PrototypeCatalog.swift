@@ -7,6 +7,9 @@ public enum PrototypeCatalog {
 
   public static let all: [Prototype] = elemental + binary + ternary
 
+  /// The prototypes that take `count` elements (1: elemental, 2: binary, 3: ternary).
+  public static func taking(_ count: Int) -> [Prototype] { all.filter { $0.roles == count } }
+
   /// One-element prototypes (role A).
   public static let elemental: [Prototype] = [
     Prototype(

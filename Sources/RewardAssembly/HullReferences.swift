@@ -1,0 +1,48 @@
+import CrystalConfig
+import RewardPipeline
+
+/// The `hull_references` setting (`reward_fn.hull_references`, `evaluation.hull_references`):
+/// phase-diagram entries beside the reference set's. `prototypes` adds the built-in binary and
+/// ternary prototypes decorated with the elements of each chemical system a batch touches,
+/// relaxed with the run's calculator (`PrototypeHullEntries`); `csv:PATH` adds a file of
+/// compositions and energies (`HullEntryFile`). Null, `none` or an empty list add nothing,
+/// and the hull is the reference set's alone.
+///
+/// ```yaml
+/// hull_references: [prototypes, csv:/data/mp_entries.csv]
+/// ```
+public struct HullReferences: Equatable, Sendable {
+  /// One entry of the setting.
+  public enum Source: Equatable, Sendable {
+    case prototypes
+    case entries(path: String)
+  }
+
+  public let sources: [Source]
+
+  public static let none = HullReferences(sources: [])
+
+  public init(sources: [Source]) { self.sources = sources }
+
+  /// Parses the setting at `key`: null, `none`, one entry or a list of entries.
+  public init(_ value: ConfigValue?, key: String) throws {
+    let items: [ConfigValue]
+    switch value {
+    case nil, .null?: items = []
+    case let value? where value.stringValue == "none": items = []
+    case let value? where value.listValue != nil: items = value.listValue!
+    case let value?: items = [value]
+    }
+    sources = try items.map { item in
+      switch item.stringValue {
+      case "prototypes": return .prototypes
+      case let text? where text.hasPrefix("csv:") && text.count > 4:
+        return .entries(path: String(text.dropFirst(4)))
+      default:
+        throw RewardError.configuration(
+          "\(key) entries must be `prototypes` or csv:PATH (a CSV of composition and energy or "
+            + "energy_per_atom), got \(item.json)")
+      }
+    }
+  }
+}
