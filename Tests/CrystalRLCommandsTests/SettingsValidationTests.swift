@@ -44,4 +44,17 @@ final class SettingsValidationTests: XCTestCase {
       try error(["data.batch_size=-2"]) { _ = try $0.grpoConfiguration() },
       "'data.batch_size' must be positive, got -2")
   }
+
+  func testMinSNRGamma() throws {
+    let key = "trainer.min_snr_gamma"
+    func gamma(_ overrides: [String]) throws -> Double? {
+      try Interpolator(root: try loader.compose(primary: "train_ldm", overrides: overrides))
+        .minSNRGamma(key)
+    }
+    XCTAssertEqual(try gamma([]), 5)
+    XCTAssertNil(try gamma(["\(key)=null"]))
+    XCTAssertThrowsError(try gamma(["\(key)=0"])) { error in
+      XCTAssertEqual("\(error)", "'\(key)' must be positive or null, got 0.0")
+    }
+  }
 }
