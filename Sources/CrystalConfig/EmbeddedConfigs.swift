@@ -62,6 +62,9 @@ rl_module:
     # e.g. plugin:ToyPotential:energy_per_atom; its parameters come from a reward_fn.metrics
     # entry naming the same plugin and provider, if there is one).
     energy_calculator: chgnet
+    # CHGNet worker processes sharing each batch of energies (split in order, gathered in
+    # order); each holds about 3 GB. Only chgnet takes more than 1.
+    energy_workers: 1
     components:
       - _target_: src.rl_module.components.CreativityReward
         weight: 1.0
