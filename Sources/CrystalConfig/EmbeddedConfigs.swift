@@ -258,6 +258,12 @@ rl_configs:
   num_group_samples: 1
   group_reward_norm: false
   num_inner_batch: 2
+  # Rollouts are sampled in chunks of this many samples, one after the other. With
+  # overlap_reward, the reward's per-structure metrics of each chunk (energies and
+  # e_above_hull, novelty) are computed while the next chunk is sampled; the batch-level ones
+  # (uniqueness, diversity, normalization) and the update still wait for the whole rollout.
+  rollout_chunk_size: 64
+  overlap_reward: true
 
 # The reward pipeline; the custom_reward group replaces it.
 reward_fn:
