@@ -11,14 +11,16 @@ import RewardAssembly
 import TensorEngine
 
 /// One GRPO step with the DNG configuration at default model sizes (batch 5 × group 64, 50
-/// DDIM steps, chunks of 64 samples, the DNG reward against perov_5), split into rollout,
-/// reward, update and wall time, with the reward scored after the rollout (serial) and
-/// overlapped with it, for energies from a table (the reward time is our code) and from CHGNet
-/// with 1 and 2 worker processes; each configuration and mode runs `repetitions` times from
-/// the same model and seed, so every run samples the same structures, and the runs' rewards
-/// and updated models are checked to be identical. CHGNet needs the CHGNet environment
-/// (`scripts/python-env.sh chgnet`) and, on first use, computes and caches perov_5's reference
-/// energies (shared with `train-rl`). The models are made on first use (`rlStepModels`).
+/// DDIM steps, the DNG reward against perov_5), split into rollout, reward, update and wall
+/// time, in three modes (`RLStepMode`): as before overlapping (the rollout in one piece, then
+/// the reward), chunks of 64 scored after the rollout (serial), and chunks scored while the
+/// next is sampled (overlapped); for energies from a table (the reward time is our code) and
+/// from CHGNet with 1 and 2 worker processes. Each configuration and mode runs `repetitions`
+/// times from the same model and seed, interleaved, so the chunked runs all sample the same
+/// structures; their rewards and updated models are checked to be identical. CHGNet needs the
+/// CHGNet environment (`scripts/python-env.sh chgnet`) and, on first use, computes and caches
+/// perov_5's reference energies (shared with `train-rl`). The models are made on first use
+/// (`rlStepModels`).
 let rlStepBenchmark = Benchmark(name: "rl-step") {
   let repetitions = 3
   let (vaeURL, ldmURL) = try rlStepModels()
@@ -32,7 +34,7 @@ let rlStepBenchmark = Benchmark(name: "rl-step") {
     ("CHGNet, 1 worker", "chgnet", 1, ReferenceSet.defaultCacheDirectory),
     ("CHGNet, 2 workers", "chgnet", 2, ReferenceSet.defaultCacheDirectory),
   ]
-  var outcomes: [(setup: String, overlap: Bool, step: StepOutcome)] = []
+  var outcomes: [(setup: String, mode: RLStepMode, step: StepOutcome)] = []
   for setup in setups {
     let config = Interpolator(
       root: try ConfigLoader(directory: try ConfigDirectory.locate()).compose(
@@ -50,70 +52,99 @@ let rlStepBenchmark = Benchmark(name: "rl-step") {
       cacheDirectory: setup.cache)
     factory.diversityVAE = { vae }  // as train-rl does
     let reward = try factory.makePipeline(try config.value("rl_module.reward_fn"))
-    var configuration = try config.grpoConfiguration()
-    let progress = ProgressReporter("rl-step: \(setup.label)", total: 2 * repetitions)
+    let configuration = try config.grpoConfiguration()
+    let progress = ProgressReporter(
+      "rl-step: \(setup.label)", total: RLStepMode.allCases.count * repetitions)
     for _ in 0..<repetitions {
-      for overlap in [false, true] {
-        configuration.overlapReward = overlap
+      for mode in RLStepMode.allCases {
         let (model, atomCounts) = try ModelCheckpoint.loadDiffusion(ldmURL)
         let trainer = GRPOTrainer(
-          vae: vae, model: model, reward: reward, configuration: configuration,
+          vae: vae, model: model, reward: reward, configuration: mode.applied(to: configuration),
           atomCounts: atomCounts, seed: 4)
         let start = Date()
         let record = try trainer.trainStep()
         let wall = Date().timeIntervalSince(start)
-        outcomes.append(
-          (setup.label, overlap, StepOutcome(record: record, wall: wall, model: model)))
+        outcomes.append((setup.label, mode, StepOutcome(record: record, wall: wall, model: model)))
         progress.advance()
       }
     }
     progress.finish()
   }
+  func runs(_ setup: String, _ mode: RLStepMode) -> [StepOutcome] {
+    outcomes.filter { $0.setup == setup && $0.mode == mode }.map(\.step)
+  }
+  func summary(_ values: [Double], unit: String = "") -> String {
+    let sorted = values.sorted()
+    return String(
+      format: "%.2f\(unit) [%.2f–%.2f\(unit)]", sorted[sorted.count / 2], sorted.first!,
+      sorted.last!)
+  }
   print(
-    "one GRPO step, DNG reward (5 × 64 samples, 50 DDIM steps, rollout chunks of 64; "
-      + "median [range] of \(repetitions) runs, seconds):")
+    "one GRPO step, DNG reward (5 × 64 samples, 50 DDIM steps; median [range] of "
+      + "\(repetitions) runs, seconds):")
   for setup in setups {
-    for overlap in [false, true] {
-      let runs = outcomes.filter { $0.setup == setup.label && $0.overlap == overlap }.map(\.step)
-      func summary(_ values: [Double]) -> String {
-        let sorted = values.sorted()
-        return String(
-          format: "%.2f [%.2f–%.2f]", sorted[sorted.count / 2], sorted.first!, sorted.last!)
-      }
+    for mode in RLStepMode.allCases {
+      let steps = runs(setup.label, mode)
+      let name = mode.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
       print(
-        "  \(setup.label), \(overlap ? "overlapped" : "serial    "): rollout "
-          + summary(runs.map(\.record.rolloutSeconds)) + ", reward "
-          + summary(runs.map(\.record.rewardSeconds)) + ", update "
-          + summary(runs.map(\.record.updateSeconds)) + ", wall " + summary(runs.map(\.wall)))
+        "  \(setup.label), \(name): rollout \(summary(steps.map(\.record.rolloutSeconds)))"
+          + ", reward \(summary(steps.map(\.record.rewardSeconds)))"
+          + ", update \(summary(steps.map(\.record.updateSeconds)))"
+          + ", wall \(summary(steps.map(\.wall)))")
     }
-    let walls = { (overlap: Bool) in
-      outcomes.filter { $0.setup == setup.label && $0.overlap == overlap }.map(\.step.wall)
-    }
-    let ratios = zip(walls(false), walls(true)).map { $0 / $1 }.sorted()
+    let overlapped = runs(setup.label, .overlapped).map(\.wall)
     print(
-      String(
-        format: "    serial/overlapped wall, same-run pairs: median %.2f× [%.2f–%.2f×]",
-        ratios[ratios.count / 2], ratios.first!, ratios.last!))
+      "    wall of the same repetition over overlapped: serial "
+        + summary(zip(runs(setup.label, .serial).map(\.wall), overlapped).map(/), unit: "×")
+        + ", one chunk "
+        + summary(zip(runs(setup.label, .oneChunk).map(\.wall), overlapped).map(/), unit: "×"))
   }
-  let reference = outcomes[0].step
-  let sameWithTable = outcomes.filter { $0.setup == setups[0].label }.allSatisfy {
-    $0.step.isIdentical(to: reference)
-  }
-  let chgnet = outcomes.filter { $0.setup != setups[0].label }.map(\.step)
-  let sameWithCHGNet = chgnet.allSatisfy { $0.isIdentical(to: chgnet[0]) }
+  let before = runs(setups[1].label, .oneChunk).map(\.wall)
+  let after = runs(setups[2].label, .overlapped).map(\.wall)
   print(
-    "rewards and updated models identical across serial/overlapped runs: table energies "
-      + "\(sameWithTable ? "yes" : "NO"); CHGNet (1 and 2 workers) \(sameWithCHGNet ? "yes" : "NO")"
+    "CHGNet step, one chunk serial with 1 worker → overlapped with 2 workers: "
+      + "\(summary(before)) s → \(summary(after)) s, same-repetition ratio "
+      + summary(zip(before, after).map(/), unit: "×"))
+  // The chunked runs of a calculator sample the same structures and must agree bit for bit;
+  // so must the one-chunk runs among themselves.
+  func identical(
+    _ setups: ArraySlice<(label: String, calculator: String, workers: Int, cache: URL)>
   )
-  if !sameWithCHGNet {
-    let rewards = chgnet.map(\.record.reward)
-    print(
-      String(
-        format: "  CHGNet mean rewards range over %.3g", rewards.max()! - rewards.min()!))
+    -> String
+  {
+    let chunked = setups.flatMap { runs($0.label, .serial) + runs($0.label, .overlapped) }
+    let whole = setups.flatMap { runs($0.label, .oneChunk) }
+    let same =
+      chunked.allSatisfy { $0.isIdentical(to: chunked[0]) }
+      && whole.allSatisfy { $0.isIdentical(to: whole[0]) }
+    return same ? "yes" : "NO"
   }
+  print(
+    "rewards and updated models identical across runs of the same samples: table energies "
+      + "\(identical(setups[0...0])); CHGNet, 1 and 2 workers \(identical(setups[1...2]))")
   var usage = rusage()
   getrusage(RUSAGE_SELF.rawValue, &usage)
   print(String(format: "peak memory (host process): %.0f MiB", Double(usage.ru_maxrss) / 1024))
+}
+
+/// How the benchmark runs a step.
+enum RLStepMode: String, CaseIterable {
+  /// The rollout in one chunk, then the reward: the step before chunks and overlap.
+  case oneChunk = "one chunk"
+  /// Chunks of rollout_chunk_size, the reward after the rollout.
+  case serial = "serial"
+  /// Chunks, each one's per-structure reward metrics while the next is sampled.
+  case overlapped = "overlapped"
+
+  /// `configuration` set up for this mode.
+  func applied(to configuration: GRPOTrainer.Configuration) -> GRPOTrainer.Configuration {
+    var configuration = configuration
+    configuration.overlapReward = self == .overlapped
+    if self == .oneChunk {
+      configuration.rolloutChunkSize = configuration.batchSize * configuration.numGroupSamples
+    }
+    return configuration
+  }
 }
 
 /// One timed GRPO step and what it produced.
