@@ -15,14 +15,17 @@ import TensorEngine
 /// time, in three modes (`RLStepMode`): as before overlapping (the rollout in one piece, then
 /// the reward), chunks of 64 scored after the rollout (serial), and chunks scored while the
 /// next is sampled (overlapped); for energies from a table (the reward time is our code) and
-/// from CHGNet with 1 and 2 worker processes. Each configuration and mode runs `repetitions`
-/// times from the same model and seed, interleaved, so the chunked runs all sample the same
+/// from CHGNet with 1 and 2 worker processes. Each configuration and mode runs
+/// `CRYSTALRL_RL_STEP_RUNS` times (default 3) from the same model and seed, interleaved, so the chunked runs all sample the same
 /// structures; their rewards and updated models are checked to be identical. CHGNet needs the
 /// CHGNet environment (`scripts/python-env.sh chgnet`) and, on first use, computes and caches
 /// perov_5's reference energies (shared with `train-rl`). The models are made on first use
 /// (`rlStepModels`).
 let rlStepBenchmark = Benchmark(name: "rl-step") {
-  let repetitions = 3
+  let setting = ProcessInfo.processInfo.environment["CRYSTALRL_RL_STEP_RUNS"] ?? "3"
+  guard let repetitions = Int(setting), repetitions > 0 else {
+    throw BenchmarkError("CRYSTALRL_RL_STEP_RUNS must be a positive integer, got '\(setting)'")
+  }
   let (vaeURL, ldmURL) = try rlStepModels()
   let source = SharedData.url("perov_5/val.csv")
   let table = try SyntheticEnergies.table(try CDVAEDataset.read(source))
