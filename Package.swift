@@ -96,7 +96,7 @@ let package = Package(
       dependencies: [
         "CrystalCore", "RewardPipeline", "PluginHost", "StructureMatching", "DNGMetrics",
         "TensorEngine", "CrystalModels", "RewardAssembly", "CrystalConfig", "ReferenceOracles",
-        "COpenBLAS", "CrystalTraining", "EnergyCalculation",
+        "COpenBLAS", "CrystalTraining", "EnergyCalculation", "ReferenceData", "ProgressReporting",
       ]),
 
     // Example plugins.

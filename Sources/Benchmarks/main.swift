@@ -18,3 +18,9 @@ for benchmark in benchmarks where requested.isEmpty || requested.contains(benchm
   print("== \(benchmark.name)")
   do { try benchmark.run() } catch { print("benchmark \(benchmark.name) failed: \(error)") }
 }
+
+/// A benchmark that cannot run as asked, with the reason.
+struct BenchmarkError: Error, CustomStringConvertible {
+  let description: String
+  init(_ description: String) { self.description = description }
+}

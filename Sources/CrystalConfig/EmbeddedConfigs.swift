@@ -62,6 +62,9 @@ rl_module:
     # e.g. plugin:ToyPotential:energy_per_atom; its parameters come from a reward_fn.metrics
     # entry naming the same plugin and provider, if there is one).
     energy_calculator: chgnet
+    # CHGNet worker processes sharing each batch of energies (split in order, gathered in
+    # order); each holds about 3 GB. Only chgnet takes more than 1.
+    energy_workers: 1
     # Phase-diagram entries beside the reference set's (perov_5 has no elemental or binary
     # phases): a list of `prototypes` (the built-in binary and ternary prototypes decorated with
     # the elements of each chemical system a batch touches, relaxed with energy_calculator and
@@ -291,6 +294,12 @@ rl_configs:
   num_group_samples: 1
   group_reward_norm: false
   num_inner_batch: 2
+  # Rollouts are sampled in chunks of this many samples, one after the other. With
+  # overlap_reward, the reward's per-structure metrics of each chunk (energies and
+  # e_above_hull, novelty) are computed while the next chunk is sampled; the batch-level ones
+  # (uniqueness, diversity, normalization) and the update still wait for the whole rollout.
+  rollout_chunk_size: 64
+  overlap_reward: true
 
 # The reward pipeline; the custom_reward group replaces it.
 reward_fn:

@@ -51,6 +51,8 @@ extension Interpolator {
       numGroupSamples: try positive("\(rl).num_group_samples"),
       groupRewardNorm: try bool("\(rl).group_reward_norm"),
       numInnerBatch: try positive("\(rl).num_inner_batch"),
+      rolloutChunkSize: try positive("\(rl).rollout_chunk_size"),
+      overlapReward: try bool("\(rl).overlap_reward"),
       clipRatio: Float(try double("\(rl).clip_ratio")),
       klWeight: Float(try double("\(rl).kl_weight")),
       entropyWeight: Float(try double("\(rl).entropy_weight")),

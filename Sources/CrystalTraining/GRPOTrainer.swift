@@ -4,11 +4,15 @@ import Foundation
 import RewardPipeline
 import TensorEngine
 
-/// GRPO fine-tuning of the denoiser, as in Chemeleon2's RL stage: each step samples batch_size prompts (atom counts drawn from
-/// the training distribution) × num_group_samples with DDIM, keeping the trajectories, decodes
-/// them with the frozen VAE, scores them with the reward pipeline, turns rewards into
-/// advantages (per group or per batch with the pipeline's normalize_fn), and updates only the
-/// denoiser with the PPO-clipped, KL-regularised objective, chunk by chunk.
+/// GRPO fine-tuning of the denoiser, as in Chemeleon2's RL stage: each step samples batch_size
+/// prompts (atom counts drawn from the training distribution) × num_group_samples with DDIM, in
+/// chunks of rollout_chunk_size samples, keeping the trajectories, decodes them with the frozen
+/// VAE, scores them with the reward pipeline, turns rewards into advantages (per group or per
+/// batch with the pipeline's normalize_fn), and updates only the denoiser with the PPO-clipped,
+/// KL-regularised objective, chunk by chunk. With overlap_reward the reward's per-structure
+/// metrics (energies above all) of each rollout chunk are computed while the next chunk is
+/// sampled (`IncrementalScoring`); the update still waits for every reward of its step, and
+/// the rewards are the same as without the overlap.
 public final class GRPOTrainer {
   /// The `rl_configs`, `optimizer` and `sampling_configs` settings of a run. Every field is
   /// given: the YAML under configs/ is the one place that holds the defaults.
@@ -21,6 +25,11 @@ public final class GRPOTrainer {
     public var groupRewardNorm: Bool
     /// Chunks the batch is split into for the update.
     public var numInnerBatch: Int
+    /// Samples per rollout chunk: the rollout is sampled chunk after chunk (the samples depend
+    /// on this size, not on `overlapReward`).
+    public var rolloutChunkSize: Int
+    /// Score each rollout chunk's per-structure metrics while the next chunk is sampled.
+    public var overlapReward: Bool
     public var clipRatio: Float
     public var klWeight: Float
     public var entropyWeight: Float
@@ -31,13 +40,16 @@ public final class GRPOTrainer {
 
     public init(
       batchSize: Int, numGroupSamples: Int, groupRewardNorm: Bool, numInnerBatch: Int,
-      clipRatio: Float, klWeight: Float, entropyWeight: Float, learningRate: Float,
+      rolloutChunkSize: Int, overlapReward: Bool, clipRatio: Float, klWeight: Float,
+      entropyWeight: Float, learningRate: Float,
       weightDecay: Float, sampling: LatentDiffusion.Sampling
     ) {
       self.batchSize = batchSize
       self.numGroupSamples = numGroupSamples
       self.groupRewardNorm = groupRewardNorm
       self.numInnerBatch = numInnerBatch
+      self.rolloutChunkSize = rolloutChunkSize
+      self.overlapReward = overlapReward
       self.clipRatio = clipRatio
       self.klWeight = klWeight
       self.entropyWeight = entropyWeight
@@ -56,7 +68,10 @@ public final class GRPOTrainer {
     public let ratio: Double
     public let entropy: Double
     public let loss: Double
+    /// Sampling and decoding the rollout.
     public let rolloutSeconds: Double
+    /// Scoring after the rollout: with overlap_reward, the wait for the chunks' per-structure
+    /// metrics still running plus the batch-level rest.
     public let rewardSeconds: Double
     public let updateSeconds: Double
     /// Samples whose total reward was NaN (`on_error: nan`, or NaN a component declares):
@@ -112,7 +127,8 @@ public final class GRPOTrainer {
     return rollout(counts)
   }
 
-  private func rollout(_ counts: [Int]) -> (
+  /// Samples and decodes sets with atom counts `counts`; their ids number them from `first`.
+  private func rollout(_ counts: [Int], first: Int = 0) -> (
     structures: [Structure], trajectory: LatentDiffusion.Trajectory
   ) {
     let trajectory = model.sample(
@@ -120,8 +136,25 @@ public final class GRPOTrainer {
       random: &random)
     let structures = vae.decodeStructures(
       trajectory.latents.last!, weights: trajectory.weights,
-      ids: counts.indices.map { "sample-\(step)-\($0)" })
+      ids: counts.indices.map { "sample-\(step)-\(first + $0)" })
     return (structures, trajectory)
+  }
+
+  /// The step's rollout, sampled in chunks of `rolloutChunkSize` one after the other, each
+  /// chunk handed to `scoring` (when overlapping) as soon as it is decoded.
+  private func chunkedRollout(_ counts: [Int], scoring: IncrementalScoring?) -> (
+    structures: [Structure], trajectory: LatentDiffusion.Trajectory
+  ) {
+    var structures: [Structure] = []
+    var trajectories: [LatentDiffusion.Trajectory] = []
+    for start in stride(from: 0, to: counts.count, by: configuration.rolloutChunkSize) {
+      let end = min(start + configuration.rolloutChunkSize, counts.count)
+      let chunk = rollout(Array(counts[start..<end]), first: start)
+      scoring?.add(chunk.structures)
+      structures += chunk.structures
+      trajectories.append(chunk.trajectory)
+    }
+    return (structures, LatentDiffusion.Trajectory(concatenating: trajectories))
   }
 
   /// One GRPO step. When a component with `on_error: skip` fails, the step makes no update
@@ -133,12 +166,15 @@ public final class GRPOTrainer {
       atomCounts[Int(random.next() % UInt64(atomCounts.count))]
     }
     let counts = prompts.flatMap { Array(repeating: $0, count: group) }
+    let scoring = configuration.overlapReward ? try IncrementalScoring(reward) : nil
     var rolled: (structures: [Structure], trajectory: LatentDiffusion.Trajectory)!
-    let rolloutTime = clock.measure { rolled = rollout(counts) }
+    let rolloutTime = clock.measure { rolled = chunkedRollout(counts, scoring: scoring) }
     var report: RewardReport!
     let rewardTime: Duration
     do {
-      rewardTime = try clock.measure { report = try reward.score(rolled.structures) }
+      rewardTime = try clock.measure {
+        report = try scoring?.finish() ?? reward.score(rolled.structures)
+      }
     } catch let error as RewardError {
       if case .componentSkipped = error { step += 1 }
       throw error

@@ -23,6 +23,7 @@ public final class UniqueMetric: MetricProvider {
 /// `novel`: 1 when no reference structure of the same reduced formula matches.
 public final class NovelMetric: MetricProvider {
   public let name = "novel"
+  public var isPerStructure: Bool { true }
   let context: ReferenceContext
 
   public init(context: ReferenceContext) { self.context = context }
@@ -74,6 +75,7 @@ public final class CreativityDistanceMetric: MetricProvider {
 /// reference is missing.
 public final class EnergyAboveHullMetric: MetricProvider {
   public let name = "e_above_hull"
+  public var isPerStructure: Bool { true }
   let calculator: EnergyCalculator
   let hull: ReferenceHull
 

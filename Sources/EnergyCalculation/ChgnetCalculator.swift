@@ -39,4 +39,27 @@ public enum ChgnetCalculator {
     return try WorkerCalculator(
       identifier: "chgnet", worker: LineWorker(executable: python, arguments: [script]))
   }
+
+  /// `workers` CHGNet workers (started at the same time) sharing every batch; one worker is
+  /// `start()`'s calculator itself.
+  public static func start(workers: Int) throws -> EnergyCalculator {
+    precondition(workers > 0, "at least one CHGNet worker")
+    guard workers > 1 else { return try start() }
+    let started = (0..<workers).map { _ in StartResult() }
+    let done = DispatchGroup()
+    for result in started {
+      done.enter()
+      Thread {
+        result.value = Result { try start() }
+        done.leave()
+      }.start()
+    }
+    done.wait()
+    return try ParallelEnergyCalculator(started.map { try $0.value!.get() })
+  }
+}
+
+/// One worker's start, written by the thread that started it (read after the group's wait).
+private final class StartResult: @unchecked Sendable {
+  var value: Result<WorkerCalculator, Error>?
 }

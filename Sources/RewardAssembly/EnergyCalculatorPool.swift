@@ -1,13 +1,13 @@
 import EnergyCalculation
 import Foundation
 
-/// The energy calculators of one factory, by their `energy_calculator` setting: each is started
-/// once and shared, so a reward and `evaluate`'s hull that name the same calculator use one
-/// CHGNet worker (or one plugin provider).
+/// The energy calculators of one factory, by their `energy_calculator` setting (with the number
+/// of CHGNet workers): each is started once and shared, so a reward and `evaluate`'s hull that
+/// name the same calculator use the same CHGNet workers (or one plugin provider).
 final class EnergyCalculatorPool {
   private var calculators: [String: EnergyCalculator] = [:]
 
-  /// The calculator `setting` names, made by `make` on first use.
+  /// The calculator known as `setting`, made by `make` on first use.
   func calculator(_ setting: String, make: () throws -> EnergyCalculator) rethrows
     -> EnergyCalculator
   {

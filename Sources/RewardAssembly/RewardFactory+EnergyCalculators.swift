@@ -36,16 +36,37 @@ extension RewardFactory {
     return ProviderEnergyCalculator(metric: name, registry: registry, identifier: identity)
   }
 
-  /// The calculator `setting` names (`chgnet`, `table:PATH`, `plugin:PATH_OR_NAME:PROVIDER`),
-  /// started once per factory and shared by its pipelines and `energyAboveHull`.
+  /// `reward_fn.energy_workers`: how many CHGNet worker processes share each batch, a positive
+  /// integer (1 when absent); more than 1 only with `energy_calculator: chgnet`, since the
+  /// other calculators run in the host.
+  static func energyWorkers(_ value: ConfigValue?, calculator setting: String) throws -> Int {
+    guard let value else { return 1 }
+    guard let workers = value.intValue, workers > 0 else {
+      throw RewardError.configuration(
+        "reward_fn.energy_workers must be a positive integer (CHGNet worker processes sharing "
+          + "each batch), got \(value.json)")
+    }
+    let spec = try EnergyCalculatorSpec(parsing: setting)
+    guard workers == 1 || spec == .chgnet else {
+      throw RewardError.configuration(
+        "reward_fn.energy_workers: \(workers) worker processes need energy_calculator: chgnet; "
+          + "'\(setting)' runs in the host, so give 1")
+    }
+    return workers
+  }
+
+  /// The calculator `setting` names (`chgnet`, with `energyWorkers` worker processes;
+  /// `table:PATH`; `plugin:PATH_OR_NAME:PROVIDER`), started once per factory and shared by its
+  /// pipelines and `energyAboveHull`.
   mutating func energyCalculator(_ setting: String, _ configured: [ConfiguredMetric])
     throws -> EnergyCalculator
   {
     let spec = try EnergyCalculatorSpec(parsing: setting)
     let pool = calculators
-    return try pool.calculator(setting) {
+    let workers = spec == .chgnet ? energyWorkers : 1
+    return try pool.calculator(workers > 1 ? "\(setting) × \(workers)" : setting) {
       switch spec {
-      case .chgnet: return try ChgnetCalculator.start()
+      case .chgnet: return try ChgnetCalculator.start(workers: workers)
       case .table(let path): return try TableEnergyCalculator(url: URL(fileURLWithPath: path))
       case .plugin(let plugin, let provider):
         return try pluginEnergyCalculator(plugin: plugin, provider: provider, configured)

@@ -24,7 +24,7 @@ public struct RewardFactory {
   /// Keys the pipeline itself reads from `reward_fn`.
   static let pipelineKeys = [
     "_target_", "normalize_fn", "eps", "reference_dataset", "energy_calculator",
-    "hull_references", "components", "metrics",
+    "energy_workers", "hull_references", "components", "metrics",
   ]
   /// Keys the pipeline reads from each component entry; all others are parameters.
   static let componentKeys = [
@@ -81,6 +81,9 @@ public struct RewardFactory {
   public var diversityVAE: () throws -> CrystalVAE? = { nil }
   var libraries: [String: PluginLibrary] = [:]
   let calculators = EnergyCalculatorPool()
+  /// CHGNet worker processes sharing each batch (`reward_fn.energy_workers` of the latest
+  /// pipeline made; 1 until then).
+  public internal(set) var energyWorkers = 1
   /// Isolated plugins' descriptions, as their worker processes reported them.
   private var describedPlugins: [String: PluginInfo] = [:]
 
@@ -119,6 +122,7 @@ public struct RewardFactory {
     let needed = Self.closure(of: required, over: configured.map(\.provider))
     let setting = map["energy_calculator"]?.stringValue ?? "chgnet"
     _ = try EnergyCalculatorSpec(parsing: setting)  // a bad setting is an error even when unused
+    energyWorkers = try Self.energyWorkers(map["energy_workers"], calculator: setting)
     _ = try HullReferences(map["hull_references"], key: "reward_fn.hull_references")
     let calculator =
       needed.contains("e_above_hull") ? try energyCalculator(setting, configured) : nil

@@ -48,11 +48,28 @@ public struct MetricRegistry {
     return ordered
   }
 
+  /// Of `names` and what they require, those that can be computed on parts of a batch: the
+  /// per-structure metrics (`MetricProvider.isPerStructure`) whose requirements are all
+  /// per-structure too, in dependency order.
+  public func perStructure(_ names: [String]) throws -> [String] {
+    var found: [String] = []
+    for name in try order(names) {
+      let provider = providers[name]!
+      if provider.isPerStructure, provider.requiredMetrics.allSatisfy(found.contains) {
+        found.append(name)
+      }
+    }
+    return found
+  }
+
   /// Computes each of `names`, and what they require, once for `batch`, in dependency order.
-  public func compute(_ names: [String], for batch: StructureBatch) throws -> MetricTable {
+  /// Columns in `known` (computed earlier for this batch) are taken as they are.
+  public func compute(_ names: [String], for batch: StructureBatch, known: MetricTable = [:])
+    throws -> MetricTable
+  {
     var table: MetricTable = [:]
     for name in try order(names) {
-      let column = try providers[name]!.compute(batch, metrics: table)
+      let column = try known[name] ?? providers[name]!.compute(batch, metrics: table)
       guard column.count == batch.count else {
         throw RewardError.metric(
           name: name,

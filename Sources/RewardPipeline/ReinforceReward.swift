@@ -33,9 +33,13 @@ public final class ReinforceReward {
 
   /// Scores a prepared batch. A component that throws is handled by its `onError` policy;
   /// a structure whose total is NaN abstains when every component that made it NaN failed
-  /// under `on_error: nan` or declares NaN meaningful, and is an error otherwise.
-  public func score(_ batch: StructureBatch) throws -> RewardReport {
-    let metrics = try metricRegistry.compute(requiredMetrics, for: batch)
+  /// under `on_error: nan` or declares NaN meaningful, and is an error otherwise. Metrics in
+  /// `precomputed` (columns of this batch computed ahead, see `IncrementalScoring`) are used
+  /// as they are.
+  public func score(_ batch: StructureBatch, precomputed: MetricTable = [:]) throws
+    -> RewardReport
+  {
+    let metrics = try metricRegistry.compute(requiredMetrics, for: batch, known: precomputed)
     var scores: [RewardReport.ComponentScores] = []
     var failures: [RewardReport.Failure] = []
     var total = Array(repeating: 0.0, count: batch.count)

@@ -27,9 +27,11 @@ final class GRPOTrainerTests: XCTestCase {
     return (vae, model, structures)
   }
 
-  /// GRPO settings for the tiny models: 4 prompts × 4 samples, 10 DDIM steps.
+  /// GRPO settings for the tiny models: 4 prompts × 4 samples, 10 DDIM steps, one rollout
+  /// chunk.
   let configuration = GRPOTrainer.Configuration(
-    batchSize: 4, numGroupSamples: 4, groupRewardNorm: true, numInnerBatch: 2, clipRatio: 0.2,
+    batchSize: 4, numGroupSamples: 4, groupRewardNorm: true, numInnerBatch: 2,
+    rolloutChunkSize: 16, overlapReward: true, clipRatio: 0.2,
     klWeight: 0.01, entropyWeight: 1e-5, learningRate: 1e-3, weightDecay: 0,
     sampling: .init(steps: 10, eta: 1))
 
