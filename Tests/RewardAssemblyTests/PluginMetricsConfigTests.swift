@@ -58,7 +58,7 @@ final class PluginMetricsConfigTests: XCTestCase {
       components: [{plugin: \(path), component: feature_sum}]
       """,
       mentions: "metric 'features' requires metric 'atoms_squared', which nothing provides; "
-        + "known metrics: density, features, num_atoms, volume")
+        + "known metrics: composition_valid, density, features, num_atoms, valid, volume")
     let cyclic = try Self.cyclic.get()
     assertError(
       """
