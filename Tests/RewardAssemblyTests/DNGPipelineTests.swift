@@ -59,28 +59,18 @@ final class DNGPipelineTests: XCTestCase {
     let pipeline = try factory.makePipeline(
       try Interpolator(root: root).value("rl_module.reward_fn"))
     let perovskite = try CDVAEDataset.read(SharedData.url("perov_5/val.csv"))[0].structure
-    let cubic = try Lattice(a: 4, b: 4, c: 4, alpha: 90, beta: 90, gamma: 90)
+    /// Na at the origin and Cl at each of `chlorines` (fractional) in a 4 Å cubic cell.
+    func sodiumChloride(_ chlorines: [Vector3]) throws -> Structure {
+      try Structure(
+        lattice: try Lattice.cubic(4),
+        elements: [Element(symbol: "Na")!] + chlorines.map { _ in Element(symbol: "Cl")! },
+        fractional: [.zero] + chlorines)
+    }
     // Charge-balanced but two atoms 0.4 Å apart; NaCl2 far apart (no oxidation states balance
     // it); Na and Cl 2 Å apart, both checks passed.
-    let crowded = try Structure(
-      lattice: cubic,
-      sites: [
-        Site(element: Element(symbol: "Na")!, fractional: Vector3(0, 0, 0)),
-        Site(element: Element(symbol: "Cl")!, fractional: Vector3(0.1, 0, 0)),
-      ])
-    let unbalanced = try Structure(
-      lattice: cubic,
-      sites: [
-        Site(element: Element(symbol: "Na")!, fractional: Vector3(0, 0, 0)),
-        Site(element: Element(symbol: "Cl")!, fractional: Vector3(0.5, 0, 0)),
-        Site(element: Element(symbol: "Cl")!, fractional: Vector3(0, 0.5, 0.5)),
-      ])
-    let rocksalt = try Structure(
-      lattice: cubic,
-      sites: [
-        Site(element: Element(symbol: "Na")!, fractional: Vector3(0, 0, 0)),
-        Site(element: Element(symbol: "Cl")!, fractional: Vector3(0.5, 0, 0)),
-      ])
+    let crowded = try sodiumChloride([Vector3(0.1, 0, 0)])
+    let unbalanced = try sodiumChloride([Vector3(0.5, 0, 0), Vector3(0, 0.5, 0.5)])
+    let rocksalt = try sodiumChloride([Vector3(0.5, 0, 0)])
     let report = try pipeline.score([crowded, unbalanced, rocksalt, perovskite])
     XCTAssertEqual(report.components.map(\.name), ["structural_validity", "composition_validity"])
     XCTAssertEqual(report.components[0].raw, [0, 1, 1, 1])
