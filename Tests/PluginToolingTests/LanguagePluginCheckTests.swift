@@ -9,7 +9,7 @@ final class LanguagePluginCheckTests: XCTestCase {
     kit.configJSON = #"{"target_density": 0.05}"#
     for (language, path) in try ExamplePlugins.paths() {
       for result in try kit.run(path: path) where !result.passed {
-        XCTFail("\(language) \(result.component): \(result.check): \(result.violation!)")
+        XCTFail("\(language) \(result.line)")
       }
     }
   }
