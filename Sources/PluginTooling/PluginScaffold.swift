@@ -187,7 +187,7 @@ public struct PluginScaffold {
   private func template(_ path: String, renaming old: String? = nil, to new: String = "") throws
     -> String
   {
-    guard let text = EmbeddedTemplates.files[path] else {
+    guard let text = EmbeddedTemplates.file(path) else {
       throw ScaffoldError("\(path) is not among the built-in templates")
     }
     guard let old else { return text }
@@ -202,4 +202,12 @@ public struct PluginScaffold {
 public struct ScaffoldError: Error, CustomStringConvertible {
   public let description: String
   init(_ description: String) { self.description = description }
+}
+
+extension EmbeddedTemplates {
+  /// The text of the built-in template at `path`; nil when there is none.
+  static func file(_ path: String) -> String? {
+    base64[path].flatMap { Data(base64Encoded: $0, options: .ignoreUnknownCharacters) }
+      .map { String(decoding: $0, as: UTF8.self) }
+  }
 }
