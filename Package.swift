@@ -70,6 +70,9 @@ let package = Package(
         "CrystalRLABI", "CrystalCore", "RewardPipeline", "WorkerProcess", "CProcessSpawn",
         "BinaryCoding",
       ]),
+    // `crystalrl plugin new` and `plugin check`: the scaffold (its templates built in) and the
+    // conformance kit, on top of the runtime.
+    .target(name: "PluginTooling", dependencies: ["PluginHost", "CrystalCore", "RewardPipeline"]),
     .target(name: "CrystalConfig", dependencies: ["Yams"]),
     // Turns a composed configuration into a ReinforceReward: plugins, built-in components,
     // DNG metrics, datasets, and the diversity features of a VAE.
@@ -84,7 +87,7 @@ let package = Package(
       name: "CrystalRLCommands",
       dependencies: [
         "CrystalConfig", "RewardAssembly", "CrystalTraining", "CrystalModels", "CrystalCore",
-        "RewardPipeline", "PluginHost", "Randomness",
+        "RewardPipeline", "PluginHost", "PluginTooling", "Randomness",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "crystalrl", dependencies: ["CrystalRLCommands"]),
@@ -174,6 +177,11 @@ let package = Package(
         "BinaryCoding",
       ],
       exclude: ["Fixtures"]),
+    .testTarget(
+      name: "PluginToolingTests",
+      dependencies: [
+        "PluginTooling", "PluginHost", "CrystalModels", "TensorEngine", "TestSupport",
+      ]),
     .testTarget(name: "CrystalConfigTests", dependencies: ["CrystalConfig", "TestSupport"]),
     .testTarget(
       name: "RewardAssemblyTests",

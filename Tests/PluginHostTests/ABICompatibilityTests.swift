@@ -24,7 +24,7 @@ final class ABICompatibilityTests: XCTestCase {
     let inProcess = try PluginComponent(
       library: library, name: "count", configJSON: #"{"offset": 0.5}"#)
     XCTAssertEqual(try TestPlugins.score(inProcess), [2.5, 1.5, 3.5])
-    let isolated = try IsolatedPluginComponent(
+    let isolated = try PluginComponent(
       path: path, name: "count", configJSON: #"{"offset": 0.5}"#, limits: WorkerLimits(timeout: 5))
     XCTAssertEqual(try TestPlugins.score(isolated), [2.5, 1.5, 3.5])
   }
@@ -67,7 +67,7 @@ final class ABICompatibilityTests: XCTestCase {
       library: library, name: "count", configJSON: config, requiredMetrics: ["num_atoms"])
     XCTAssertEqual(inProcess.requiredMetrics, ["num_atoms"])
     XCTAssertEqual(try TestPlugins.score(inProcess), [2.5, 1.5, 3.5])
-    let isolated = try IsolatedPluginComponent(
+    let isolated = try PluginComponent(
       path: path, name: "count", configJSON: config, limits: WorkerLimits(timeout: 5),
       requiredMetrics: ["num_atoms"])
     XCTAssertEqual(isolated.requiredMetrics, ["num_atoms"])
@@ -93,7 +93,7 @@ final class ABICompatibilityTests: XCTestCase {
       try PluginComponent(library: library, name: "count", requiredMetrics: ["density"])
     ) { XCTAssertEqual($0 as? PluginError, expected) }
     XCTAssertThrowsError(
-      try IsolatedPluginComponent(
+      try PluginComponent(
         path: path, name: "count", configJSON: "{}", limits: WorkerLimits(timeout: 5),
         requiredMetrics: ["density"])
     ) { XCTAssertEqual($0 as? PluginError, expected) }

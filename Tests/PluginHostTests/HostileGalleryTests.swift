@@ -22,15 +22,15 @@ final class HostileGalleryTests: XCTestCase {
   func isolated(
     _ variant: String, config: String = #"{"offset": 0.25}"#, timeout: Double = 2,
     memoryLimitMB: Int? = nil
-  ) throws -> IsolatedPluginComponent {
-    let component = try IsolatedPluginComponent(
+  ) throws -> PluginComponent {
+    let component = try PluginComponent(
       path: try TestPlugins.path(variant), name: "count", configJSON: config,
       limits: WorkerLimits(timeout: timeout, memoryLimitMB: memoryLimitMB))
     track(component)
     return component
   }
 
-  func track(_ component: IsolatedPluginComponent) {
+  func track(_ component: PluginComponent) {
     if let pid = component.workerProcessID { groups.append(pid) }
   }
 
@@ -116,7 +116,7 @@ final class HostileGalleryTests: XCTestCase {
 
   func testForkedChildAndBackgroundProcessDieWithTheWorker() throws {
     for variant in ["fork_hang", "background"] {
-      var component: IsolatedPluginComponent? = try isolated(variant)
+      var component: PluginComponent? = try isolated(variant)
       let group = component!.workerProcessID!
       let start = Date()
       XCTAssertEqual(try TestPlugins.score(component!), [2.25, 1.25, 3.25], variant)

@@ -9,9 +9,9 @@ import XCTest
 /// batches of any size through shared memory, and a lifetime tied to the host.
 final class IsolationTests: XCTestCase {
   func isolated(_ variant: String = "good", config: String = #"{"offset": 0.25}"#) throws
-    -> IsolatedPluginComponent
+    -> PluginComponent
   {
-    try IsolatedPluginComponent(
+    try PluginComponent(
       path: try TestPlugins.path(variant), name: "count", configJSON: config,
       limits: WorkerLimits(timeout: 5))
   }

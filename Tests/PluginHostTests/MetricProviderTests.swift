@@ -34,7 +34,7 @@ final class MetricProviderTests: XCTestCase {
           path: path, name: "atoms_squared", configJSON: #"{"scale": \#(scale)}"#, limits: limits))
       registry.register(
         try PluginMetricProvider(path: path, name: "features", configJSON: "{}", limits: limits))
-      component = try IsolatedPluginComponent(
+      component = try PluginComponent(
         path: path, name: "feature_sum", configJSON: "{}", limits: limits)
     }
     return ReinforceReward(components: [WeightedComponent(component)], metrics: registry)

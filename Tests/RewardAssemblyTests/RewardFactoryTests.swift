@@ -124,7 +124,7 @@ final class RewardFactoryTests: XCTestCase {
     let reward = try pipeline(
       "components:\n  - plugin: AtomicDensity\n    component: atomic_density\n    isolation: process\n    timeout: 5\n"
     )
-    XCTAssertTrue(reward.components[0].component is IsolatedPluginComponent)
+    XCTAssertNotNil((reward.components[0].component as? PluginComponent)?.workerProcessID)
     XCTAssertEqual(
       try reward.score([try rockSalt()]).total[0], 8 / (5.64 * 5.64 * 5.64), accuracy: 1e-12)
     assertError(
@@ -143,7 +143,7 @@ final class RewardFactoryTests: XCTestCase {
       "components:\n  - plugin: AtomicDensity\n    component: atomic_density\n    isolation: process\n    memory_limit_mb: 512\n    on_error: nan\n"
     )
     XCTAssertEqual(
-      (limited.components[0].component as? IsolatedPluginComponent)?.limits,
+      (limited.components[0].component as? PluginComponent)?.limits,
       WorkerLimits(timeout: 60, memoryLimitMB: 512))
     XCTAssertEqual(limited.components[0].onError, .nan)
     assertError(
