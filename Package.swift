@@ -127,9 +127,14 @@ let package = Package(
     // The Python reference stack (pymatgen, amd, numpy, PyTorch) and the shared datasets, for
     // the tests and the benchmarks.
     .target(name: "ReferenceOracles", dependencies: ["CrystalCore"]),
-    // Test-only helpers (plugin builds, finite differences); re-exports ReferenceOracles.
+    // Test-only helpers (plugin builds, finite differences, small cells, reward configs, error
+    // assertions); re-exports ReferenceOracles.
     .target(
-      name: "TestSupport", dependencies: ["CrystalCore", "TensorEngine", "ReferenceOracles"],
+      name: "TestSupport",
+      dependencies: [
+        "CrystalCore", "TensorEngine", "ReferenceOracles", "CrystalConfig", "RewardPipeline",
+        "RewardAssembly",
+      ],
       path: "Tests/TestSupport"),
     .testTarget(name: "CrystalCoreTests", dependencies: ["CrystalCore", "TestSupport"]),
     .testTarget(

@@ -21,9 +21,7 @@ final class WorkerCalculatorTests: XCTestCase {
   }
 
   func structure(_ symbols: [String], id: String) throws -> Structure {
-    try Structure(
-      lattice: try Lattice.cubic(4), elements: symbols.map { Element(symbol: $0)! },
-      fractional: symbols.indices.map { Vector3(Double($0) / Double(symbols.count), 0, 0) }, id: id)
+    try TestCells.cubic(symbols, id: id)
   }
 
   func testEnergiesComeBackInOrder() throws {

@@ -14,7 +14,7 @@ final class HostileGalleryTests: XCTestCase {
     groups = []
     addTeardownBlock { [unowned self] in
       for group in groups {
-        XCTAssertEqual(TestPlugins.survivors(ofGroup: group), [], "worker group \(group) survives")
+        XCTAssertEqual(ProcessTable.survivors(ofGroup: group), [], "worker group \(group) survives")
       }
     }
   }
@@ -39,18 +39,6 @@ final class HostileGalleryTests: XCTestCase {
   {
     let library = try PluginLibrary(path: try TestPlugins.path(variant), log: { _, _ in })
     return try PluginComponent(library: library, name: "count", configJSON: config)
-  }
-
-  func assertError(
-    _ expected: String..., file: StaticString = #filePath, line: UInt = #line,
-    _ body: () throws -> Void
-  ) {
-    XCTAssertThrowsError(try body(), file: file, line: line) { error in
-      for text in expected {
-        XCTAssertTrue(
-          "\(error)".contains(text), "'\(error)' lacks '\(text)'", file: file, line: line)
-      }
-    }
   }
 
   /// Scores with a component built by `make` on a fresh worker; the error must mention
@@ -121,9 +109,9 @@ final class HostileGalleryTests: XCTestCase {
       let start = Date()
       XCTAssertEqual(try TestPlugins.score(component!), [2.25, 1.25, 3.25], variant)
       XCTAssertLessThan(Date().timeIntervalSince(start), 2, variant)
-      XCTAssertGreaterThan(TestPlugins.liveProcesses(inGroup: group).count, 1, variant)
+      XCTAssertGreaterThan(ProcessTable.liveProcesses(inGroup: group).count, 1, variant)
       component = nil
-      XCTAssertEqual(TestPlugins.survivors(ofGroup: group), [], variant)
+      XCTAssertEqual(ProcessTable.survivors(ofGroup: group), [], variant)
     }
   }
 
@@ -133,7 +121,7 @@ final class HostileGalleryTests: XCTestCase {
     let start = Date()
     assertError("no answer within 1.0 s") { _ = try TestPlugins.score(component) }
     XCTAssertLessThan(Date().timeIntervalSince(start), 3)
-    XCTAssertEqual(TestPlugins.survivors(ofGroup: group), [])
+    XCTAssertEqual(ProcessTable.survivors(ofGroup: group), [])
   }
 
   // MARK: Output
@@ -173,18 +161,22 @@ final class HostileGalleryTests: XCTestCase {
   // MARK: Bad results (both modes)
 
   func testBadResultsAreRefusedInBothModes() throws {
-    let cases: [(String, String)] = [
-      ("nan_output", "returned NaN for structure 1"),
-      ("inf_output", "returned -inf for structure 2 (infinite rewards are never accepted)"),
-      ("inf_nan_allowed", "returned -inf for structure 2"),
-      ("wrong_count", "returned 2 rewards for 3 structures"),
-      ("overrun", "wrote past the end of its output buffer (capacity 3 rewards)"),
-      ("compute_fails", "CRL_ERROR: structure 0 is not to my liking"),
+    let count = PluginSubject.component("count")
+    let cases: [(String, PluginError)] = [
+      ("nan_output", .nanOutput(subject: count, index: 1)),
+      ("inf_output", .infiniteOutput(subject: count, index: 2, negative: true)),
+      ("inf_nan_allowed", .infiniteOutput(subject: count, index: 2, negative: true)),
+      ("wrong_count", .wrongCount(subject: count, structures: 3, width: 1, got: 2)),
+      ("overrun", .outputOverrun(subject: count, capacity: 3)),
+      (
+        "compute_fails",
+        .computeFailed(subject: count, message: "CRL_ERROR: structure 0 is not to my liking")
+      ),
     ]
     for (variant, expected) in cases {
-      assertError(expected) { _ = try TestPlugins.score(try inProcess(variant)) }
+      assertThrows(expected) { _ = try TestPlugins.score(try inProcess(variant)) }
       let component = try isolated(variant)
-      assertError(expected) { _ = try TestPlugins.score(component) }
+      assertThrows(expected) { _ = try TestPlugins.score(component) }
       XCTAssertNotNil(component.workerProcessID, "a plugin error keeps the worker")
     }
   }

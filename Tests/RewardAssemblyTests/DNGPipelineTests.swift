@@ -61,10 +61,7 @@ final class DNGPipelineTests: XCTestCase {
     let perovskite = try CDVAEDataset.read(SharedData.url("perov_5/val.csv"))[0].structure
     /// Na at the origin and Cl at each of `chlorines` (fractional) in a 4 Å cubic cell.
     func sodiumChloride(_ chlorines: [Vector3]) throws -> Structure {
-      try Structure(
-        lattice: try Lattice.cubic(4),
-        elements: [Element(symbol: "Na")!] + chlorines.map { _ in Element(symbol: "Cl")! },
-        fractional: [.zero] + chlorines)
+      try TestCells.cubic(["Na"] + chlorines.map { _ in "Cl" }, at: [.zero] + chlorines)
     }
     // Charge-balanced but two atoms 0.4 Å apart; NaCl2 far apart (no oxidation states balance
     // it); Na and Cl 2 Å apart, both checks passed.

@@ -18,19 +18,14 @@ final class FunctionRewardTests: XCTestCase {
   }
 
   func pipeline(_ component: String) throws -> ReinforceReward {
-    var factory = RewardFactory()
-    let yaml =
-      "components:\n  - _target_: FunctionReward\n    library: \(try Self.vendor.get())\n"
-      + component.split(separator: "\n").map { "    \($0)\n" }.joined()
-    return try factory.makePipeline(try ConfigValue.parse(yaml: yaml, source: "test"))
+    try rewardPipeline(
+      singleComponent("_target_: FunctionReward\nlibrary: \(try Self.vendor.get())", component))
   }
 
   func assertCreateError(_ component: String, mentions expected: [String], line: UInt = #line) {
     for isolation in ["", "isolation: process\n"] {
-      XCTAssertThrowsError(try pipeline(component + "\n" + isolation), line: line) { error in
-        for text in expected {
-          XCTAssertTrue("\(error)".contains(text), "'\(error)' lacks '\(text)'", line: line)
-        }
+      TestSupport.assertError(expected, line: line) {
+        _ = try pipeline(component + "\n" + isolation)
       }
     }
   }

@@ -27,18 +27,16 @@ final class PredictorRewardTests: XCTestCase {
   }
 
   func pipeline(_ parameters: String) throws -> ReinforceReward {
-    var factory = RewardFactory()
-    return try factory.makePipeline(
-      try ConfigValue.parse(
-        yaml: """
-          components:
-            - _target_: src.rl_module.components.PredictorReward
-              predictor:
-                _target_: src.vae_module.predictor_module.PredictorModule.load_from_checkpoint
-                checkpoint_path: \(checkpoint.path)
-                map_location: cpu
-          \(parameters)
-          """, source: "test"))
+    try rewardPipeline(
+      """
+      components:
+        - _target_: src.rl_module.components.PredictorReward
+          predictor:
+            _target_: src.vae_module.predictor_module.PredictorModule.load_from_checkpoint
+            checkpoint_path: \(checkpoint.path)
+            map_location: cpu
+      \(parameters)
+      """)
   }
 
   func perovskites() throws -> [Structure] {
@@ -137,8 +135,8 @@ final class PredictorRewardTests: XCTestCase {
     func assertError(
       _ parameters: String, mentions expected: String, line: UInt = #line
     ) {
-      XCTAssertThrowsError(try pipeline(parameters).score(perovskites()), line: line) { error in
-        XCTAssertTrue("\(error)".contains(expected), "'\(error)' lacks '\(expected)'", line: line)
+      TestSupport.assertError(expected, line: line) {
+        _ = try pipeline(parameters).score(perovskites())
       }
     }
     assertError("    target_name: band_gap", mentions: "it was trained on 'heat_ref'")
