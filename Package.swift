@@ -165,6 +165,12 @@ let package = Package(
       dependencies: ["CrystalModels", "TensorEngine", "CrystalCore", "TestSupport"]),
     .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "TestSupport"]),
     .testTarget(name: "ProgressReportingTests", dependencies: ["ProgressReporting"]),
+    .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
+    .testTarget(name: "BinaryCodingTests", dependencies: ["BinaryCoding"]),
+    .testTarget(name: "DurableFilesTests", dependencies: ["DurableFiles"]),
+    .testTarget(name: "WorkerProcessTests", dependencies: ["WorkerProcess", "TestSupport"]),
+    .testTarget(
+      name: "ReferenceDataTests", dependencies: ["ReferenceData", "CrystalCore", "TestSupport"]),
     .testTarget(
       name: "RewardPipelineTests", dependencies: ["RewardPipeline", "CrystalCore", "TestSupport"]),
     // A small host the isolation tests SIGKILL mid-batch.
