@@ -170,9 +170,12 @@ final class EnrichedHullTests: XCTestCase {
               components: [{_target_: src.rl_module.components.CustomReward}]
               """, source: "test"))
       ) { error in
+        guard case .configuration(let message) = error as? RewardError else {
+          return XCTFail("\(setting): \(error)")
+        }
         XCTAssertTrue(
-          "\(error)".contains("reward_fn.hull_references entries must be `prototypes` or csv:PATH"),
-          "\(setting): \(error)")
+          message.contains("reward_fn.hull_references entries must be `prototypes` or csv:PATH"),
+          "\(setting): \(message)")
       }
     }
     for setting in ["[]", "null", "none", "prototypes", "[prototypes, csv:a.csv]"] {

@@ -149,8 +149,10 @@ final class FunctionRewardTests: XCTestCase {
                 signature: "double ()"
             """, source: "test"))
     ) { error in
-      XCTAssertTrue(
-        "\(error)".contains("cannot load library '/nonexistent/libnothing.so'"), "\(error)")
+      guard case .createFailed(.component("function"), let message) = error as? PluginError else {
+        return XCTFail("\(error)")
+      }
+      XCTAssertTrue(message.contains("cannot load library '/nonexistent/libnothing.so'"), message)
     }
   }
 }

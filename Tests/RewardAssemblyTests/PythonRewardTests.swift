@@ -192,11 +192,12 @@ final class PythonRewardTests: XCTestCase {
       mentions: ["no_such_metric"])
     let clash = try rewardPipeline(
       "components: [{\(python), required_metrics: [density], params: {density: 1}}]")
-    XCTAssertThrowsError(try clash.score(try structures())) { error in
-      XCTAssertTrue(
-        "\(error)".contains("ValueError: params density clash with required_metrics"),
-        "\(error)")
+    let error = thrownError(PluginError.self) { _ = try clash.score(try structures()) }
+    guard case .computeFailed(.component("python"), let message)? = error else {
+      return XCTFail("\(String(describing: error))")
     }
+    XCTAssertTrue(
+      message.contains("ValueError: params density clash with required_metrics"), message)
   }
 
   func testErrorsAreClear() throws {
