@@ -133,7 +133,7 @@ let package = Package(
       name: "TestSupport",
       dependencies: [
         "CrystalCore", "TensorEngine", "ReferenceOracles", "CrystalConfig", "RewardPipeline",
-        "RewardAssembly",
+        "PluginHost", "RewardAssembly",
       ],
       path: "Tests/TestSupport"),
     .testTarget(name: "CrystalCoreTests", dependencies: ["CrystalCore", "TestSupport"]),

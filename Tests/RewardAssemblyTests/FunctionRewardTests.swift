@@ -24,7 +24,7 @@ final class FunctionRewardTests: XCTestCase {
 
   func assertCreateError(_ component: String, mentions expected: [String], line: UInt = #line) {
     for isolation in ["", "isolation: process\n"] {
-      TestSupport.assertError(expected, line: line) {
+      assertPluginFailure("function", mentions: expected, line: line) {
         _ = try pipeline(component + "\n" + isolation)
       }
     }
@@ -105,7 +105,7 @@ final class FunctionRewardTests: XCTestCase {
     assertCreateError(
       density + "signature: \"double (int64 num_atoms, const double *cell)\"",
       mentions: [
-        "failed to create", "unknown name 'cell'", "valid for a per-structure function: num_atoms",
+        "unknown name 'cell'", "valid for a per-structure function: num_atoms",
         "lattice (const double *: 9 doubles", "param.NAME",
       ])
     assertCreateError(

@@ -20,7 +20,7 @@ final class PluginMetricsConfigTests: XCTestCase {
   }
 
   func assertError(_ yaml: String, mentions expected: String, line: UInt = #line) {
-    TestSupport.assertError(expected, line: line) { _ = try rewardPipeline(yaml) }
+    assertConfigurationError([expected], line: line) { _ = try rewardPipeline(yaml) }
   }
 
   func testConfiguredProvidersFeedAComponentInProcessAndIsolated() throws {
@@ -64,12 +64,16 @@ final class PluginMetricsConfigTests: XCTestCase {
       components: [{plugin: \(path), component: feature_sum}]
       """,
       mentions: "reward_fn.metrics.1: metric 'features' is already provided by reward_fn.metrics.0")
-    assertError(
-      """
-      metrics: [{plugin: \(path), provider: feature_sum}]
-      components: [{plugin: \(path), component: feature_sum}]
-      """,
-      mentions: "has no metric provider 'feature_sum'; it has: atoms_squared, features")
+    assertThrows(
+      PluginError.unknownProvider(
+        path: path, name: "feature_sum", available: ["atoms_squared", "features"])
+    ) {
+      _ = try rewardPipeline(
+        """
+        metrics: [{plugin: \(path), provider: feature_sum}]
+        components: [{plugin: \(path), component: feature_sum}]
+        """)
+    }
     assertError(
       """
       metrics: [{plugin: \(path), provider: atoms_squared, scael: 2}]

@@ -132,17 +132,20 @@ final class PredictorRewardTests: XCTestCase {
   }
 
   func testClearErrors() throws {
-    func assertError(
+    func assertCreateError(
       _ parameters: String, mentions expected: String, line: UInt = #line
     ) {
-      TestSupport.assertError(expected, line: line) {
+      assertPluginFailure("predictor", mentions: [expected], line: line) {
         _ = try pipeline(parameters).score(perovskites())
       }
     }
-    assertError("    target_name: band_gap", mentions: "it was trained on 'heat_ref'")
-    assertError("    clip_min: 2\n    clip_max: 1", mentions: "clip_min 2.0 is larger")
-    assertError("    target_value: high", mentions: "target_value must be a number")
+    assertCreateError("    target_name: band_gap", mentions: "it was trained on 'heat_ref'")
+    assertCreateError("    clip_min: 2\n    clip_max: 1", mentions: "clip_min 2.0 is larger")
+    assertConfigurationError(["target_value must be a number"]) {
+      _ = try pipeline("    target_value: high").score(perovskites())
+    }
     try FileManager.default.removeItem(at: checkpoint)
-    assertError("", mentions: "cannot load the predictor: no checkpoint at \(checkpoint.path)")
+    assertCreateError(
+      "", mentions: "cannot load the predictor: no checkpoint at \(checkpoint.path)")
   }
 }

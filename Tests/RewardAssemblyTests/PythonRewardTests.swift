@@ -71,10 +71,11 @@ final class PythonRewardTests: XCTestCase {
     _ component: String, on structures: [Structure] = [], mentions expected: [String],
     line: UInt = #line
   ) {
+    // Scoring a batch fails in the component's compute; without one, creating it fails.
     for isolation in ["", "\nisolation: process"] {
-      TestSupport.assertError(expected, line: line) {
-        _ = try pipeline(component + isolation).score(structures)
-      }
+      assertPluginFailure(
+        "python", computing: !structures.isEmpty, mentions: expected, line: line
+      ) { _ = try pipeline(component + isolation).score(structures) }
     }
   }
 
@@ -152,7 +153,7 @@ final class PythonRewardTests: XCTestCase {
   func testRequiredMetricsErrorsAreClear() throws {
     let (providers, module) = (try Self.providers.get(), try Self.metricsModule.get())
     func assertError(_ yaml: String, mentions expected: [String], line: UInt = #line) {
-      TestSupport.assertError(expected, line: line) { _ = try rewardPipeline(yaml) }
+      assertConfigurationError(expected, line: line) { _ = try rewardPipeline(yaml) }
     }
     let fixed =
       "required_metrics is only for components that take their metrics from the config "

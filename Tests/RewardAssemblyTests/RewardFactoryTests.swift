@@ -11,7 +11,7 @@ import XCTest
 final class RewardFactoryTests: XCTestCase {
   // The standard locator finds the package's plugins next to the test executable.
   func assertError(_ yaml: String, mentions expected: String, line: UInt = #line) {
-    TestSupport.assertError(expected, line: line) { _ = try rewardPipeline(yaml) }
+    assertConfigurationError([expected], line: line) { _ = try rewardPipeline(yaml) }
   }
 
   func testSeedAliasAndPluginGiveTheSameDensity() throws {
@@ -67,9 +67,14 @@ final class RewardFactoryTests: XCTestCase {
     assertError(
       "components:\n  - plugin: AtomicDensity\n    component: atomic_density\n    normalize_fn: zscore\n",
       mentions: "valid: norm, std, subtract_mean, clip, null")
-    assertError(
-      "components:\n  - plugin: NoSuchPlugin\n    component: x\n",
-      mentions: "plugin 'NoSuchPlugin' not found; searched:")
+    let missing = thrownError(PluginError.self) {
+      _ = try rewardPipeline("components:\n  - plugin: NoSuchPlugin\n    component: x\n")
+    }
+    if case .fileNotFound("NoSuchPlugin", let searched)? = missing {
+      XCTAssertFalse(searched.isEmpty)
+    } else {
+      XCTFail("\(String(describing: missing))")
+    }
     assertError("normalise_fn: std\ncomponents: []\n", mentions: "unknown key(s) normalise_fn")
     assertError("components: []\n", mentions: "components must be a non-empty list")
     assertError(
