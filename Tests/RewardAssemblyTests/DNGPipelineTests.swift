@@ -12,10 +12,7 @@ final class DNGPipelineTests: XCTestCase {
     let source = SharedData.url("perov_5/val.csv")
     let records = try CDVAEDataset.read(source)
     let table = try SyntheticEnergies.table(records)
-    var factory = RewardFactory(cacheDirectory: try SharedData.temporaryDirectory())
-    let pipeline = try factory.makePipeline(
-      try ConfigValue.parse(yaml: dngRewardYAML(reference: source, energies: table), source: "test")
-    )
+    let pipeline = try rewardPipeline(dngRewardYAML(reference: source, energies: table))
     // Ten reference structures (known: not novel) and a never-seen relabelled copy.
     var batch = records.prefix(10).map(\.structure)
     let swapped = batch[0].sites.map { site in

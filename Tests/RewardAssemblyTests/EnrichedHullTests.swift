@@ -160,15 +160,13 @@ final class EnrichedHullTests: XCTestCase {
   }
 
   func testBadSettingsAreErrorsNamingTheKey() throws {
-    var factory = RewardFactory(cacheDirectory: try SharedData.temporaryDirectory())
     for setting in ["[elements]", "'csv:'", "3", "[prototypes, {a: 1}]"] {
       XCTAssertThrowsError(
-        try factory.makePipeline(
-          try ConfigValue.parse(
-            yaml: """
-              hull_references: \(setting)
-              components: [{_target_: src.rl_module.components.CustomReward}]
-              """, source: "test"))
+        try rewardPipeline(
+          """
+          hull_references: \(setting)
+          components: [{_target_: src.rl_module.components.CustomReward}]
+          """)
       ) { error in
         guard case .configuration(let message) = error as? RewardError else {
           return XCTFail("\(setting): \(error)")

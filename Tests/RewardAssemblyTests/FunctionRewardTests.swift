@@ -37,11 +37,8 @@ final class FunctionRewardTests: XCTestCase {
 
   func testScoresLikeTheCPluginPerStructureAndPerBatchInProcessAndIsolated() throws {
     let batch = try structures()
-    var factory = RewardFactory()
-    let expected = try factory.makePipeline(
-      try ConfigValue.parse(
-        yaml: "components:\n  - plugin: AtomicDensity\n    component: atomic_density\n",
-        source: "test")
+    let expected = try rewardPipeline(
+      singleComponent("plugin: AtomicDensity\ncomponent: atomic_density")
     ).score(batch).total
     let perStructure = """
       function: vendor_density
@@ -78,16 +75,10 @@ final class FunctionRewardTests: XCTestCase {
     // Conversions, with libm's functions (a library found on the system's search path): a
     // count as a double and as an int32, a real as a float.
     func libm(_ function: String, _ signature: String) throws -> [Double] {
-      var factory = RewardFactory()
-      return try factory.makePipeline(
-        try ConfigValue.parse(
-          yaml: """
-            components:
-              - _target_: FunctionReward
-                library: libm.so.6
-                function: \(function)
-                signature: "\(signature)"
-            """, source: "test")
+      try rewardPipeline(
+        singleComponent(
+          "_target_: FunctionReward\nlibrary: libm.so.6\nfunction: \(function)",
+          "signature: \"\(signature)\"")
       ).score(batch).total
     }
     let sqrtCounts = try libm("sqrt", "double (double num_atoms)")
@@ -137,17 +128,11 @@ final class FunctionRewardTests: XCTestCase {
         "exports no function 'vendor_scores'",
         "it exports: vendor_density, vendor_density_batch, vendor_score",
       ])
-    var factory = RewardFactory()
     XCTAssertThrowsError(
-      try factory.makePipeline(
-        try ConfigValue.parse(
-          yaml: """
-            components:
-              - _target_: FunctionReward
-                library: /nonexistent/libnothing.so
-                function: f
-                signature: "double ()"
-            """, source: "test"))
+      try rewardPipeline(
+        singleComponent(
+          "_target_: FunctionReward\nlibrary: /nonexistent/libnothing.so\nfunction: f",
+          "signature: \"double ()\""))
     ) { error in
       guard case .createFailed(.component("function"), let message) = error as? PluginError else {
         return XCTFail("\(error)")
