@@ -130,9 +130,14 @@ let package = Package(
     // The Python reference stack (pymatgen, amd, numpy, PyTorch) and the shared datasets, for
     // the tests and the benchmarks.
     .target(name: "ReferenceOracles", dependencies: ["CrystalCore"]),
-    // Test-only helpers (plugin builds, finite differences); re-exports ReferenceOracles.
+    // Test-only helpers (plugin builds, finite differences, small cells, reward configs, error
+    // assertions); re-exports ReferenceOracles.
     .target(
-      name: "TestSupport", dependencies: ["CrystalCore", "TensorEngine", "ReferenceOracles"],
+      name: "TestSupport",
+      dependencies: [
+        "CrystalCore", "TensorEngine", "ReferenceOracles", "CrystalConfig", "RewardPipeline",
+        "PluginHost", "RewardAssembly",
+      ],
       path: "Tests/TestSupport"),
     .testTarget(name: "CrystalCoreTests", dependencies: ["CrystalCore", "TestSupport"]),
     .testTarget(
@@ -163,6 +168,12 @@ let package = Package(
       dependencies: ["CrystalModels", "TensorEngine", "CrystalCore", "TestSupport"]),
     .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "TestSupport"]),
     .testTarget(name: "ProgressReportingTests", dependencies: ["ProgressReporting"]),
+    .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
+    .testTarget(name: "BinaryCodingTests", dependencies: ["BinaryCoding"]),
+    .testTarget(name: "DurableFilesTests", dependencies: ["DurableFiles"]),
+    .testTarget(name: "WorkerProcessTests", dependencies: ["WorkerProcess", "TestSupport"]),
+    .testTarget(
+      name: "ReferenceDataTests", dependencies: ["ReferenceData", "CrystalCore", "TestSupport"]),
     .testTarget(
       name: "RewardPipelineTests", dependencies: ["RewardPipeline", "CrystalCore", "TestSupport"]),
     // A small host the isolation tests SIGKILL mid-batch.
@@ -194,7 +205,7 @@ let package = Package(
       name: "CrystalRLCommandsTests",
       dependencies: [
         "CrystalRLCommands", "CrystalConfig", "CrystalModels", "CrystalTraining", "CrystalCore",
-        "TestSupport",
+        "RewardPipeline", "TestSupport",
       ],
       exclude: ["Golden", "Fixtures"]),
   ],

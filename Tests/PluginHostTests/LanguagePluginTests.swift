@@ -39,14 +39,16 @@ final class LanguagePluginTests: XCTestCase {
   func testAConfigErrorBecomesAStatusWithItsMessage() throws {
     for (language, path) in try plugins() {
       let library = try PluginLibrary(path: path)
-      XCTAssertThrowsError(
-        try PluginComponent(
+      let error = thrownError(PluginError.self) {
+        _ = try PluginComponent(
           library: library, name: "target_density", configJSON: #"{"target_density":"high"}"#)
-      ) { error in
-        XCTAssertTrue(
-          "\(error)".contains("CRL_INVALID_ARGUMENT: target_density must be"),
-          "\(language): \(error)")
       }
+      guard case .createFailed(.component("target_density"), let message)? = error else {
+        XCTFail("\(language): \(String(describing: error))")
+        continue
+      }
+      XCTAssertTrue(
+        message.contains("CRL_INVALID_ARGUMENT: target_density must be"), "\(language): \(message)")
     }
   }
 }
