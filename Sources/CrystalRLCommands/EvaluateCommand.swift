@@ -29,7 +29,7 @@ struct EvaluateCommand: ParsableCommand {
     /// Phase-diagram entries beside the reference set's (`evaluation.hull_references`).
     let hullReferences: HullReferences
 
-    init(_ config: Interpolator) throws {
+    init(_ config: ComposedConfig) throws {
       reference = try config.string("data.reference_file")
       rewardConfig = try config.value("rl_module.reward_fn")
       thresholds = .init(

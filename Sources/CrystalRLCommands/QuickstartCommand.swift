@@ -33,7 +33,7 @@ struct QuickstartCommand: ParsableCommand {
     let checkpoints: (vae: String, ldm: String, rl: String)
     let runDirectory: URL
 
-    init(_ config: Interpolator, runDir: String?) throws {
+    init(_ config: ComposedConfig, runDir: String?) throws {
       seed = UInt64(try config.int("seed"))
       vae = try config.vaeConfiguration()
       vaeTraining = try config.trainingOptions("vae_training", seed: seed)

@@ -27,7 +27,7 @@ struct TrainRLCommand: ParsableCommand {
     let checkpointName: String
     let runDirectory: URL
 
-    init(_ config: Interpolator, runDir: String?) throws {
+    init(_ config: ComposedConfig, runDir: String?) throws {
       vaeCheckpoint = URL(fileURLWithPath: try config.string("rl_module.vae_ckpt_path"))
       ldmCheckpoint = URL(fileURLWithPath: try config.string("rl_module.ldm_ckpt_path"))
       rewardConfig = try config.value("rl_module.reward_fn")

@@ -33,7 +33,7 @@ public struct DatasetCatalog {
         "unknown dataset '\(nameOrPath)'; known: "
           + loader.options(of: "data").joined(separator: ", ") + " (or give a path to a CSV)")
     }
-    let config = Interpolator(
+    let config = ComposedConfig(
       root: try loader.compose(primary: primary, overrides: overrides + ["data=\(name)"]))
     return URL(fileURLWithPath: try config.string("data.reference_file"))
   }
