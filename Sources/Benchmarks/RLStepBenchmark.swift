@@ -54,7 +54,7 @@ let rlStepBenchmark = Benchmark(name: "rl-step") {
       log: { FileHandle.standardError.write(Data("\($0)\n".utf8)) },
       cacheDirectory: setup.cache)
     factory.diversityVAE = { vae }  // as train-rl does
-    let reward = try factory.makePipeline(try config.value("rl_module.reward_fn"))
+    let reward = try factory.makePipeline(try config.node("rl_module.reward_fn"))
     let configuration = try config.grpoConfiguration()
     let progress = ProgressReporter(
       "rl-step: \(setup.label)", total: RLStepMode.allCases.count * repetitions)

@@ -26,7 +26,7 @@ struct QuickstartCommand: ParsableCommand {
     let ldm: LatentDiffusion.Configuration
     let ldmTraining: ModelTraining.Options
     let minSNRGamma: Double?
-    let rewardConfig: ConfigValue
+    let rewardConfig: ConfigNode
     let grpo: GRPOTrainer.Configuration
     let loop: RLRun.Settings
     let seed: UInt64
@@ -40,7 +40,7 @@ struct QuickstartCommand: ParsableCommand {
       ldm = try config.ldmConfiguration()
       ldmTraining = try config.trainingOptions("ldm_training", seed: seed + 1)
       minSNRGamma = try config.minSNRGamma("ldm_training.min_snr_gamma")
-      rewardConfig = try config.value("rl_module.reward_fn")
+      rewardConfig = try config.node("rl_module.reward_fn")
       grpo = try config.grpoConfiguration()
       loop = try config.rlRunSettings()
       checkpoints = (
