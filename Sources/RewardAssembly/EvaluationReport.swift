@@ -96,11 +96,7 @@ public struct EvaluationReport {
         try metric.compute($0, metrics: [:]).values
       }
     }
-    var seen: [String: Int] = [:]
-    components = report.components.map { scores in
-      seen[scores.name, default: 0] += 1
-      return seen[scores.name]! == 1 ? scores.name : "\(scores.name)#\(seen[scores.name]!)"
-    }
+    components = report.componentLabels
     verdicts = structures.enumerated().map { index, structure in
       let energy = hull?[index]
       let (isUnique, isNovel) = (unique[index] == 1, novel[index] == 1)
@@ -108,7 +104,7 @@ public struct EvaluationReport {
         energy.map { HullVerdicts.isWithin($0, threshold) }
       }
       func sun(_ threshold: Double) -> Bool? {
-        verdict(threshold).map { $0 && isUnique && isNovel }
+        energy.map { HullVerdicts.isSUN($0, within: threshold, unique: isUnique, novel: isNovel) }
       }
       return Verdict(
         id: structure.id.isEmpty ? String(index) : structure.id,

@@ -172,4 +172,24 @@ final class EvaluationReportTests: XCTestCase {
     XCTAssertEqual(shared.verdicts.map(\.novel), apart.verdicts.map(\.novel))
     XCTAssertEqual(shared.verdicts.map(\.unique).filter { !$0 }.count, 2)
   }
+
+  /// A repeated component name is labelled `#2` in every report (rule of `componentLabels`).
+  func testRepeatedComponentNamesAreNumbered() throws {
+    var factory = RewardFactory()
+    let pipeline = try factory.makePipeline(
+      try ConfigValue.parse(
+        yaml: """
+          components:
+            - _target_: src.rl_module.components.CustomReward
+            - _target_: src.rl_module.components.CustomReward
+              target_density: 0.05
+            - _target_: src.rl_module.components.CustomReward
+          """, source: "test"))
+    let structures = Array(PrototypeLibrary.structures().prefix(2))
+    let report = try EvaluationReport(
+      structures: structures, reference: ReferenceContext(reference: .builtin), pipeline: pipeline,
+      energyAboveHull: nil)
+    XCTAssertEqual(report.components, ["atomic_density", "target_density", "atomic_density#2"])
+    XCTAssertEqual(try pipeline.score(structures).componentLabels, report.components)
+  }
 }
