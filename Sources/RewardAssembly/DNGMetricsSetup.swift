@@ -36,7 +36,7 @@ struct DNGMetricsSetup {
   ) throws {
     let needed = required.intersection(Self.metricNames)
     guard !needed.isEmpty else { return }
-    guard let name = referenceDataset.value?.stringValue else {
+    guard let name = try referenceDataset.optional({ try $0.string() }) else {
       throw referenceDataset.error(
         "is required by \(needed.sorted().joined(separator: ", ")): give a dataset name under "
           + "configs/data/, `builtin`, or a path to a CDVAE-layout CSV")

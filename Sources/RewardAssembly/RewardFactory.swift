@@ -17,7 +17,7 @@ import RewardPipeline
 ///
 /// ```swift
 /// var factory = RewardFactory(resolveDataset: DatasetCatalog(loader: loader).file)
-/// let pipeline = try factory.makePipeline(try config.value("rl_module.reward_fn"))
+/// let pipeline = try factory.makePipeline(try config.node("rl_module.reward_fn"))
 /// let report = try pipeline.score(structures)
 /// ```
 public struct RewardFactory {

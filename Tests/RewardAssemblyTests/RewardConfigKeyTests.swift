@@ -82,6 +82,10 @@ final class RewardConfigKeyTests: XCTestCase {
         "rl_module.reward_fn.hull_references.1"
       ),
       (
+        "reference_dataset: 5\ncomponents:\n  - {_target_: src.rl_module.components.CreativityReward}",
+        "rl_module.reward_fn.reference_dataset"
+      ),
+      (
         "metrics: 3\ncomponents:\n  - {_target_: src.rl_module.components.CustomReward}",
         "rl_module.reward_fn.metrics"
       ),
