@@ -3,6 +3,8 @@ import CrystalTraining
 import TestSupport
 import XCTest
 
+@testable import CrystalRLCommands
+
 /// Settings read from configs refuse values the code cannot use, naming the key.
 final class SettingsValidationTests: XCTestCase {
   let loader = ConfigLoader(directory: SharedData.packageRoot.appendingPathComponent("configs"))
@@ -67,5 +69,43 @@ final class SettingsValidationTests: XCTestCase {
       XCTAssertEqual(
         error as? ConfigError, ConfigError(key: key, "\(key) must be positive or null, got 0.0"))
     }
+  }
+
+  /// `evaluate`'s settings name the keys they were read from, `evaluation.energy_calculator`
+  /// and `evaluation.hull_references`, even when the reward's settings fill them in.
+  func testEvaluateSettingsNameTheEvaluationKeys() throws {
+    let evaluate = { (config: ComposedConfig) in _ = try EvaluateCommand.Settings(config) }
+    XCTAssertEqual(
+      try error(["evaluation.energy_calculator=dft"], read: evaluate),
+      ConfigError(
+        key: "evaluation.energy_calculator",
+        "evaluation.energy_calculator must be chgnet, table:PATH or "
+          + "plugin:PATH_OR_NAME:PROVIDER, got 'dft'"))
+    // rl_dng's evaluation.energy_calculator is ${rl_module.reward_fn.energy_calculator}.
+    XCTAssertEqual(
+      try error(
+        ["custom_reward=rl_dng", "rl_module.reward_fn.energy_calculator=dft"], read: evaluate)?
+        .key, "evaluation.energy_calculator")
+    XCTAssertEqual(
+      try error(["evaluation.energy_calculator=5"], read: evaluate),
+      ConfigError(
+        key: "evaluation.energy_calculator", "evaluation.energy_calculator must be a string, got 5")
+    )
+    XCTAssertEqual(
+      try error(["evaluation.hull_references=[prototypes,sideways]"], read: evaluate)?.key,
+      "evaluation.hull_references.1")
+  }
+
+  /// `evaluate` takes the reward's calculator and worker count (`energy_workers`) as given.
+  func testEvaluateReadsTheRewardsWorkersAndCalculator() throws {
+    let config = ComposedConfig(
+      root: try loader.compose(
+        primary: "train_rl",
+        overrides: ["custom_reward=rl_dng", "rl_module.reward_fn.energy_workers=2"]))
+    let settings = try EvaluateCommand.Settings(config)
+    XCTAssertEqual(settings.energyCalculator?.calculator, .chgnet)
+    XCTAssertEqual(settings.energyWorkers, 2)
+    let plain = ComposedConfig(root: try loader.compose(primary: "train_rl"))
+    XCTAssertNil(try EvaluateCommand.Settings(plain).energyCalculator)
   }
 }
