@@ -45,7 +45,7 @@ let package = Package(
     .target(name: "CProcessSpawn"),
     .target(name: "WorkerProcess", dependencies: ["CProcessSpawn"]),
     .target(
-      name: "EnergyCalculation", dependencies: ["CrystalCore", "WorkerProcess", "RewardPipeline"]),
+      name: "EnergyCalculation", dependencies: ["CrystalCore", "WorkerProcess"]),
     .target(name: "ReferenceData", dependencies: ["CrystalCore", "BinaryCoding"]),
     .target(
       name: "DNGRewardMetrics",
@@ -154,7 +154,7 @@ let package = Package(
     .testTarget(
       name: "EnergyCalculationTests",
       dependencies: [
-        "EnergyCalculation", "WorkerProcess", "CrystalCore", "RewardPipeline", "TestSupport",
+        "EnergyCalculation", "WorkerProcess", "CrystalCore", "TestSupport",
       ],
       exclude: ["Fixtures"]),
     .testTarget(
@@ -198,8 +198,8 @@ let package = Package(
       name: "RewardAssemblyTests",
       dependencies: [
         "RewardAssembly", "CrystalConfig", "PluginHost", "RewardPipeline", "CrystalCore",
-        "CrystalRLABI", "CrystalModels", "DNGMetrics", "DNGRewardMetrics", "TensorEngine",
-        "TestSupport",
+        "CrystalRLABI", "CrystalModels", "DNGMetrics", "DNGRewardMetrics", "EnergyCalculation",
+        "TensorEngine", "TestSupport",
       ]),
     .testTarget(
       name: "CrystalRLCommandsTests",

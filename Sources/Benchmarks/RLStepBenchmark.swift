@@ -39,7 +39,7 @@ let rlStepBenchmark = Benchmark(name: "rl-step") {
   ]
   var outcomes: [(setup: String, mode: RLStepMode, step: StepOutcome)] = []
   for setup in setups {
-    let config = Interpolator(
+    let config = ComposedConfig(
       root: try ConfigLoader(directory: try ConfigDirectory.locate()).compose(
         primary: "train_rl",
         overrides: [
@@ -54,7 +54,7 @@ let rlStepBenchmark = Benchmark(name: "rl-step") {
       log: { FileHandle.standardError.write(Data("\($0)\n".utf8)) },
       cacheDirectory: setup.cache)
     factory.diversityVAE = { vae }  // as train-rl does
-    let reward = try factory.makePipeline(try config.value("rl_module.reward_fn"))
+    let reward = try factory.makePipeline(try config.node("rl_module.reward_fn"))
     let configuration = try config.grpoConfiguration()
     let progress = ProgressReporter(
       "rl-step: \(setup.label)", total: RLStepMode.allCases.count * repetitions)
@@ -190,7 +190,7 @@ func rlStepModels() throws -> (vae: URL, ldm: URL) {
   let structures = try CDVAEDataset.read(SharedData.url("perov_5/val.csv")).map(\.structure)
     .filter { $0.count <= 5 }
   print("making the benchmark's models: VAE and diffusion model, 300 steps each, on perov_5")
-  let vaeConfig = Interpolator(
+  let vaeConfig = ComposedConfig(
     root: try loader.compose(primary: "train_vae", overrides: overrides + ["vae.max_atoms=5"]))
   var random = SeededRandom(seed: 0)
   let vae = CrystalVAE(try vaeConfig.vaeConfiguration(), random: &random)
@@ -198,7 +198,7 @@ func rlStepModels() throws -> (vae: URL, ldm: URL) {
     vae, on: structures, options: try vaeConfig.trainingOptions("trainer", seed: 0)
   ) { _, _ in }
   try ModelCheckpoint.save(vae, to: vaeURL)
-  let ldmConfig = Interpolator(
+  let ldmConfig = ComposedConfig(
     root: try loader.compose(primary: "train_ldm", overrides: overrides))
   let model = LatentDiffusion(
     try ldmConfig.ldmConfiguration(), latentDimension: vae.configuration.latentDimension,

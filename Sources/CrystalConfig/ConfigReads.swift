@@ -4,7 +4,7 @@ import Foundation
 /// configuration is read by something. Reading a node counts as reading everything under it.
 ///
 /// ```swift
-/// let config = Interpolator(root: root)
+/// let config = ComposedConfig(root: root)
 /// _ = try config.int("trainer.max_steps")
 /// config.reads.unread(in: root)  // every leaf path except trainer.max_steps
 /// ```

@@ -12,14 +12,14 @@ struct ConfigCommand: ParsableCommand {
   var key: String?
 
   func run() throws {
-    let interpolator = try config.load()
+    let composed = try config.load()
     if let key {
-      guard let value = try interpolator.resolved(at: key) else {
+      guard let value = try composed.resolved(at: key) else {
         throw ConfigError("no key '\(key)' in the composed configuration")
       }
       print(value)
     } else {
-      print(interpolator.root)
+      print(composed.root)
     }
   }
 }

@@ -27,11 +27,11 @@ struct ConfigOptions: ParsableArguments {
     ConfigLoader(directory: try ConfigDirectory.locate(explicit: configDir))
   }
 
-  /// The composed configuration (`primary`, else `--config-name`) with its interpolator;
+  /// The composed configuration (`primary`, else `--config-name`) ready for typed reads;
   /// `${hub:NAME}` resolves against the checkpoint store.
-  func load(primary: String? = nil) throws -> Interpolator {
+  func load(primary: String? = nil) throws -> ComposedConfig {
     let root = try loader().compose(primary: primary ?? configName, overrides: overrides)
-    return Interpolator(
+    return ComposedConfig(
       root: root,
       resolvers: ["hub": { .string(try CheckpointStore.standard.existing($0).path) }])
   }

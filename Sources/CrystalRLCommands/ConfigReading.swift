@@ -6,7 +6,7 @@ import Foundation
 
 /// Reads of the composed configuration that only the command line needs: run directories,
 /// dataset files and the VAE for scoring outside training.
-extension Interpolator {
+extension ComposedConfig {
   /// The run directory: `explicit` (--run-dir), else a new timestamped folder under
   /// `paths.output_dir/task_name`.
   func runDirectory(_ explicit: String?) throws -> URL {
@@ -61,7 +61,7 @@ struct TrainingJob {
   let checkpointName: String
   let runDirectory: URL
 
-  init(_ config: Interpolator, runDir: String?) throws {
+  init(_ config: ComposedConfig, runDir: String?) throws {
     trainFile = try config.datasetFile("data.train_file")
     options = try config.trainingOptions("trainer", seed: UInt64(try config.int("seed")))
     checkpointName = try config.string("checkpoint_name")

@@ -22,23 +22,26 @@ struct EvaluateCommand: ParsableCommand {
   struct Settings {
     /// `builtin` or the reference CSV (data.reference_file).
     let reference: String
-    let rewardConfig: ConfigValue
+    let rewardConfig: ConfigNode
     let thresholds: EvaluationReport.Thresholds
-    /// `chgnet` or `table:PATH`; nil for `none`.
-    let energyCalculator: String?
+    /// The calculator of `evaluation.energy_calculator`; nil for `none`.
+    let energyCalculator: EnergyCalculatorSpec?
+    /// CHGNet worker processes, as the reward's (`rl_module.reward_fn.energy_workers`).
+    let energyWorkers: Int
     /// Phase-diagram entries beside the reference set's (`evaluation.hull_references`).
     let hullReferences: HullReferences
 
-    init(_ config: Interpolator) throws {
+    init(_ config: ComposedConfig) throws {
       reference = try config.string("data.reference_file")
-      rewardConfig = try config.value("rl_module.reward_fn")
+      rewardConfig = try config.node("rl_module.reward_fn")
       thresholds = .init(
         stable: try config.double("evaluation.stable_threshold"),
         metastable: try config.double("evaluation.metastable_threshold"))
-      let calculator = try config.string("evaluation.energy_calculator")
-      energyCalculator = calculator == "none" ? nil : calculator
-      hullReferences = try HullReferences(
-        try config.value("evaluation.hull_references"), key: "evaluation.hull_references")
+      let calculator = try config.node("evaluation.energy_calculator")
+      energyCalculator =
+        try calculator.string() == "none" ? nil : try EnergyCalculatorSpec(calculator)
+      energyWorkers = try RewardFactory.energyWorkers(of: rewardConfig)
+      hullReferences = try HullReferences(try config.node("evaluation.hull_references"))
     }
   }
 
@@ -51,12 +54,13 @@ struct EvaluateCommand: ParsableCommand {
       resolveDataset: try self.config.datasets().file, log: logToStandardError)
     factory.diversityVAE = { config.trainedVAE() }
     let pipeline = try factory.makePipeline(settings.rewardConfig)
-    let reference = try factory.referenceSet(named: settings.reference)
+    let reference = try factory.reference(named: settings.reference)
     let report = try EvaluationReport(
       structures: loaded, reference: reference, pipeline: pipeline,
       energyAboveHull: try settings.energyCalculator.map {
         try factory.energyAboveHull(
-          reference: reference, calculator: $0, hullReferences: settings.hullReferences)
+          reference: reference.reference, calculator: $0, workers: settings.energyWorkers,
+          hullReferences: settings.hullReferences)
       }, thresholds: settings.thresholds)
     switch format {
     case .table: print(report.table, terminator: "")

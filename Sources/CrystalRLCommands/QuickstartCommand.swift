@@ -26,21 +26,21 @@ struct QuickstartCommand: ParsableCommand {
     let ldm: LatentDiffusion.Configuration
     let ldmTraining: ModelTraining.Options
     let minSNRGamma: Double?
-    let rewardConfig: ConfigValue
+    let rewardConfig: ConfigNode
     let grpo: GRPOTrainer.Configuration
     let loop: RLRun.Settings
     let seed: UInt64
     let checkpoints: (vae: String, ldm: String, rl: String)
     let runDirectory: URL
 
-    init(_ config: Interpolator, runDir: String?) throws {
+    init(_ config: ComposedConfig, runDir: String?) throws {
       seed = UInt64(try config.int("seed"))
       vae = try config.vaeConfiguration()
       vaeTraining = try config.trainingOptions("vae_training", seed: seed)
       ldm = try config.ldmConfiguration()
       ldmTraining = try config.trainingOptions("ldm_training", seed: seed + 1)
       minSNRGamma = try config.minSNRGamma("ldm_training.min_snr_gamma")
-      rewardConfig = try config.value("rl_module.reward_fn")
+      rewardConfig = try config.node("rl_module.reward_fn")
       grpo = try config.grpoConfiguration()
       loop = try config.rlRunSettings()
       checkpoints = (

@@ -16,14 +16,7 @@ struct ReportWriter {
   let structures: [Structure]
 
   /// Unique column labels per component (a repeated name gets "#2", "#3", ...).
-  private var labels: [String] {
-    var seen: [String: Int] = [:]
-    return report.components.map { scores in
-      seen[scores.name, default: 0] += 1
-      let count = seen[scores.name]!
-      return count == 1 ? scores.name : "\(scores.name)#\(count)"
-    }
-  }
+  private var labels: [String] { report.componentLabels }
 
   private var ids: [String] {
     structures.enumerated().map { $1.id.isEmpty ? String($0) : $1.id }

@@ -29,7 +29,7 @@ struct RewardCommand: ParsableCommand {
     var factory = RewardFactory(
       resolveDataset: try self.config.datasets().file, log: logToStandardError)
     factory.diversityVAE = { config.trainedVAE() }
-    let pipeline = try factory.makePipeline(try config.value("rl_module.reward_fn"))
+    let pipeline = try factory.makePipeline(try config.node("rl_module.reward_fn"))
     let limit = self.limit.map { max($0, 0) }
     let loaded =
       structures == "builtin"

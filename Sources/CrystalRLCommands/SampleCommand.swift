@@ -27,7 +27,7 @@ struct SampleCommand: ParsableCommand {
     let sampling: LatentDiffusion.Sampling
     let runDirectory: URL
 
-    init(_ config: Interpolator, ldmGiven: Bool, runDir: String?) throws {
+    init(_ config: ComposedConfig, ldmGiven: Bool, runDir: String?) throws {
       vaeCheckpoint = URL(fileURLWithPath: try config.string("rl_module.vae_ckpt_path"))
       ldmCheckpoint =
         ldmGiven ? nil : URL(fileURLWithPath: try config.string("rl_module.ldm_ckpt_path"))

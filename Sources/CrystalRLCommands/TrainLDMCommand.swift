@@ -21,7 +21,7 @@ struct TrainLDMCommand: ParsableCommand {
     let minSNRGamma: Double?
     let job: TrainingJob
 
-    init(_ config: Interpolator, runDir: String?) throws {
+    init(_ config: ComposedConfig, runDir: String?) throws {
       vaeCheckpoint = URL(fileURLWithPath: try config.string("vae_ckpt_path"))
       ldm = try config.ldmConfiguration()
       minSNRGamma = try config.minSNRGamma("trainer.min_snr_gamma")

@@ -26,7 +26,7 @@ struct TrainPredictorCommand: ParsableCommand {
     let validationFraction: Double
     let job: TrainingJob
 
-    init(_ config: Interpolator, runDir: String?) throws {
+    init(_ config: ComposedConfig, runDir: String?) throws {
       vaeCheckpoint = URL(fileURLWithPath: try config.string("vae_ckpt_path"))
       target = try config.string("predictor.target_name")
       hidden = try config.int("predictor.hidden")

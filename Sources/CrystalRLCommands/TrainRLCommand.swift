@@ -20,17 +20,17 @@ struct TrainRLCommand: ParsableCommand {
   struct Settings {
     let vaeCheckpoint: URL
     let ldmCheckpoint: URL
-    let rewardConfig: ConfigValue
+    let rewardConfig: ConfigNode
     let grpo: GRPOTrainer.Configuration
     let loop: RLRun.Settings
     let seed: UInt64
     let checkpointName: String
     let runDirectory: URL
 
-    init(_ config: Interpolator, runDir: String?) throws {
+    init(_ config: ComposedConfig, runDir: String?) throws {
       vaeCheckpoint = URL(fileURLWithPath: try config.string("rl_module.vae_ckpt_path"))
       ldmCheckpoint = URL(fileURLWithPath: try config.string("rl_module.ldm_ckpt_path"))
-      rewardConfig = try config.value("rl_module.reward_fn")
+      rewardConfig = try config.node("rl_module.reward_fn")
       grpo = try config.grpoConfiguration()
       loop = try config.rlRunSettings()
       seed = UInt64(try config.int("seed"))

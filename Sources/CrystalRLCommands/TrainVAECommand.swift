@@ -21,7 +21,7 @@ struct TrainVAECommand: ParsableCommand {
     /// Held-out structures for the reconstruction report (nil: the built-in library).
     let validationFile: URL?
 
-    init(_ config: Interpolator, runDir: String?) throws {
+    init(_ config: ComposedConfig, runDir: String?) throws {
       vae = try config.vaeConfiguration()
       job = try TrainingJob(config, runDir: runDir)
       validationFile = try config.datasetFile("data.val_file")

@@ -9,7 +9,7 @@ import Foundation
 /// let grpo = try config.grpoConfiguration()
 /// let loop = try config.rlRunSettings()
 /// ```
-extension Interpolator {
+extension ComposedConfig {
   /// The VAE's sizes under `vae`.
   public func vaeConfiguration() throws -> CrystalVAE.Configuration {
     CrystalVAE.Configuration(
@@ -36,9 +36,10 @@ extension Interpolator {
   /// The Min-SNR-γ weighting of the diffusion loss at `path`: a positive number, or null for
   /// the plain loss.
   public func minSNRGamma(_ path: String) throws -> Double? {
-    if case .null = try value(path) { return nil }
-    let gamma = try double(path)
-    guard gamma > 0 else { throw ConfigError("'\(path)' must be positive or null, got \(gamma)") }
+    let setting = try node(path)
+    if case .null = try setting.required() { return nil }
+    let gamma = try setting.double()
+    guard gamma > 0 else { throw setting.error("must be positive or null, got \(gamma)") }
     return gamma
   }
 
@@ -47,11 +48,11 @@ extension Interpolator {
   public func grpoConfiguration() throws -> GRPOTrainer.Configuration {
     let rl = "rl_module.rl_configs"
     return GRPOTrainer.Configuration(
-      batchSize: try positive("data.batch_size"),
-      numGroupSamples: try positive("\(rl).num_group_samples"),
+      batchSize: try positiveInt("data.batch_size"),
+      numGroupSamples: try positiveInt("\(rl).num_group_samples"),
       groupRewardNorm: try bool("\(rl).group_reward_norm"),
-      numInnerBatch: try positive("\(rl).num_inner_batch"),
-      rolloutChunkSize: try positive("\(rl).rollout_chunk_size"),
+      numInnerBatch: try positiveInt("\(rl).num_inner_batch"),
+      rolloutChunkSize: try positiveInt("\(rl).rollout_chunk_size"),
       overlapReward: try bool("\(rl).overlap_reward"),
       clipRatio: Float(try double("\(rl).clip_ratio")),
       klWeight: Float(try double("\(rl).kl_weight")),
@@ -65,35 +66,29 @@ extension Interpolator {
   public func rlRunSettings() throws -> RLRun.Settings {
     RLRun.Settings(
       maxSteps: try int("trainer.max_steps"),
-      validationInterval: try positive("trainer.val_check_interval"),
-      validationSamples: try positive("trainer.val_samples"),
+      validationInterval: try positiveInt("trainer.val_check_interval"),
+      validationSamples: try positiveInt("trainer.val_samples"),
       earlyStoppingPatience: try int("trainer.early_stopping_patience"),
-      maxConsecutiveFailures: try positive("trainer.max_consecutive_failures"),
+      maxConsecutiveFailures: try positiveInt("trainer.max_consecutive_failures"),
       metastableThreshold: try double("evaluation.metastable_threshold"))
   }
 
   /// DDIM settings under `prefix`: `sampling_steps` (1...1000) and `eta` (>= 0), and, where
   /// the node has one, `sampler` (only `ddim`).
   public func sampling(at prefix: String) throws -> LatentDiffusion.Sampling {
-    if try resolved(at: "\(prefix).sampler") != nil {
-      let sampler = try string("\(prefix).sampler")
-      guard sampler == "ddim" else {
-        throw ConfigError("\(prefix).sampler must be ddim, got '\(sampler)'")
-      }
+    let sampler = try node("\(prefix).sampler")
+    if let name = try sampler.optional({ try $0.string() }), name != "ddim" {
+      throw sampler.error("must be ddim, got '\(name)'")
     }
-    let steps = try int("\(prefix).sampling_steps")
+    let stepsNode = try node("\(prefix).sampling_steps")
+    let steps = try stepsNode.int()
     let limit = DiffusionSchedule().steps
     guard (1...limit).contains(steps) else {
-      throw ConfigError("\(prefix).sampling_steps must be in 1...\(limit), got \(steps)")
+      throw stepsNode.error("must be in 1...\(limit), got \(steps)")
     }
-    let eta = try double("\(prefix).eta")
-    guard eta >= 0 else { throw ConfigError("\(prefix).eta must be >= 0, got \(eta)") }
+    let etaNode = try node("\(prefix).eta")
+    let eta = try etaNode.double()
+    guard eta >= 0 else { throw etaNode.error("must be >= 0, got \(eta)") }
     return LatentDiffusion.Sampling(steps: steps, eta: eta)
-  }
-
-  private func positive(_ path: String) throws -> Int {
-    let value = try int(path)
-    guard value > 0 else { throw ConfigError("'\(path)' must be positive, got \(value)") }
-    return value
   }
 }

@@ -213,8 +213,8 @@ public final class GRPOTrainer {
     return StepRecord(
       step: step, reward: finiteMean(report.total),
       componentMeans: Dictionary(
-        report.components.map { ($0.name, finiteMean($0.raw)) },
-        uniquingKeysWith: { first, _ in first }),
+        uniqueKeysWithValues: zip(
+          report.componentLabels, report.components.map { finiteMean($0.raw) })),
       kl: totals.kl / terms, ratio: totals.ratio / terms, entropy: totals.entropy / terms,
       loss: totals.loss, rolloutSeconds: rolloutTime.seconds, rewardSeconds: rewardTime.seconds,
       updateSeconds: updateTime.seconds, abstained: report.abstainedCount)

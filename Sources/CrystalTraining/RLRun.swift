@@ -145,7 +145,11 @@ public final class RLRun {
       let metastable = hull.map { HullVerdicts.isWithin($0, settings.metastableThreshold) }
       dng["metastable"] = fraction(metastable)
       if let unique, let novel {
-        dng["msun"] = fraction(metastable.indices.map { metastable[$0] && unique[$0] && novel[$0] })
+        dng["msun"] = fraction(
+          hull.indices.map {
+            HullVerdicts.isSUN(
+              hull[$0], within: settings.metastableThreshold, unique: unique[$0], novel: novel[$0])
+          })
       }
     }
     return Validation(

@@ -9,6 +9,14 @@ public enum HullVerdicts {
     energyAboveHull <= threshold + rounding
   }
 
+  /// S.U.N. with the stable threshold, M.S.U.N. with the metastable one: within `threshold` of
+  /// the hull, unique and novel.
+  public static func isSUN(
+    _ energyAboveHull: Double, within threshold: Double, unique: Bool, novel: Bool
+  ) -> Bool {
+    isWithin(energyAboveHull, threshold) && unique && novel
+  }
+
   /// The median of the finite values; nil when there are none.
   public static func median(_ values: [Double]) -> Double? {
     let finite = values.filter(\.isFinite).sorted()

@@ -7,7 +7,8 @@ import RewardPipeline
 /// `unique`: 1 for the first structure of each group of matching structures in the batch.
 public final class UniqueMetric: MetricProvider {
   public let name = "unique"
-  let context: ReferenceContext
+  /// The reference set and the matcher's memos.
+  public let context: ReferenceContext
 
   public init(context: ReferenceContext) { self.context = context }
 
@@ -24,7 +25,8 @@ public final class UniqueMetric: MetricProvider {
 public final class NovelMetric: MetricProvider {
   public let name = "novel"
   public var isPerStructure: Bool { true }
-  let context: ReferenceContext
+  /// The reference set and the matcher's memos.
+  public let context: ReferenceContext
 
   public init(context: ReferenceContext) { self.context = context }
 

@@ -19,8 +19,8 @@ struct DNGMetricsSetup {
     "composition_diversity",
   ]
 
-  /// Finds a reference dataset's CSV from its name or path.
-  let resolveDataset: (String) throws -> URL
+  /// The reference set of a dataset name or path, with its matcher's memos.
+  let reference: (String) throws -> ReferenceContext
   let log: (String) -> Void
   let cacheDirectory: URL
   /// The VAE whose latents give the diversity features; nil for descriptor features.
@@ -28,20 +28,21 @@ struct DNGMetricsSetup {
   /// The energy calculator behind e_above_hull; nil when the pipeline does not need it.
   let energyCalculator: EnergyCalculator?
 
+  /// Registers the providers of the metrics in `required` that are DNG metrics, against the
+  /// reference set `referenceDataset` names, with `hullReferences` beside it for e_above_hull.
   func register(
-    _ required: Set<String>, config: [String: ConfigValue], into registry: inout MetricRegistry
+    _ required: Set<String>, referenceDataset: ConfigNode, hullReferences: HullReferences,
+    into registry: inout MetricRegistry
   ) throws {
     let needed = required.intersection(Self.metricNames)
     guard !needed.isEmpty else { return }
-    guard let name = config["reference_dataset"]?.stringValue else {
-      throw RewardError.configuration(
-        "reward_fn.reference_dataset is required by \(needed.sorted().joined(separator: ", ")): "
-          + "give a dataset name under configs/data/, `builtin`, or a path to a CDVAE-layout CSV")
+    guard let name = try referenceDataset.optional({ try $0.string() }) else {
+      throw referenceDataset.error(
+        "is required by \(needed.sorted().joined(separator: ", ")): give a dataset name under "
+          + "configs/data/, `builtin`, or a path to a CDVAE-layout CSV")
     }
-    let reference = try ReferenceSet.named(
-      name, resolveDataset: resolveDataset, cacheDirectory: cacheDirectory)
-    log("reference set \(reference.source): \(reference.structures.count) structures")
-    let context = ReferenceContext(reference: reference)
+    let context = try self.reference(name)
+    let reference = context.reference
     if needed.contains("unique") { registry.register(UniqueMetric(context: context)) }
     if needed.contains("novel") { registry.register(NovelMetric(context: context)) }
     if needed.contains("creativity_distance") {
@@ -53,9 +54,7 @@ struct DNGMetricsSetup {
       }
       registry.register(
         try energyAboveHull(
-          reference: reference, calculator: energyCalculator,
-          hullReferences: try HullReferences(
-            config["hull_references"], key: "reward_fn.hull_references")))
+          reference: reference, calculator: energyCalculator, hullReferences: hullReferences))
     }
     let diversity = needed.intersection(["structure_diversity", "composition_diversity"])
     if !diversity.isEmpty {

@@ -1,6 +1,5 @@
 import CrystalConfig
 import Foundation
-import ReferenceData
 
 /// Finds a dataset's reference CSV from its name, as configs/data/NAME.yaml describes it, or
 /// takes a path as given.
@@ -33,19 +32,8 @@ public struct DatasetCatalog {
         "unknown dataset '\(nameOrPath)'; known: "
           + loader.options(of: "data").joined(separator: ", ") + " (or give a path to a CSV)")
     }
-    let config = Interpolator(
+    let config = ComposedConfig(
       root: try loader.compose(primary: primary, overrides: overrides + ["data=\(name)"]))
     return URL(fileURLWithPath: try config.string("data.reference_file"))
-  }
-}
-
-extension ReferenceSet {
-  /// The reference set a config names: `builtin` (the prototype library) or a dataset name or
-  /// CSV path, parsed once and cached in `cacheDirectory`.
-  public static func named(
-    _ name: String, resolveDataset: (String) throws -> URL, cacheDirectory: URL
-  ) throws -> ReferenceSet {
-    name == "builtin"
-      ? .builtin : try load(try resolveDataset(name), cacheDirectory: cacheDirectory)
   }
 }

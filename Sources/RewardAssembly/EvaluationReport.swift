@@ -18,7 +18,8 @@ import RewardPipeline
 ///
 /// ```swift
 /// let report = try EvaluationReport(
-///   structures: samples, reference: .builtin, pipeline: reward, energyAboveHull: nil)
+///   structures: samples, reference: try factory.reference(named: "builtin"), pipeline: reward,
+///   energyAboveHull: nil)
 /// print(report.table)
 /// ```
 public struct EvaluationReport {
@@ -46,8 +47,10 @@ public struct EvaluationReport {
     public let eAboveHull: Double?
     public let stable: Bool?
     public let metastable: Bool?
-    public var sun: Bool? { stable.map { $0 && unique && novel } }
-    public var msun: Bool? { metastable.map { $0 && unique && novel } }
+    /// Stable, unique and novel (S.U.N.); nil without energies.
+    public let sun: Bool?
+    /// Metastable, unique and novel (M.S.U.N.); nil without energies.
+    public let msun: Bool?
     /// Each reward component's raw reward, in `EvaluationReport.components` order.
     public let rewards: [Double]
   }
@@ -67,40 +70,53 @@ public struct EvaluationReport {
   public let thresholds: Thresholds
 
   /// Evaluates `structures` against `reference`, scores them with `pipeline` and, when
-  /// `energyAboveHull` is given, places them against its hull.
+  /// `energyAboveHull` is given, places them against its hull. Unique and novel are the
+  /// pipeline's where it computes them against the same reference set (the same
+  /// `ReferenceContext`, as `RewardFactory.reference(named:)` shares them).
   public init(
-    structures: [Structure], reference: ReferenceSet, pipeline: ReinforceReward,
+    structures: [Structure], reference: ReferenceContext, pipeline: ReinforceReward,
     energyAboveHull: EnergyAboveHullMetric?, thresholds: Thresholds = Thresholds()
   ) throws {
-    let context = ReferenceContext(reference: reference)
     let batch = StructureBatch(structures)
-    let unique = try UniqueMetric(context: context).compute(batch, metrics: [:]).values
-    let novelty = NovelMetric(context: context)
-    let novel = try inChunks(structures, "novelty") { try novelty.compute($0, metrics: [:]).values }
+    let report = try pipeline.score(batch)
+    func pipelineColumn(_ name: String) -> [Double]? {
+      let provider = pipeline.metricRegistry.provider(name)
+      let context = (provider as? UniqueMetric)?.context ?? (provider as? NovelMetric)?.context
+      return context === reference ? report.metrics[name]?.values : nil
+    }
+    let unique =
+      try pipelineColumn("unique")
+      ?? UniqueMetric(context: reference).compute(batch, metrics: [:]).values
+    let novelty = NovelMetric(context: reference)
+    let novel =
+      try pipelineColumn("novel")
+      ?? inChunks(structures, "novelty") { try novelty.compute($0, metrics: [:]).values }
     let hull = try energyAboveHull.map { metric in
       try inChunks(structures, "energies above the hull") {
         try metric.compute($0, metrics: [:]).values
       }
     }
-    let report = try pipeline.score(batch)
-    var seen: [String: Int] = [:]
-    components = report.components.map { scores in
-      seen[scores.name, default: 0] += 1
-      return seen[scores.name]! == 1 ? scores.name : "\(scores.name)#\(seen[scores.name]!)"
-    }
+    components = report.componentLabels
     verdicts = structures.enumerated().map { index, structure in
       let energy = hull?[index]
+      let (isUnique, isNovel) = (unique[index] == 1, novel[index] == 1)
+      func verdict(_ threshold: Double) -> Bool? {
+        energy.map { HullVerdicts.isWithin($0, threshold) }
+      }
+      func sun(_ threshold: Double) -> Bool? {
+        energy.map { HullVerdicts.isSUN($0, within: threshold, unique: isUnique, novel: isNovel) }
+      }
       return Verdict(
         id: structure.id.isEmpty ? String(index) : structure.id,
         formula: structure.composition.formula,
         valid: structure.isStructurallyValid,
         compositionValid: CompositionValidity.isValid(structure.composition),
-        unique: unique[index] == 1, novel: novel[index] == 1, eAboveHull: energy,
-        stable: energy.map { HullVerdicts.isWithin($0, thresholds.stable) },
-        metastable: energy.map { HullVerdicts.isWithin($0, thresholds.metastable) },
+        unique: isUnique, novel: isNovel, eAboveHull: energy,
+        stable: verdict(thresholds.stable), metastable: verdict(thresholds.metastable),
+        sun: sun(thresholds.stable), msun: sun(thresholds.metastable),
         rewards: report.components.map { $0.raw[index] })
     }
-    referenceSource = reference.source
+    referenceSource = reference.reference.source
     self.thresholds = thresholds
   }
 

@@ -1,5 +1,4 @@
 import CrystalConfig
-import RewardPipeline
 
 /// The `hull_references` setting (`reward_fn.hull_references`, `evaluation.hull_references`):
 /// phase-diagram entries beside the reference set's. `prototypes` adds the built-in binary and
@@ -24,24 +23,25 @@ public struct HullReferences: Equatable, Sendable {
 
   public init(sources: [Source]) { self.sources = sources }
 
-  /// Parses the setting at `key`: null, `none`, one entry or a list of entries.
-  public init(_ value: ConfigValue?, key: String) throws {
-    let items: [ConfigValue]
-    switch value {
+  /// Parses the setting at `node`: absent, null, `none`, one entry or a list of entries.
+  public init(_ node: ConfigNode) throws {
+    let items: [ConfigNode]
+    switch node.value {
     case nil, .null?: items = []
-    case let value? where value.stringValue == "none": items = []
-    case let value? where value.listValue != nil: items = value.listValue!
-    case let value?: items = [value]
+    case .string("none")?: items = []
+    case .list?: items = try node.list()
+    case _?: items = [node]
     }
     sources = try items.map { item in
-      switch item.stringValue {
+      switch item.value?.stringValue {
       case "prototypes": return .prototypes
       case let text? where text.hasPrefix("csv:") && text.count > 4:
         return .entries(path: String(text.dropFirst(4)))
       default:
-        throw RewardError.configuration(
-          "\(key) entries must be `prototypes` or csv:PATH (a CSV of composition and energy or "
-            + "energy_per_atom), got \(item.json)")
+        throw ConfigError(
+          key: item.path,
+          "\(node.path) entries must be `prototypes` or csv:PATH (a CSV of composition and energy or "
+            + "energy_per_atom), got \(item.value!.json)")
       }
     }
   }

@@ -29,48 +29,46 @@ extension RewardFactory {
     let parameters: ConfigValue
   }
 
-  /// The providers of `reward_fn.metrics`; two providing the same metric are an error.
-  mutating func configuredMetrics(_ value: ConfigValue?) throws -> [ConfiguredMetric] {
-    guard let value, !value.isNull else { return [] }
-    guard let entries = value.listValue else {
-      throw RewardError.configuration("reward_fn.metrics must be a list, got \(value.json)")
-    }
+  /// The providers of `reward_fn.metrics` (`node`); two providing the same metric are an
+  /// error.
+  mutating func configuredMetrics(_ node: ConfigNode) throws -> [ConfiguredMetric] {
+    guard !node.isNull else { return [] }
     var configured: [ConfiguredMetric] = []
-    for (index, entry) in entries.enumerated() {
-      let location = "reward_fn.metrics.\(index)"
-      let metric = try makeMetric(entry, where: location)
+    for entry in try node.list() {
+      let metric = try makeMetric(entry)
       if let other = configured.firstIndex(where: { $0.provider.name == metric.provider.name }) {
-        throw RewardError.configuration(
-          "\(location): metric '\(metric.provider.name)' is already provided by "
-            + "reward_fn.metrics.\(other)")
+        throw entry.refusal(
+          "metric '\(metric.provider.name)' is already provided by \(node[other].path)")
       }
       configured.append(metric)
     }
     return configured
   }
 
-  mutating func makeMetric(_ entry: ConfigValue, where location: String) throws
-    -> ConfiguredMetric
-  {
-    guard let map = entry.mapValue else {
-      throw RewardError.configuration("\(location) must be a map, got \(entry.json)")
-    }
-    guard let plugin = map["plugin"]?.stringValue, let name = map["provider"]?.stringValue else {
-      throw RewardError.configuration(
-        "\(location) needs `plugin: PATH_OR_NAME` and `provider: NAME` (a metric provider the "
+  mutating func makeMetric(_ entry: ConfigNode) throws -> ConfiguredMetric {
+    let keys = try entry.keys()
+    guard let plugin = try entry["plugin"].optional({ try $0.string() }),
+      let name = try entry["provider"].optional({ try $0.string() })
+    else {
+      throw entry.error(
+        "needs `plugin: PATH_OR_NAME` and `provider: NAME` (a metric provider the "
           + "plugin exports; `crystalrl plugin inspect` lists them)")
     }
-    let parameters = map.filter { !Self.metricKeys.contains($0.key) }
-    return try pluginMetric(
-      try locator.locate(plugin), name, parameters, isolation(map, location), location)
+    var parameters: [String: ConfigValue] = [:]
+    for key in keys where !Self.metricKeys.contains(key) {
+      parameters[key] = entry[key].value!
+    }
+    return try pluginMetric(try locator.locate(plugin), name, parameters, isolation(entry), entry)
   }
 
+  /// Provider `name` of the plugin at `path` with `parameters`, the ones of `entry` (or of the
+  /// setting that asked for it).
   mutating func pluginMetric(
     _ path: String, _ name: String, _ parameters: [String: ConfigValue], _ isolation: Isolation,
-    _ location: String
+    _ entry: ConfigNode
   ) throws -> ConfiguredMetric {
     try checkParameters(
-      path, .provider(name), parameters, isolation, location, hostKeys: Self.metricKeys)
+      path, .provider(name), parameters, isolation, entry, hostKeys: Self.metricKeys)
     let configJSON = ConfigValue.map(parameters).json
     let provider: PluginMetricProvider
     switch isolation {

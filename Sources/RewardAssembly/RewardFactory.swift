@@ -17,7 +17,7 @@ import RewardPipeline
 ///
 /// ```swift
 /// var factory = RewardFactory(resolveDataset: DatasetCatalog(loader: loader).file)
-/// let pipeline = try factory.makePipeline(try config.value("rl_module.reward_fn"))
+/// let pipeline = try factory.makePipeline(try config.node("rl_module.reward_fn"))
 /// let report = try pipeline.score(structures)
 /// ```
 public struct RewardFactory {
@@ -35,22 +35,19 @@ public struct RewardFactory {
   static let metricKeys = ["plugin", "provider", "isolation", "timeout", "memory_limit_mb"]
   static let pipelineTargets = ["src.rl_module.reward.ReinforceReward", "ReinforceReward"]
 
-  /// Where a `_target_` alias points. A plugin target's `libraries` are parameters naming a
-  /// shared library: a name found on the plugin search path is passed as its path.
+  /// Where a `_target_` alias points. A built-in reads its parameters from its entry. A plugin
+  /// target's `libraries` are parameters naming a shared library: a name found on the plugin
+  /// search path is passed as its path.
   enum Target {
-    case builtin(parameters: [String], make: ([String: ConfigValue]) throws -> RewardComponent)
+    case builtin(parameters: [String], make: (ConfigNode) throws -> RewardComponent)
     case plugin(name: String, component: String, libraries: [String] = [])
   }
 
   /// `_target_` names understood, by full class path and by short name.
   static let targets: [String: Target] = {
-    let customReward = Target.builtin(parameters: ["target_density"]) { parameters in
-      guard let target = parameters["target_density"] else { return AtomicDensityReward() }
-      guard let value = target.doubleValue, value.isFinite else {
-        throw RewardError.configuration(
-          "target_density must be a finite number, got \(target.json)")
-      }
-      return AtomicDensityReward(targetDensity: value)
+    let customReward = Target.builtin(parameters: ["target_density"]) { entry in
+      try entry["target_density"].optional { AtomicDensityReward(targetDensity: try $0.double()) }
+        ?? AtomicDensityReward()
     }
     let dng: [(String, String)] = [
       ("CreativityReward", "creativity"), ("EnergyReward", "energy"),
@@ -81,9 +78,7 @@ public struct RewardFactory {
   public var diversityVAE: () throws -> CrystalVAE? = { nil }
   var libraries: [String: PluginLibrary] = [:]
   let calculators = EnergyCalculatorPool()
-  /// CHGNet worker processes sharing each batch (`reward_fn.energy_workers` of the latest
-  /// pipeline made; 1 until then).
-  public internal(set) var energyWorkers = 1
+  let references = ReferencePool()
   /// Isolated plugins' descriptions, as their worker processes reported them.
   private var describedPlugins: [String: PluginInfo] = [:]
 
@@ -100,72 +95,74 @@ public struct RewardFactory {
     self.log = log
   }
 
-  /// Builds the pipeline described by `config` (the resolved `rl_module.reward_fn` node).
+  /// Builds the pipeline described by `config`, a `reward_fn` node parsed on its own (its
+  /// errors name `reward_fn.KEY`).
   public mutating func makePipeline(_ config: ConfigValue) throws -> ReinforceReward {
-    guard let map = config.mapValue else {
-      throw RewardError.configuration("reward_fn must be a map, got \(config.json)")
+    try makePipeline(ConfigNode(config, path: "reward_fn"))
+  }
+
+  /// Builds the pipeline described by `config` (the resolved `rl_module.reward_fn` node); a
+  /// configuration mistake is a `ConfigError` naming its key.
+  public mutating func makePipeline(_ config: ConfigNode) throws -> ReinforceReward {
+    try config.checkKeys(allowed: Self.pipelineKeys)
+    let target = config["_target_"]
+    if let name = try target.optional({ try $0.string() }), !Self.pipelineTargets.contains(name) {
+      throw target.error(
+        "'\(name)' is not a pipeline; valid: " + Self.pipelineTargets.joined(separator: ", "))
     }
-    try checkKeys(map, allowed: Self.pipelineKeys, where: "reward_fn")
-    if let target = map["_target_"]?.stringValue, !Self.pipelineTargets.contains(target) {
-      throw RewardError.configuration(
-        "reward_fn._target_ '\(target)' is not a pipeline; valid: "
-          + Self.pipelineTargets.joined(separator: ", "))
-    }
-    guard let entries = map["components"]?.listValue, !entries.isEmpty else {
-      throw RewardError.configuration("reward_fn.components must be a non-empty list")
-    }
-    let components = try entries.enumerated().map { index, entry in
-      try makeComponent(entry, where: "reward_fn.components.\(index)")
-    }
-    let configured = try configuredMetrics(map["metrics"])
+    let entries = try config["components"].list()
+    guard !entries.isEmpty else { throw config["components"].error("must be a non-empty list") }
+    let components = try entries.map { try makeComponent($0) }
+    let configured = try configuredMetrics(config["metrics"])
     let required = components.flatMap(\.component.requiredMetrics)
     let needed = Self.closure(of: required, over: configured.map(\.provider))
-    let setting = map["energy_calculator"]?.stringValue ?? "chgnet"
-    _ = try EnergyCalculatorSpec(parsing: setting)  // a bad setting is an error even when unused
-    energyWorkers = try Self.energyWorkers(map["energy_workers"], calculator: setting)
-    _ = try HullReferences(map["hull_references"], key: "reward_fn.hull_references")
+    // Every energy setting is checked, even when no component needs energies.
+    let calculatorSpec = try EnergyCalculatorSpec(config["energy_calculator"])
+    let workers = try Self.energyWorkers(of: config)
+    let hullReferences = try HullReferences(config["hull_references"])
     let calculator =
-      needed.contains("e_above_hull") ? try energyCalculator(setting, configured) : nil
+      needed.contains("e_above_hull")
+      ? try energyCalculator(calculatorSpec, workers: workers, configured) : nil
     var registry = metrics
     for provider in ValidityMetrics.providers where !registry.names.contains(provider.name) {
       registry.register(provider)
     }
     try dngMetrics(energyCalculator: calculator).register(
-      needed.subtracting(configured.map(\.provider.name)), config: map, into: &registry)
+      needed.subtracting(configured.map(\.provider.name)),
+      referenceDataset: config["reference_dataset"], hullReferences: hullReferences,
+      into: &registry)
     for metric in configured { registry.register(metric.provider) }
     _ = try registry.order(required)
     return ReinforceReward(
-      components: components, normalization: try normalization(map["normalize_fn"]),
-      eps: try number(map["eps"], default: 1e-4, key: "reward_fn.eps"), metrics: registry)
+      components: components, normalization: try normalization(config["normalize_fn"]),
+      eps: try config["eps"].optional { try $0.double() } ?? 1e-4, metrics: registry)
   }
 
-  private mutating func makeComponent(_ entry: ConfigValue, where location: String) throws
-    -> WeightedComponent
-  {
-    guard let map = entry.mapValue else {
-      throw RewardError.configuration("\(location) must be a map, got \(entry.json)")
+  private mutating func makeComponent(_ entry: ConfigNode) throws -> WeightedComponent {
+    let keys = try entry.keys()
+    var parameters: [String: ConfigValue] = [:]
+    for key in keys where !Self.componentKeys.contains(key) {
+      parameters[key] = Self.checkpointPathOfLoader(entry[key].value!)
     }
-    let parameters = map.filter { !Self.componentKeys.contains($0.key) }.mapValues(Self.seedForm)
-    let metrics = try configuredMetricNames(map["required_metrics"], location)
+    let metrics = try configuredMetricNames(entry["required_metrics"])
     let component: RewardComponent
-    if let plugin = map["plugin"]?.stringValue {
-      guard let name = map["component"]?.stringValue else {
-        throw RewardError.configuration("\(location): `plugin` needs `component: NAME` too")
+    if let plugin = try entry["plugin"].optional({ try $0.string() }) {
+      guard let name = try entry["component"].optional({ try $0.string() }) else {
+        throw entry.refusal("`plugin` needs `component: NAME` too")
       }
       component = try pluginComponent(
-        plugin, name, parameters, isolation(map, location), location, requiredMetrics: metrics)
-    } else if let targetName = map["_target_"]?.stringValue {
+        plugin, name, parameters, isolation(entry), entry, requiredMetrics: metrics)
+    } else if let targetName = try entry["_target_"].optional({ try $0.string() }) {
       switch Self.targets[targetName] {
       case .builtin(let allowed, let make)?:
-        try checkKeys(
-          parameters, allowed: allowed + Self.componentKeys, where: "\(location) (\(targetName))")
-        let component = try make(parameters)
+        try entry.checkKeys(allowed: allowed + Self.componentKeys, subject: targetName)
+        let component = try make(entry)
         if metrics != nil {
-          throw RewardError.configuration(
-            "\(location).required_metrics (\(targetName)): "
-              + PluginComponentInfo.fixedMetricsMessage(component.requiredMetrics))
+          throw entry["required_metrics"].refusal(
+            PluginComponentInfo.fixedMetricsMessage(component.requiredMetrics),
+            subject: targetName)
         }
-        return try weighted(component, map, location)
+        return try weighted(component, entry)
       case .plugin(let plugin, let name, let libraries)?:
         var parameters = parameters
         for key in libraries {
@@ -175,30 +172,28 @@ public struct RewardFactory {
           parameters[key] = .string(URL(fileURLWithPath: path).path)
         }
         component = try pluginComponent(
-          plugin, name, parameters, isolation(map, location), location, requiredMetrics: metrics)
+          plugin, name, parameters, isolation(entry), entry, requiredMetrics: metrics)
       case nil:
         let known = Self.targets.keys.filter { $0.hasPrefix("src.") }.sorted()
-        throw RewardError.configuration(
-          "\(location): unknown _target_ '\(targetName)'; valid: \(known.joined(separator: ", ")) "
+        throw entry["_target_"].refusal(
+          "unknown _target_ '\(targetName)'; valid: \(known.joined(separator: ", ")) "
             + "(or give `plugin: PATH_OR_NAME` and `component: NAME`)")
       }
     } else {
-      throw RewardError.configuration(
-        "\(location) names no component: give `_target_` or `plugin` + `component`")
+      throw entry.error("names no component: give `_target_` or `plugin` + `component`")
     }
-    return try weighted(component, map, location)
+    return try weighted(component, entry)
   }
 
-  /// `component` with the weight, normalization, eps and error policy of its entry `map`.
-  private func weighted(
-    _ component: RewardComponent, _ map: [String: ConfigValue], _ location: String
-  ) throws -> WeightedComponent {
+  /// `component` with the weight, normalization, eps and error policy of its `entry`.
+  private func weighted(_ component: RewardComponent, _ entry: ConfigNode) throws
+    -> WeightedComponent
+  {
     WeightedComponent(
-      component, weight: try number(map["weight"], default: 1, key: "\(location).weight"),
-      normalization: try normalization(map["normalize_fn"]),
-      eps: try number(map["eps"], default: 1e-4, key: "\(location).eps"),
-      onError: try map["on_error"].map { try OnErrorPolicy.parse($0.stringValue ?? $0.json) }
-        ?? .fail)
+      component, weight: try entry["weight"].optional { try $0.double() } ?? 1,
+      normalization: try normalization(entry["normalize_fn"]),
+      eps: try entry["eps"].optional { try $0.double() } ?? 1e-4,
+      onError: try entry["on_error"].optional { try parsed($0, OnErrorPolicy.parse) } ?? .fail)
   }
 
   /// How a plugin component runs: in the host process, or in its own worker process with a
@@ -209,69 +204,58 @@ public struct RewardFactory {
     case process(WorkerLimits)
   }
 
-  func isolation(_ map: [String: ConfigValue], _ location: String) throws -> Isolation {
-    let timeout = try number(map["timeout"], default: 60, key: "\(location).timeout")
-    switch map["isolation"]?.stringValue ?? "in_process" {
+  /// The isolation keys of a component or metric `entry`.
+  func isolation(_ entry: ConfigNode) throws -> Isolation {
+    let timeout = try entry["timeout"].optional { try $0.double() } ?? 60
+    let isolation = entry["isolation"]
+    switch try isolation.optional({ try $0.string() }) ?? "in_process" {
     case "in_process":
-      for key in ["timeout", "memory_limit_mb"] where map[key] != nil {
-        throw RewardError.configuration("\(location): \(key) needs isolation: process")
+      for key in ["timeout", "memory_limit_mb"] where entry[key].exists {
+        throw entry[key].error("needs isolation: process")
       }
       return .inProcess
     case "process":
-      guard timeout > 0 else {
-        throw RewardError.configuration("\(location).timeout must be positive")
-      }
-      let memory = try map["memory_limit_mb"].map { value in
-        guard let megabytes = value.intValue, megabytes > 0 else {
-          throw RewardError.configuration(
-            "\(location).memory_limit_mb must be a positive integer, got \(value.json)")
-        }
-        return megabytes
-      }
+      guard timeout > 0 else { throw entry["timeout"].error("must be positive") }
+      let memory = try entry["memory_limit_mb"].optional { try $0.positiveInt() }
       return .process(WorkerLimits(timeout: timeout, memoryLimitMB: memory))
-    default:
-      throw RewardError.configuration(
-        "\(location).isolation must be in_process or process, got \(map["isolation"]!.json)")
+    case let other:
+      throw isolation.error("must be in_process or process, got '\(other)'")
     }
   }
 
   /// A component entry's `required_metrics`: nil when absent, else a list of distinct metric
   /// names.
-  private func configuredMetricNames(_ value: ConfigValue?, _ location: String) throws
-    -> [String]?
-  {
-    guard let value else { return nil }
-    let key = "\(location).required_metrics"
-    guard let list = value.listValue else {
-      throw RewardError.configuration("\(key) must be a list of metric names, got \(value.json)")
-    }
-    let names = try list.map { entry in
-      guard let name = entry.stringValue, !name.isEmpty else {
-        throw RewardError.configuration(
-          "\(key) must be a list of metric names, got \(entry.json) in it")
+  private func configuredMetricNames(_ node: ConfigNode) throws -> [String]? {
+    try node.optional { node in
+      guard node.value?.listValue != nil else {
+        throw node.error("must be a list of metric names, got \(node.value!.json)")
       }
-      return name
+      let names = try node.list().map { entry in
+        guard let name = entry.value?.stringValue, !name.isEmpty else {
+          throw node.error("must be a list of metric names, got \(entry.value!.json) in it")
+        }
+        return name
+      }
+      var seen = Set<String>()
+      if let repeated = names.first(where: { !seen.insert($0).inserted }) {
+        throw node.error("names metric '\(repeated)' twice")
+      }
+      return names
     }
-    var seen = Set<String>()
-    if let repeated = names.first(where: { !seen.insert($0).inserted }) {
-      throw RewardError.configuration("\(key) names metric '\(repeated)' twice")
-    }
-    return names
   }
 
   /// Component `name` of `plugin`, with `requiredMetrics` (its entry's `required_metrics`,
   /// only for a component declaring CRL_COMPONENT_METRICS_FROM_CONFIG).
   private mutating func pluginComponent(
     _ plugin: String, _ name: String, _ parameters: [String: ConfigValue],
-    _ isolation: Isolation, _ location: String, requiredMetrics: [String]?
+    _ isolation: Isolation, _ entry: ConfigNode, requiredMetrics: [String]?
   ) throws -> RewardComponent {
     let path = try locator.locate(plugin)
     let info = try checkParameters(
-      path, .component(name), parameters, isolation, location, hostKeys: Self.componentKeys)
+      path, .component(name), parameters, isolation, entry, hostKeys: Self.componentKeys)
     if requiredMetrics != nil, let info = info as? PluginComponentInfo, !info.metricsFromConfig {
-      throw RewardError.configuration(
-        "\(location).required_metrics (\(name)): "
-          + PluginComponentInfo.fixedMetricsMessage(info.requiredMetrics))
+      throw entry["required_metrics"].refusal(
+        PluginComponentInfo.fixedMetricsMessage(info.requiredMetrics), subject: name)
     }
     let configJSON = ConfigValue.map(parameters).json
     switch isolation {
@@ -288,12 +272,12 @@ public struct RewardFactory {
 
   /// Looks up the component or provider `subject` names in the plugin at `path` (loading the
   /// library into `libraries` in-process; under isolation a worker describes it, nothing of it
-  /// runs here) and checks `parameters` against the parameters it declares; returns what the
-  /// plugin says about it.
+  /// runs here) and checks `parameters` (of `entry`) against the parameters it declares;
+  /// returns what the plugin says about it.
   @discardableResult
   mutating func checkParameters(
     _ path: String, _ subject: PluginSubject, _ parameters: [String: ConfigValue],
-    _ isolation: Isolation, _ location: String, hostKeys: [String]
+    _ isolation: Isolation, _ entry: ConfigNode, hostKeys: [String]
   ) throws -> any PluginComputationInfo {
     let info: any PluginComputationInfo
     switch isolation {
@@ -307,72 +291,61 @@ public struct RewardFactory {
       describedPlugins[path] = described
       info = try described.computation(subject)
     }
-    let name = subject.name
-    try checkKeys(
-      parameters, allowed: info.parameters.map(\.name) + hostKeys, where: "\(location) (\(name))")
+    try entry.checkKeys(
+      allowed: info.parameters.map(\.name) + hostKeys, subject: subject.name,
+      among: Array(parameters.keys))
     for parameter in info.parameters {
       guard let value = parameters[parameter.name] else {
         if parameter.defaultJSON == nil {
-          throw RewardError.configuration(
-            "\(location): \(subject) needs parameter '\(parameter.name)' "
+          throw entry[parameter.name].error(
+            "is missing: \(subject) needs parameter '\(parameter.name)' "
               + "(\(parameter.kind.rawValue)): \(parameter.description)")
         }
         continue
       }
       if value.isNull && parameter.defaultJSON == "null" { continue }
-      try check(value, is: parameter.kind, key: "\(location).\(parameter.name)")
+      guard Self.value(value, is: parameter.kind) else {
+        throw entry[parameter.name].error("must be a \(parameter.kind.rawValue), got \(value.json)")
+      }
     }
     return info
   }
 
   /// Chemeleon2 names a model by its loader, `{_target_: ...load_from_checkpoint,
-  /// checkpoint_path: PATH, map_location: cpu}`; a parameter given that way is its PATH.
-  static func seedForm(_ value: ConfigValue) -> ConfigValue {
+  /// checkpoint_path: PATH, map_location: cpu}`; a parameter given that way is its PATH, any
+  /// other value stays as it is.
+  static func checkpointPathOfLoader(_ value: ConfigValue) -> ConfigValue {
     guard let map = value.mapValue, let path = map["checkpoint_path"], path.stringValue != nil,
       Set(map.keys).isSubset(of: ["_target_", "checkpoint_path", "map_location"])
     else { return value }
     return path
   }
 
-  func check(_ value: ConfigValue, is kind: PluginParameter.Kind, key: String) throws {
-    let ok: Bool
+  /// Whether `value` is of the plugin parameter type `kind`.
+  static func value(_ value: ConfigValue, is kind: PluginParameter.Kind) -> Bool {
     switch kind {
-    case .number: ok = value.doubleValue?.isFinite ?? false
-    case .integer: ok = value.intValue != nil
-    case .bool: ok = value.boolValue != nil
-    case .string: ok = value.stringValue != nil
-    case .object: ok = value.mapValue != nil
-    case .unknown: ok = true
-    }
-    guard ok else {
-      throw RewardError.configuration("\(key) must be a \(kind.rawValue), got \(value.json)")
+    case .number: return value.doubleValue?.isFinite ?? false
+    case .integer: return value.intValue != nil
+    case .bool: return value.boolValue != nil
+    case .string: return value.stringValue != nil
+    case .object: return value.mapValue != nil
+    case .unknown: return true
     }
   }
 
-  func checkKeys(_ map: [String: ConfigValue], allowed: [String], where location: String)
-    throws
-  {
-    let unknown = map.keys.filter { !allowed.contains($0) }
-    guard unknown.isEmpty else {
-      throw RewardError.configuration(
-        "\(location): unknown key(s) \(unknown.sorted().joined(separator: ", ")); valid: "
-          + allowed.joined(separator: ", "))
-    }
+  /// A `normalize_fn` setting: a name, or null (or absent) for none.
+  func normalization(_ node: ConfigNode) throws -> Normalization? {
+    guard !node.isNull else { return nil }
+    return try parsed(node, Normalization.parse)
   }
 
-  func normalization(_ value: ConfigValue?) throws -> Normalization? {
-    guard let value, !value.isNull else { return nil }
-    guard let name = value.stringValue else {
-      throw RewardError.configuration("normalize_fn must be a name or null, got \(value.json)")
+  /// The string at `node` parsed by `parse`, whose configuration error gets the key's path.
+  func parsed<T>(_ node: ConfigNode, _ parse: (String) throws -> T) throws -> T {
+    let text = try node.string()
+    do {
+      return try parse(text)
+    } catch RewardError.configuration(let message) {
+      throw node.refusal(message)
     }
-    return try Normalization.parse(name)
-  }
-
-  func number(_ value: ConfigValue?, default fallback: Double, key: String) throws -> Double {
-    guard let value else { return fallback }
-    guard let number = value.doubleValue, number.isFinite else {
-      throw RewardError.configuration("\(key) must be a finite number, got \(value.json)")
-    }
-    return number
   }
 }

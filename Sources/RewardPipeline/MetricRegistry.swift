@@ -18,6 +18,9 @@ public struct MetricRegistry {
   /// Adds or replaces a provider.
   public mutating func register(_ provider: MetricProvider) { providers[provider.name] = provider }
 
+  /// The provider registered for metric `name`, if any.
+  public func provider(_ name: String) -> MetricProvider? { providers[name] }
+
   /// Names of every registered metric, sorted.
   public var names: [String] { providers.keys.sorted() }
 

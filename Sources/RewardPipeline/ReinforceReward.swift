@@ -127,4 +127,21 @@ public struct RewardReport {
 
   /// How many structures abstained.
   public var abstainedCount: Int { abstained.count }
+
+  /// The components' names made unique, the one rule for every report, log and table that
+  /// labels components: a repeated name gets `#2`, `#3`, ... in order (skipping a label another
+  /// component already has).
+  public var componentLabels: [String] {
+    var used = Set<String>()
+    return components.map { scores in
+      var label = scores.name
+      var count = 1
+      while used.contains(label) {
+        count += 1
+        label = "\(scores.name)#\(count)"
+      }
+      used.insert(label)
+      return label
+    }
+  }
 }

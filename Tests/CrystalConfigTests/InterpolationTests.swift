@@ -9,25 +9,25 @@ final class InterpolationTests: XCTestCase {
   func testPathInterpolationKeepsTypesAndJoinsText() throws {
     let root = try config(
       "a: {b: 3}\nc: ${a.b}\nd: run-${a.b}/x\ne: ${c}\nlist:\n  - ${a.b}\n  - 2\n")
-    let interpolator = Interpolator(root: root)
-    XCTAssertEqual(try interpolator.resolved(at: "c"), .int(3))
-    XCTAssertEqual(try interpolator.resolved(at: "d"), .string("run-3/x"))
-    XCTAssertEqual(try interpolator.resolved(at: "e"), .int(3))
-    XCTAssertEqual(try interpolator.resolved(at: "list"), .list([.int(3), .int(2)]))
+    let composed = ComposedConfig(root: root)
+    XCTAssertEqual(try composed.resolved(at: "c"), .int(3))
+    XCTAssertEqual(try composed.resolved(at: "d"), .string("run-3/x"))
+    XCTAssertEqual(try composed.resolved(at: "e"), .int(3))
+    XCTAssertEqual(try composed.resolved(at: "list"), .list([.int(3), .int(2)]))
   }
 
   func testResolversAndErrors() throws {
     let root = try config("ckpt: ${hub:mp_20_vae}\nmissing: ${nowhere.key}\nloop: ${loop}\n")
-    let interpolator = Interpolator(
+    let composed = ComposedConfig(
       root: root, resolvers: ["hub": { name in .string("/store/\(name).safetensors") }])
-    XCTAssertEqual(try interpolator.resolved(at: "ckpt"), .string("/store/mp_20_vae.safetensors"))
-    XCTAssertThrowsError(try interpolator.resolved(at: "missing")) { error in
+    XCTAssertEqual(try composed.resolved(at: "ckpt"), .string("/store/mp_20_vae.safetensors"))
+    XCTAssertThrowsError(try composed.resolved(at: "missing")) { error in
       XCTAssertTrue("\(error)".contains("${nowhere.key} refers to a key that does not exist"))
     }
-    XCTAssertThrowsError(try interpolator.resolved(at: "loop")) { error in
+    XCTAssertThrowsError(try composed.resolved(at: "loop")) { error in
       XCTAssertTrue("\(error)".contains("interpolation cycle"))
     }
-    XCTAssertThrowsError(try Interpolator(root: try config("x: ${foo:bar}")).resolved(at: "x")) {
+    XCTAssertThrowsError(try ComposedConfig(root: try config("x: ${foo:bar}")).resolved(at: "x")) {
       error in
       XCTAssertTrue("\(error)".contains("unknown resolver 'foo'"))
     }
@@ -35,15 +35,15 @@ final class InterpolationTests: XCTestCase {
 
   func testResolutionIsLazy() throws {
     let root = try config("bad: ${hub:absent}\ngood: 1\n")
-    let interpolator = Interpolator(
+    let composed = ComposedConfig(
       root: root, resolvers: ["hub": { name in throw ConfigError("no checkpoint \(name)") }])
-    XCTAssertEqual(try interpolator.resolved(at: "good"), .int(1))
-    XCTAssertThrowsError(try interpolator.resolved(at: "bad"))
+    XCTAssertEqual(try composed.resolved(at: "good"), .int(1))
+    XCTAssertThrowsError(try composed.resolved(at: "bad"))
   }
 
   func testEnvironmentResolverDefault() throws {
     let root = try config("dir: ${oc.env:CRYSTALRL_SURELY_UNSET_VARIABLE,fallback}\n")
-    XCTAssertEqual(try Interpolator(root: root).resolved(at: "dir"), .string("fallback"))
+    XCTAssertEqual(try ComposedConfig(root: root).resolved(at: "dir"), .string("fallback"))
   }
 
   func testScalarRules() throws {
@@ -59,7 +59,8 @@ final class InterpolationTests: XCTestCase {
 
   /// `${oc.env:}` crashed the resolver (index out of range) in the Config fuzz target.
   func testEnvironmentResolverWithoutNameIsAnError() throws {
-    XCTAssertThrowsError(try Interpolator(root: try config("x: ${oc.env:}\n")).resolved(at: "x")) {
+    XCTAssertThrowsError(try ComposedConfig(root: try config("x: ${oc.env:}\n")).resolved(at: "x"))
+    {
       error in
       XCTAssertEqual("\(error)", "${oc.env:} names no environment variable")
     }

@@ -15,12 +15,12 @@ final class ConfigKeyTests: XCTestCase {
 
   /// Composes `primary`, lets `readSettings` read it, and notes which leaves it covered.
   func compose(
-    _ primary: String, _ overrides: [String], readSettings: (Interpolator) throws -> Void
+    _ primary: String, _ overrides: [String], readSettings: (ComposedConfig) throws -> Void
   )
     throws
   {
     let root = try loader.compose(primary: primary, overrides: overrides)
-    let config = Interpolator(
+    let config = ComposedConfig(
       root: root, resolvers: ["hub": { .string("/checkpoints/\($0).safetensors") }])
     try readSettings(config)
     let all = Set(root.leafPaths())

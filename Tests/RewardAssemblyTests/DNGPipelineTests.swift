@@ -54,7 +54,7 @@ final class DNGPipelineTests: XCTestCase {
     let root = try ConfigLoader(directory: try ConfigDirectory.locate()).compose(
       primary: "quickstart", overrides: ["custom_reward=validity"])
     let pipeline = try factory.makePipeline(
-      try Interpolator(root: root).value("rl_module.reward_fn"))
+      try ComposedConfig(root: root).value("rl_module.reward_fn"))
     let perovskite = try CDVAEDataset.read(SharedData.url("perov_5/val.csv"))[0].structure
     /// Na at the origin and Cl at each of `chlorines` (fractional) in a 4 Å cubic cell.
     func sodiumChloride(_ chlorines: [Vector3]) throws -> Structure {

@@ -7,50 +7,48 @@ import XCTest
 
 /// `reward_fn.energy_workers`: a positive integer, more than 1 only for CHGNet.
 final class EnergyWorkersConfigTests: XCTestCase {
-  func factory(workers: String, calculator: String = "chgnet") throws -> RewardFactory {
+  /// The worker count of a reward config with `workers` and `calculator`, after the factory
+  /// has built its pipeline (which checks the setting too).
+  func workers(_ workers: String, calculator: String = "chgnet") throws -> Int {
     var factory = RewardFactory(cacheDirectory: try SharedData.temporaryDirectory())
+    let config = try ConfigValue.parse(
+      yaml: """
+        energy_calculator: \(calculator)
+        energy_workers: \(workers)
+        components: [{_target_: src.rl_module.components.CustomReward}]
+        """, source: "test")
     // A density-only reward: no calculator is started, the setting is still checked.
-    _ = try factory.makePipeline(
-      try ConfigValue.parse(
-        yaml: """
-          energy_calculator: \(calculator)
-          energy_workers: \(workers)
-          components: [{_target_: src.rl_module.components.CustomReward}]
-          """, source: "test"))
-    return factory
+    _ = try factory.makePipeline(config)
+    return try RewardFactory.energyWorkers(of: ConfigNode(config, path: "reward_fn"))
   }
 
   func testInvalidWorkerCountsAreErrorsNamingTheKey() {
     for value in ["0", "-2", "1.5", "two", "true", "[2]"] {
-      XCTAssertThrowsError(try factory(workers: value), value) { error in
-        guard case .configuration(let message) = error as? RewardError else {
-          return XCTFail("\(value): \(error)")
-        }
+      XCTAssertThrowsError(try workers(value), value) { error in
+        XCTAssertEqual((error as? ConfigError)?.key, "reward_fn.energy_workers", value)
         XCTAssertTrue(
-          message.contains("reward_fn.energy_workers must be a positive integer"),
-          "\(value): \(message)")
+          "\(error)".contains("reward_fn.energy_workers must be a positive integer"),
+          "\(value): \(error)")
       }
     }
   }
 
   func testMoreThanOneWorkerNeedsCHGNet() throws {
-    XCTAssertThrowsError(try factory(workers: "2", calculator: "table:energies.csv")) { error in
-      guard case .configuration(let message) = error as? RewardError else {
-        return XCTFail("\(error)")
-      }
+    XCTAssertThrowsError(try workers("2", calculator: "table:energies.csv")) { error in
+      XCTAssertEqual((error as? ConfigError)?.key, "reward_fn.energy_workers")
       XCTAssertTrue(
-        message.contains("energy_workers: 2 worker processes need energy_calculator: chgnet"),
-        message)
+        "\(error)".contains("energy_workers: 2 worker processes need energy_calculator: chgnet"),
+        "\(error)")
     }
-    XCTAssertEqual(try factory(workers: "1", calculator: "table:energies.csv").energyWorkers, 1)
-    XCTAssertEqual(try factory(workers: "3").energyWorkers, 3)
+    XCTAssertEqual(try workers("1", calculator: "table:energies.csv"), 1)
+    XCTAssertEqual(try workers("3"), 3)
   }
 
   func testDefaultIsOneWorker() throws {
     var factory = RewardFactory()
-    _ = try factory.makePipeline(
-      try ConfigValue.parse(
-        yaml: "components: [{_target_: src.rl_module.components.CustomReward}]", source: "test"))
-    XCTAssertEqual(factory.energyWorkers, 1)
+    let config = try ConfigValue.parse(
+      yaml: "components: [{_target_: src.rl_module.components.CustomReward}]", source: "test")
+    _ = try factory.makePipeline(config)
+    XCTAssertEqual(try RewardFactory.energyWorkers(of: ConfigNode(config, path: "reward_fn")), 1)
   }
 }

@@ -71,11 +71,13 @@ final class EnrichedHullTests: XCTestCase {
     try userLines.joined(separator: "\n").write(to: userFile, atomically: true, encoding: .utf8)
 
     var factory = RewardFactory(cacheDirectory: directory.appendingPathComponent("cache"))
-    let reference = try factory.referenceSet(named: referenceFile.path)
+    let reference = try factory.reference(named: referenceFile.path).reference
+    let calculator = try EnergyCalculatorSpec(
+      ConfigNode(.string("table:\(table.path)"), path: "evaluation.energy_calculator"))
     let enriched = try factory.energyAboveHull(
-      reference: reference, calculator: "table:\(table.path)",
+      reference: reference, calculator: calculator,
       hullReferences: HullReferences(sources: [.prototypes, .entries(path: userFile.path)]))
-    let base = try factory.energyAboveHull(reference: reference, calculator: "table:\(table.path)")
+    let base = try factory.energyAboveHull(reference: reference, calculator: calculator)
     let ours = try enriched.compute(StructureBatch(batch), metrics: [:]).values
     let ourBase = try base.compute(StructureBatch(batch), metrics: [:]).values
 
@@ -161,29 +163,28 @@ final class EnrichedHullTests: XCTestCase {
 
   func testBadSettingsAreErrorsNamingTheKey() throws {
     for setting in ["[elements]", "'csv:'", "3", "[prototypes, {a: 1}]"] {
-      XCTAssertThrowsError(
-        try rewardPipeline(
+      assertConfigurationError([
+        "reward_fn.hull_references entries must be `prototypes` or csv:PATH"
+      ]) {
+        _ = try rewardPipeline(
           """
           hull_references: \(setting)
           components: [{_target_: src.rl_module.components.CustomReward}]
           """)
-      ) { error in
-        guard case .configuration(let message) = error as? RewardError else {
-          return XCTFail("\(setting): \(error)")
-        }
-        XCTAssertTrue(
-          message.contains("reward_fn.hull_references entries must be `prototypes` or csv:PATH"),
-          "\(setting): \(message)")
       }
     }
     for setting in ["[]", "null", "none", "prototypes", "[prototypes, csv:a.csv]"] {
       XCTAssertNoThrow(
         try HullReferences(
-          try ConfigValue.parse(yaml: "v: \(setting)", source: "test").value(at: "v"), key: "k"),
+          ConfigNode(
+            try ConfigValue.parse(yaml: "v: \(setting)", source: "test").value(at: "v"), path: "k")),
         setting)
     }
     XCTAssertEqual(
-      try HullReferences(.list([.string("prototypes"), .string("csv:a.csv")]), key: "k").sources,
+      try HullReferences(
+        ConfigNode(.list([.string("prototypes"), .string("csv:a.csv")]), path: "k")
+      )
+      .sources,
       [.prototypes, .entries(path: "a.csv")])
   }
 }

@@ -1,8 +1,10 @@
 import CrystalConfig
 import CrystalCore
+import DNGRewardMetrics
 import Foundation
 import ReferenceData
 import RewardAssembly
+import RewardPipeline
 import TestSupport
 import XCTest
 
@@ -73,9 +75,11 @@ final class EvaluationReportTests: XCTestCase {
     )
     let thresholds = EvaluationReport.Thresholds(stable: 0, metastable: 1.0)
     let report = try EvaluationReport(
-      structures: batch, reference: reference, pipeline: pipeline,
+      structures: batch, reference: ReferenceContext(reference: reference), pipeline: pipeline,
       energyAboveHull: try factory.energyAboveHull(
-        reference: reference, calculator: "table:\(table.path)"),
+        reference: reference,
+        calculator: try EnergyCalculatorSpec(
+          ConfigNode(.string("table:\(table.path)"), path: "evaluation.energy_calculator"))),
       thresholds: thresholds)
     let verdicts = report.verdicts
     XCTAssertEqual(verdicts.map(\.unique), oracle.unique)
@@ -123,7 +127,8 @@ final class EvaluationReportTests: XCTestCase {
       "components: [{_target_: src.rl_module.components.CustomReward}]")
     let structures = Array(PrototypeLibrary.structures().prefix(3))
     let report = try EvaluationReport(
-      structures: structures, reference: .builtin, pipeline: pipeline, energyAboveHull: nil)
+      structures: structures, reference: ReferenceContext(reference: .builtin), pipeline: pipeline,
+      energyAboveHull: nil)
     let json = try JSONSerialization.jsonObject(with: Data(report.json.utf8)) as! [String: Any]
     XCTAssertEqual(
       Set(json.keys), Set(EvaluationReport.keys + ["reward_atomic_density"]))
@@ -133,5 +138,55 @@ final class EvaluationReportTests: XCTestCase {
       XCTAssertTrue(json[key] is NSNull, key)
     }
     XCTAssertEqual(report.perStructureCSV.split(separator: "\n").count, 4)
+  }
+
+  /// The reference set a reward's novelty uses and `evaluate`'s are one: loaded once, unique
+  /// and novel taken from the pipeline, the same verdicts as computed apart.
+  func testEvaluateSharesTheRewardsReferenceSet() throws {
+    var loaded: [String] = []
+    var factory = RewardFactory(
+      log: { if $0.hasPrefix("reference set") { loaded.append($0) } },
+      cacheDirectory: try SharedData.temporaryDirectory())
+    let pipeline = try factory.makePipeline(
+      try ConfigValue.parse(
+        yaml: """
+          reference_dataset: builtin
+          components: [{_target_: src.rl_module.components.CreativityReward}]
+          """, source: "test"))
+    let reference = try factory.reference(named: "builtin")
+    XCTAssertTrue(try factory.reference(named: "builtin") === reference)
+    XCTAssertTrue(
+      (pipeline.metricRegistry.provider("novel") as? NovelMetric)?.context === reference)
+    XCTAssertEqual(loaded.count, 1, "\(loaded)")
+    let structures = Array(PrototypeLibrary.structures().prefix(6))
+    let shared = try EvaluationReport(
+      structures: structures + structures.prefix(2), reference: reference, pipeline: pipeline,
+      energyAboveHull: nil)
+    let apart = try EvaluationReport(
+      structures: structures + structures.prefix(2),
+      reference: ReferenceContext(reference: .builtin), pipeline: pipeline, energyAboveHull: nil)
+    XCTAssertEqual(shared.verdicts.map(\.unique), apart.verdicts.map(\.unique))
+    XCTAssertEqual(shared.verdicts.map(\.novel), apart.verdicts.map(\.novel))
+    XCTAssertEqual(shared.verdicts.map(\.unique).filter { !$0 }.count, 2)
+  }
+
+  /// A repeated component name is labelled `#2` in every report (rule of `componentLabels`).
+  func testRepeatedComponentNamesAreNumbered() throws {
+    var factory = RewardFactory()
+    let pipeline = try factory.makePipeline(
+      try ConfigValue.parse(
+        yaml: """
+          components:
+            - _target_: src.rl_module.components.CustomReward
+            - _target_: src.rl_module.components.CustomReward
+              target_density: 0.05
+            - _target_: src.rl_module.components.CustomReward
+          """, source: "test"))
+    let structures = Array(PrototypeLibrary.structures().prefix(2))
+    let report = try EvaluationReport(
+      structures: structures, reference: ReferenceContext(reference: .builtin), pipeline: pipeline,
+      energyAboveHull: nil)
+    XCTAssertEqual(report.components, ["atomic_density", "target_density", "atomic_density#2"])
+    XCTAssertEqual(try pipeline.score(structures).componentLabels, report.components)
   }
 }

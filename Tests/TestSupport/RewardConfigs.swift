@@ -20,14 +20,22 @@ public func singleComponent(_ blocks: String...) -> String {
     + lines.enumerated().map { ($0.offset == 0 ? "  - " : "    ") + $0.element + "\n" }.joined()
 }
 
-/// Asserts that `body` throws `RewardError.configuration` with a message containing every one of
-/// `texts`.
+/// Asserts that `body` throws a configuration error, a `ConfigError` (a key that reads wrong) or a
+/// `RewardError.configuration` (a pipeline that cannot be put together), with a message
+/// containing every one of `texts`.
 public func assertConfigurationError(
   _ texts: [String], file: StaticString = #filePath, line: UInt = #line,
   _ body: () throws -> Void
 ) {
-  guard let error = thrownError(RewardError.self, file: file, line: line, body) else { return }
-  guard case .configuration(let message) = error else {
+  let message: String
+  do {
+    try body()
+    return XCTFail("no error thrown", file: file, line: line)
+  } catch let error as ConfigError {
+    message = error.description
+  } catch RewardError.configuration(let text) {
+    message = text
+  } catch {
     return XCTFail("not a configuration error: \(error)", file: file, line: line)
   }
   for text in texts {

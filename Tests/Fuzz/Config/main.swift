@@ -32,7 +32,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   }
   let loader = ConfigLoader(directory: directory)
   if let config = try? loader.compose(primary: "train", overrides: overrides) {
-    _ = try? Interpolator(root: config).resolve(config)
+    _ = try? ComposedConfig(root: config).resolve(config)
   }
   return 0
 }

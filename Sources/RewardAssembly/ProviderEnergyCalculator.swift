@@ -1,4 +1,5 @@
 import CrystalCore
+import EnergyCalculation
 import Foundation
 import RewardPipeline
 

@@ -1,6 +1,8 @@
 import Foundation
 
-/// Resolves `${...}` interpolations the way OmegaConf does:
+/// A composed configuration (what `ConfigLoader.compose` returns) ready to be read: typed reads
+/// (`int("trainer.max_steps")`, `node("rl_module.reward_fn")`, see `ConfigNode`) see its
+/// values with `${...}` interpolations resolved the way OmegaConf does:
 /// - `${a.b.c}` is the value at that path of the root config;
 /// - `${name:argument}` calls a registered resolver (`hub`, `oc.env`);
 /// - a string that is exactly one interpolation takes the referenced value's type, otherwise
@@ -8,13 +10,13 @@ import Foundation
 /// Resolution is lazy (call it on the subtree you use), so an unresolvable `${hub:...}` in a
 /// part of the config a command does not touch is no error. Every path resolved, directly or
 /// through an interpolation, is noted in `reads`.
-public struct Interpolator {
+public struct ComposedConfig {
   /// A custom resolver: gets the text after the colon, returns the value.
   public typealias Resolver = (String) throws -> ConfigValue
 
   public let root: ConfigValue
   public var resolvers: [String: Resolver]
-  /// The paths resolved so far (shared by copies of this interpolator).
+  /// The paths resolved so far (shared by copies of this config).
   public let reads = ConfigReads()
 
   public init(root: ConfigValue, resolvers: [String: Resolver] = [:]) {

@@ -1,6 +1,7 @@
 import CrystalCore
 import EnergyCalculation
 import Foundation
+import RewardAssembly
 import RewardPipeline
 import TestSupport
 import XCTest
