@@ -98,7 +98,7 @@ static crl_status target_create(const crl_host_api *host, const char *config_jso
         return CRL_OUT_OF_MEMORY;
     }
     state->target = target;
-    if (host != NULL && host->log != NULL) {
+    if (host != NULL && CRL_HAS_FIELD(host, crl_host_api, log) && host->log != NULL) {
         char message[96];
         snprintf(message, sizeof message, "target_density set to %g atoms/A^3", target);
         host->log(host->host_context, CRL_LOG_DEBUG, message);

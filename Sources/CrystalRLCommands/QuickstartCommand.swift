@@ -9,8 +9,9 @@ import RewardAssembly
 
 /// `crystalrl quickstart`: the whole workflow on the built-in prototype library, in minutes on
 /// a laptop: train a small VAE and latent diffusion model, register them in the checkpoint
-/// store, then fine-tune the denoiser with GRPO against the configured reward (atomic density
-/// by default) and show the reward before and after. Settings: configs/quickstart.yaml.
+/// store, then fine-tune the denoiser with GRPO against the configured reward (by default
+/// `custom_reward=validity`: the DNG plugin's structural and composition validity) and show the
+/// reward before and after. Settings: configs/quickstart.yaml.
 struct QuickstartCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "quickstart",

@@ -3,7 +3,7 @@ import Foundation
 
 /// Maps a structure to a fixed-length feature vector; the diversity rewards compare such
 /// vectors of generated and reference structures. Chemeleon2 uses its VAE's latents
-/// (DNGRewardMetrics' `VAEFeaturizer`); the descriptors below serve where no VAE is at hand.
+/// (RewardAssembly's `VAEFeaturizer`); the descriptors below serve where no VAE is at hand.
 public protocol Featurizer: Sendable {
   /// Length of every feature vector.
   var dimension: Int { get }

@@ -29,7 +29,11 @@
  * struct below starts with struct_size and only ever grows at its end; the
  * host reads a field only when struct_size says the plugin's struct has it.
  * A plugin reading host structs (crl_host_api, crl_batch, crl_output) must do
- * the same: check struct_size before touching fields added after 1.0.
+ * the same: check struct_size before touching fields added after 1.0, e.g.
+ *
+ *     if (CRL_HAS_FIELD(host, crl_host_api, log) && host->log != NULL) ...
+ *
+ * (CRL_HAS_FIELD is defined below).
  *
  * ---------------------------------------------------------------------------
  * 2. Ownership
@@ -38,6 +42,13 @@
  *     crl_provider_desc, crl_param_desc and every string they point to). They
  *     must stay valid and unchanged until the library is unloaded; static
  *     storage is the norm.
+ *   - The host never calls dlclose(): a library, once loaded, stays loaded
+ *     until the process exits (an isolated plugin's worker process exits
+ *     instead), so its code and static data outlive every instance. Loading
+ *     the same file again calls the entry point again, with a new
+ *     crl_host_api; a crl_host_api pointer is valid while the entry point or
+ *     create() it was passed to runs and while any instance created with it
+ *     exists.
  *   - The plugin owns each instance it creates; the host releases it with the
  *     component's (or provider's) destroy() exactly once.
  *   - The host owns every crl_batch, every array it points to, the
@@ -51,7 +62,11 @@
  * ---------------------------------------------------------------------------
  * Functions that can fail return a crl_status and write a NUL-terminated,
  * human-readable message into the host-provided error buffer (at most
- * error_size bytes, terminator included). Nothing may abort the host: no
+ * error_size bytes, terminator included). The error buffer is never NULL and
+ * error_size is always >= 1 (1024 today); the host hands it over zero-filled
+ * and terminates it at its last byte after the call, so a message cut short
+ * or left unterminated is read safely, and a failure with an empty message
+ * is reported as "(no message)". Nothing may abort the host: no
  * exit(), abort() or assert() on bad input, and no C++ exception, Rust panic
  * or Swift error may unwind through any function of this ABI.
  *
@@ -62,6 +77,9 @@
  *     concurrently for the same library.
  *   - compute() is never called concurrently for the same instance; separate
  *     instances may be computed concurrently from different threads.
+ *   - destroy() obeys the same rules: it may be called from any thread, exactly
+ *     once per instance, never concurrently with compute() of that instance;
+ *     other instances may be computing on other threads meanwhile.
  *   - crl_host_api functions may be called from any thread, but only while a
  *     call from the host into the plugin is in progress.
  *
@@ -82,6 +100,16 @@
  * provider's values reach every component that requires its metric, computed
  * once per batch; a provider may itself require metrics. Both have the same
  * life cycle (create from JSON -> compute -> destroy) and the same rules.
+ *
+ * The host checks every result, a component's as a provider's, and refuses
+ * the batch (an error naming the component or provider) when:
+ *   - output->count is not the number of values expected: num_structures for
+ *     a component, num_structures * width for a provider;
+ *   - any value is +inf or -inf (always refused);
+ *   - any value is NaN, unless the descriptor sets
+ *     CRL_COMPONENT_OUTPUT_MAY_BE_NAN (CRL_PROVIDER_OUTPUT_MAY_BE_NAN).
+ * The host pre-fills the output with NaN and watches the slots just past
+ * capacity: a plugin writing beyond capacity is an error too.
  *
  * ---------------------------------------------------------------------------
  * 7. Changes since 1.0 (all append-only; 1.0 binaries load unchanged)
@@ -124,6 +152,13 @@ extern "C" {
 /* The one symbol a plugin exports. */
 #define CRL_ENTRY_SYMBOL "crystalrl_plugin_entry"
 
+/* Non-zero when the struct at ptr (a crl_host_api, crl_batch, crl_output,
+ * ... with its struct_size) is large enough to hold `field` of `type`: the
+ * check section 1 asks for before reading a field added after 1.0. ptr must
+ * not be NULL. */
+#define CRL_HAS_FIELD(ptr, type, field) \
+    (offsetof(type, field) + sizeof(((const type *)0)->field) <= (size_t)(ptr)->struct_size)
+
 /* Put CRL_EXPORT in front of the entry point's definition. */
 #if defined(_WIN32)
 #define CRL_EXPORT __declspec(dllexport)
@@ -148,7 +183,7 @@ typedef enum crl_log_level {
 } crl_log_level;
 
 /* Services the host offers a plugin. Passed to the entry point and create();
- * valid until the library is unloaded. */
+ * valid while any instance created with it exists (see section 2). */
 typedef struct crl_host_api {
     uint32_t struct_size;  /* sizeof(crl_host_api) as the host built it */
     uint32_t abi_version;  /* CRL_ABI_VERSION the host speaks */
@@ -235,7 +270,9 @@ typedef crl_status (*crl_compute_fn)(void *instance, const crl_batch *batch, crl
 /* Release an instance. */
 typedef void (*crl_destroy_fn)(void *instance);
 
-/* One reward component. A library may export several. */
+/* One reward component. A library may export several. The host checks every
+ * result as it does a provider's (section 6): exactly num_structures values,
+ * never an infinity, and NaN only with CRL_COMPONENT_OUTPUT_MAY_BE_NAN. */
 typedef struct crl_component_desc {
     uint32_t struct_size;
     uint32_t flags;  /* CRL_COMPONENT_* */
