@@ -149,8 +149,8 @@ public struct PluginScaffold {
     \(check)
     ```
 
-    The ABI's rules are in `crystalrl_plugin.h` (the README of CrystalRL, "Writing a reward
-    plugin", walks through them). Use it in a reward config:
+    The ABI's rules are in `crystalrl_plugin.h` (CrystalRL's `Docs/plugins.md` walks through
+    them). Use it in a reward config:
 
     ```yaml
     rl_module:
