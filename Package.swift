@@ -37,6 +37,9 @@ let package = Package(
     .target(name: "Randomness"),
     // Little-endian byte readers and writers (the worker protocol, structure archives).
     .target(name: "BinaryCoding"),
+    // Where caches live on this machine (CRYSTALRL_CACHE), the Python environments, and the
+    // stable FNV-1a key of cached files.
+    .target(name: "LocalCache"),
     // Progress of long waits (count, rate, time left) on standard error.
     .target(name: "ProgressReporting"),
     .target(name: "StructureMatching", dependencies: ["CrystalCore"]),
@@ -45,18 +48,21 @@ let package = Package(
     .target(name: "CProcessSpawn"),
     .target(name: "WorkerProcess", dependencies: ["CProcessSpawn"]),
     .target(
-      name: "EnergyCalculation", dependencies: ["CrystalCore", "WorkerProcess", "RewardPipeline"]),
-    .target(name: "ReferenceData", dependencies: ["CrystalCore", "BinaryCoding"]),
+      name: "EnergyCalculation",
+      dependencies: ["CrystalCore", "WorkerProcess", "RewardPipeline", "LocalCache"]),
+    .target(
+      name: "ReferenceData",
+      dependencies: ["CrystalCore", "BinaryCoding", "LocalCache"]),
     .target(
       name: "DNGRewardMetrics",
       dependencies: [
         "CrystalCore", "RewardPipeline", "StructureMatching", "DNGMetrics", "EnergyCalculation",
-        "ReferenceData", "ProgressReporting",
+        "ReferenceData", "ProgressReporting", "LocalCache",
       ]),
     // Crash-safe file writes (temporary file, fsync, rename) for checkpoints and run logs.
     .target(name: "DurableFiles"),
     .target(name: "TensorEngine", dependencies: ["COpenBLAS", "Randomness", "DurableFiles"]),
-    .target(name: "CrystalModels", dependencies: ["TensorEngine", "CrystalCore"]),
+    .target(name: "CrystalModels", dependencies: ["TensorEngine", "CrystalCore", "LocalCache"]),
     .target(
       name: "CrystalTraining",
       dependencies: [
@@ -70,7 +76,7 @@ let package = Package(
         "CrystalRLABI", "CrystalCore", "RewardPipeline", "WorkerProcess", "CProcessSpawn",
         "BinaryCoding",
       ]),
-    .target(name: "CrystalConfig", dependencies: ["Yams"]),
+    .target(name: "CrystalConfig", dependencies: ["Yams", "LocalCache"]),
     // Turns a composed configuration into a ReinforceReward: plugins, built-in components,
     // DNG metrics, datasets, and the diversity features of a VAE.
     .target(
@@ -78,7 +84,7 @@ let package = Package(
       dependencies: [
         "CrystalConfig", "CrystalCore", "RewardPipeline", "PluginHost", "DNGMetrics",
         "DNGRewardMetrics", "EnergyCalculation", "ReferenceData", "CrystalModels",
-        "ProgressReporting",
+        "ProgressReporting", "LocalCache",
       ]),
     .target(
       name: "CrystalRLCommands",
@@ -97,6 +103,7 @@ let package = Package(
         "CrystalCore", "RewardPipeline", "PluginHost", "StructureMatching", "DNGMetrics",
         "TensorEngine", "CrystalModels", "RewardAssembly", "CrystalConfig", "ReferenceOracles",
         "COpenBLAS", "CrystalTraining", "EnergyCalculation", "ReferenceData", "ProgressReporting",
+        "LocalCache",
       ]),
 
     // Example plugins.
@@ -126,7 +133,7 @@ let package = Package(
 
     // The Python reference stack (pymatgen, amd, numpy, PyTorch) and the shared datasets, for
     // the tests and the benchmarks.
-    .target(name: "ReferenceOracles", dependencies: ["CrystalCore"]),
+    .target(name: "ReferenceOracles", dependencies: ["CrystalCore", "LocalCache"]),
     // Test-only helpers (plugin builds, finite differences); re-exports ReferenceOracles.
     .target(
       name: "TestSupport", dependencies: ["CrystalCore", "TensorEngine", "ReferenceOracles"],
@@ -139,7 +146,7 @@ let package = Package(
       name: "DNGRewardMetricsTests",
       dependencies: [
         "DNGRewardMetrics", "DNGMetrics", "ReferenceData", "RewardPipeline", "CrystalCore",
-        "EnergyCalculation", "TestSupport",
+        "EnergyCalculation", "TestSupport", "LocalCache",
       ]),
     .testTarget(
       name: "DNGMetricsTests", dependencies: ["DNGMetrics", "CrystalCore", "TestSupport"]),
@@ -161,6 +168,9 @@ let package = Package(
     .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "TestSupport"]),
     .testTarget(name: "ProgressReportingTests", dependencies: ["ProgressReporting"]),
     .testTarget(
+      name: "LocalCacheTests",
+      dependencies: ["LocalCache", "CrystalModels", "CrystalConfig"]),
+    .testTarget(
       name: "RewardPipelineTests", dependencies: ["RewardPipeline", "CrystalCore", "TestSupport"]),
     // A small host the isolation tests SIGKILL mid-batch.
     .executableTarget(
@@ -180,7 +190,7 @@ let package = Package(
       dependencies: [
         "RewardAssembly", "CrystalConfig", "PluginHost", "RewardPipeline", "CrystalCore",
         "CrystalRLABI", "CrystalModels", "DNGMetrics", "DNGRewardMetrics", "TensorEngine",
-        "TestSupport",
+        "TestSupport", "LocalCache",
       ]),
     .testTarget(
       name: "CrystalRLCommandsTests",

@@ -2,6 +2,7 @@ import CrystalCore
 import DNGMetrics
 import EnergyCalculation
 import Foundation
+import LocalCache
 import ProgressReporting
 import ReferenceData
 

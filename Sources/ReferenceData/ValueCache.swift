@@ -31,11 +31,3 @@ public struct ValueCache {
     try data.write(to: directory.appendingPathComponent(name), options: .atomic)
   }
 }
-
-/// FNV-1a over a string: a stable cache key for identifiers and element lists.
-public func stableKey(_ text: String) -> UInt64 { stableKey(bytes: text.utf8) }
-
-/// FNV-1a over bytes (a file's contents, a string's UTF-8).
-public func stableKey<Bytes: Sequence>(bytes: Bytes) -> UInt64 where Bytes.Element == UInt8 {
-  bytes.reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01b3 }
-}
