@@ -52,7 +52,7 @@ let package = Package(
       dependencies: ["CrystalCore", "WorkerProcess", "RewardPipeline", "LocalCache"]),
     .target(
       name: "ReferenceData",
-      dependencies: ["CrystalCore", "BinaryCoding", "LocalCache"]),
+      dependencies: ["CrystalCore", "BinaryCoding", "DurableFiles", "LocalCache"]),
     .target(
       name: "DNGRewardMetrics",
       dependencies: [

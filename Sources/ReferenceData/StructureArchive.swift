@@ -1,5 +1,6 @@
 import BinaryCoding
 import CrystalCore
+import DurableFiles
 import Foundation
 import LocalCache
 
@@ -43,7 +44,7 @@ public enum StructureArchive {
     }
     try FileManager.default.createDirectory(
       at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try Data(writer.bytes).write(to: url, options: .atomic)
+    try DurableFile.write(Data(writer.bytes), to: url)
   }
 
   /// Reads an archive; returns nil when the file is missing, not an archive, or was made from
