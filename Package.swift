@@ -196,7 +196,7 @@ let package = Package(
       name: "CrystalRLCommandsTests",
       dependencies: [
         "CrystalRLCommands", "CrystalConfig", "CrystalModels", "CrystalTraining", "CrystalCore",
-        "TestSupport",
+        "RewardPipeline", "TestSupport",
       ],
       exclude: ["Golden", "Fixtures"]),
   ],

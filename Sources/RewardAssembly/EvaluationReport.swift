@@ -211,6 +211,7 @@ private func inChunks(
   return values
 }
 
+/// A value of the CSV and JSON forms, exactly (`exactNumber`).
 private func number(_ value: Double) -> String {
-  value.isFinite ? String(format: "%.6g", value + 0) : "nan"  // + 0 turns -0 into 0
+  value.isFinite ? exactNumber(value) : "nan"
 }
