@@ -42,11 +42,11 @@ struct TrainLDMCommand: ParsableCommand {
     let steps = settings.job.options.steps
     print(
       "training the diffusion model on \(structures.count) encoded structures for \(steps) steps")
-    ModelTraining.trainDiffusion(
+    try ModelTraining.trainDiffusion(
       model, latents: encoded.latents, weights: encoded.weights,
       tokens: vae.configuration.maxAtoms, options: settings.job.options,
       minSNRGamma: settings.minSNRGamma
-    ) { step, loss in record(step, loss, of: steps, in: log) }
+    ) { step, loss in try record(step, loss, of: steps, in: log) }
     let standardization = model.standardization
     print(
       String(

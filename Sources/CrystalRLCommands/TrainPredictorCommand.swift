@@ -70,10 +70,10 @@ struct TrainPredictorCommand: ParsableCommand {
     print(
       "training the \(target) predictor on \(training.count) structures (\(held) held out) "
         + "for \(steps) steps")
-    ModelTraining.trainPredictor(
+    try ModelTraining.trainPredictor(
       predictor, features: features, targets: trainingValues,
       options: settings.job.options
-    ) { step, loss in record(step, loss, of: steps, in: log) }
+    ) { step, loss in try record(step, loss, of: steps, in: log) }
 
     let predicted = predictor.predict(validation.map { structures[$0] })
     let actual = validation.map { values[$0] }
