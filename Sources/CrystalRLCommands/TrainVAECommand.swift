@@ -11,7 +11,7 @@ struct TrainVAECommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "train-vae", abstract: "Train the crystal VAE (configs/train_vae.yaml).")
 
-  @Option(help: "Run directory (default: paths.output_dir/task_name/<time>).") var runDir: String?
+  @Option(help: "Run directory (default: paths.output_dir/task_name/<time>).") var runDir: UserPath?
   @OptionGroup var config: ConfigOptions
 
   /// What the command reads from configs/train_vae.yaml.
@@ -21,7 +21,7 @@ struct TrainVAECommand: ParsableCommand {
     /// Held-out structures for the reconstruction report (nil: the built-in library).
     let validationFile: URL?
 
-    init(_ config: Interpolator, runDir: String?) throws {
+    init(_ config: Interpolator, runDir: UserPath?) throws {
       vae = try config.vaeConfiguration()
       job = try TrainingJob(config, runDir: runDir)
       validationFile = try config.datasetFile("data.val_file")
