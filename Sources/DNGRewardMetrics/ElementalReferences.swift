@@ -2,7 +2,6 @@ import CrystalCore
 import DNGMetrics
 import EnergyCalculation
 import Foundation
-import LocalCache
 import ProgressReporting
 import ReferenceData
 
@@ -52,42 +51,26 @@ public struct ElementalReferences {
   private func relaxed(_ elements: [Element]) throws -> [(
     element: Element, structures: [Structure], perAtom: [Double]
   )] {
-    let calculatorKey = stableKey(calculator.identifier)
-    let work = elements.map {
-      element -> (element: Element, structures: [Structure], name: String, key: UInt64) in
-      let structures = PrototypeHullEntries.decorations([element])
-      let signature = structures.map { "\($0.id):\($0.volume)" }.joined(separator: ";")
-      let name =
-        "elemental-\(element.symbol)-\(String(stableKey(signature), radix: 16))-"
-        + String(calculatorKey, radix: 16)
-      return (element, structures, name, stableKey(signature) ^ calculatorKey)
+    let work = elements.map { element in
+      CachedRelaxations(
+        "elemental-\(element.symbol)", structures: PrototypeHullEntries.decorations([element]),
+        calculator: calculator)
     }
-    var perAtom = work.map { item -> [Double]? in
-      guard calculator.worthCaching, let cached = cache.read(item.name, key: item.key),
-        cached.count == item.structures.count
-      else { return nil }
-      return cached
-    }
+    var perAtom = work.map { $0.cached(in: cache) }
     let missing = perAtom.indices.filter { perAtom[$0] == nil }
-    guard !missing.isEmpty else {
-      return work.indices.map { (work[$0].element, work[$0].structures, perAtom[$0]!) }
-    }
-    log(
-      "relaxing elemental prototypes for \(missing.count) elements with \(calculator.identifier)"
-        + " (\(work.count - missing.count) cached)")
-    let progress = ProgressReporter("elemental relaxations", total: missing.count)
-    // Element by element, each cached as soon as it is done, so an interrupted run keeps it.
-    for index in missing {
-      let energies = calculator.relax(work[index].structures).map { result in
-        result.map { $0.energy / Double($0.structure.count) } ?? .nan
+    if !missing.isEmpty {
+      log(
+        "relaxing elemental prototypes for \(missing.count) elements with "
+          + "\(calculator.identifier) (\(work.count - missing.count) cached)")
+      let progress = ProgressReporter("elemental relaxations", total: missing.count)
+      // Element by element, each cached as soon as it is done, so an interrupted run keeps it.
+      for index in missing {
+        perAtom[index] = work[index].relax(work[index].structures)
+        try work[index].store(perAtom[index]!, in: cache)
+        progress.advance()
       }
-      perAtom[index] = energies
-      if calculator.worthCaching {
-        try cache.write(work[index].name, key: work[index].key, values: energies)
-      }
-      progress.advance()
+      progress.finish()
     }
-    progress.finish()
-    return work.indices.map { (work[$0].element, work[$0].structures, perAtom[$0]!) }
+    return elements.indices.map { (elements[$0], work[$0].structures, perAtom[$0]!) }
   }
 }

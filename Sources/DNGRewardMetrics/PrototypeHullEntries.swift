@@ -2,7 +2,6 @@ import CrystalCore
 import DNGMetrics
 import EnergyCalculation
 import Foundation
-import LocalCache
 import ProgressReporting
 import ReferenceData
 import StructureMatching
@@ -46,21 +45,12 @@ public final class PrototypeHullEntries {
     guard !fresh.isEmpty else { return [] }
     let elements = try elemental.entries(fresh.filter { $0.count == 1 }.map { $0[0] })
     let compounds = fresh.filter { $0.count > 1 }
-    let calculatorKey = stableKey(calculator.identifier)
-    let work = compounds.map { group -> (structures: [Structure], name: String, key: UInt64) in
-      let structures = Self.decorations(group)
-      let signature = structures.map { "\($0.id):\($0.volume)" }.joined(separator: ";")
-      let name =
-        "hull-\(group.map(\.symbol).joined(separator: "-"))-"
-        + "\(String(stableKey(signature), radix: 16))-\(String(calculatorKey, radix: 16))"
-      return (structures, name, stableKey(signature) ^ calculatorKey)
+    let work = compounds.map { group in
+      CachedRelaxations(
+        "hull-\(group.map(\.symbol).joined(separator: "-"))", structures: Self.decorations(group),
+        calculator: calculator)
     }
-    var perAtom = work.map { item -> [Double]? in
-      guard calculator.worthCaching, let cached = cache.read(item.name, key: item.key),
-        cached.count == item.structures.count
-      else { return nil }
-      return cached
-    }
+    var perAtom = work.map { $0.cached(in: cache) }
     let missing = perAtom.indices.filter { perAtom[$0] == nil }
     let total = missing.reduce(0) { $0 + work[$1].structures.count }
     if !compounds.isEmpty {
@@ -78,15 +68,11 @@ public final class PrototypeHullEntries {
       var energies: [Double] = []
       for start in stride(from: 0, to: structures.count, by: chunk) {
         let part = Array(structures[start..<min(start + chunk, structures.count)])
-        energies += calculator.relax(part).map { result in
-          result.map { $0.energy / Double($0.structure.count) } ?? .nan
-        }
+        energies += work[index].relax(part)
         progress.advance(by: part.count)
       }
       perAtom[index] = energies
-      if calculator.worthCaching {
-        try cache.write(work[index].name, key: work[index].key, values: energies)
-      }
+      try work[index].store(energies, in: cache)
     }
     progress.finish()
     added.formUnion(fresh)
