@@ -76,6 +76,9 @@ let package = Package(
         "CrystalRLABI", "CrystalCore", "RewardPipeline", "WorkerProcess", "CProcessSpawn",
         "BinaryCoding",
       ]),
+    // `crystalrl plugin new` and `plugin check`: the scaffold (its templates built in) and the
+    // conformance kit, on top of the runtime.
+    .target(name: "PluginTooling", dependencies: ["PluginHost", "CrystalCore", "RewardPipeline"]),
     .target(name: "CrystalConfig", dependencies: ["Yams", "LocalCache"]),
     // Turns a composed configuration into a ReinforceReward: plugins, built-in components,
     // DNG metrics, datasets, and the diversity features of a VAE.
@@ -90,7 +93,7 @@ let package = Package(
       name: "CrystalRLCommands",
       dependencies: [
         "CrystalConfig", "RewardAssembly", "CrystalTraining", "CrystalModels", "CrystalCore",
-        "RewardPipeline", "PluginHost", "Randomness",
+        "RewardPipeline", "PluginHost", "PluginTooling", "Randomness",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "crystalrl", dependencies: ["CrystalRLCommands"]),
@@ -134,9 +137,14 @@ let package = Package(
     // The Python reference stack (pymatgen, amd, numpy, PyTorch) and the shared datasets, for
     // the tests and the benchmarks.
     .target(name: "ReferenceOracles", dependencies: ["CrystalCore", "LocalCache"]),
-    // Test-only helpers (plugin builds, finite differences); re-exports ReferenceOracles.
+    // Test-only helpers (plugin builds, finite differences, small cells, reward configs, error
+    // assertions); re-exports ReferenceOracles.
     .target(
-      name: "TestSupport", dependencies: ["CrystalCore", "TensorEngine", "ReferenceOracles"],
+      name: "TestSupport",
+      dependencies: [
+        "CrystalCore", "TensorEngine", "ReferenceOracles", "CrystalConfig", "RewardPipeline",
+        "PluginHost", "RewardAssembly",
+      ],
       path: "Tests/TestSupport"),
     .testTarget(name: "CrystalCoreTests", dependencies: ["CrystalCore", "TestSupport"]),
     .testTarget(
@@ -167,6 +175,12 @@ let package = Package(
       dependencies: ["CrystalModels", "TensorEngine", "CrystalCore", "TestSupport"]),
     .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "TestSupport"]),
     .testTarget(name: "ProgressReportingTests", dependencies: ["ProgressReporting"]),
+    .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
+    .testTarget(name: "BinaryCodingTests", dependencies: ["BinaryCoding"]),
+    .testTarget(name: "DurableFilesTests", dependencies: ["DurableFiles"]),
+    .testTarget(name: "WorkerProcessTests", dependencies: ["WorkerProcess", "TestSupport"]),
+    .testTarget(
+      name: "ReferenceDataTests", dependencies: ["ReferenceData", "CrystalCore", "TestSupport"]),
     .testTarget(
       name: "LocalCacheTests",
       dependencies: ["LocalCache", "CrystalModels", "CrystalConfig"]),
@@ -184,6 +198,11 @@ let package = Package(
         "BinaryCoding",
       ],
       exclude: ["Fixtures"]),
+    .testTarget(
+      name: "PluginToolingTests",
+      dependencies: [
+        "PluginTooling", "PluginHost", "CrystalModels", "TensorEngine", "TestSupport",
+      ]),
     .testTarget(name: "CrystalConfigTests", dependencies: ["CrystalConfig", "TestSupport"]),
     .testTarget(
       name: "RewardAssemblyTests",

@@ -15,7 +15,7 @@ let pluginOverheadBenchmark = Benchmark(name: "plugin-overhead") {
   ])
   let isolated = ReinforceReward(components: [
     WeightedComponent(
-      try IsolatedPluginComponent(path: path, name: "atomic_density", configJSON: "{}"))
+      try PluginComponent(path: path, name: "atomic_density", configJSON: "{}"))
   ])
   let builtin = ReinforceReward(components: [WeightedComponent(AtomicDensityReward())])
   let batch = StructureBatch(structures)

@@ -6,22 +6,24 @@ import RewardPipeline
 /// one failed batch, with a clear error, instead of the whole run. Nothing of the plugin runs in
 /// the host: the worker loads it and describes it (`info` comes from the worker). The batch goes
 /// to the worker through shared memory (see `WorkerProtocol`). After any worker failure the
-/// worker is replaced (and the instance created again) before the next batch.
-final class IsolatedPluginInstance: PluginRunner {
-  let info: any PluginComputationInfo
+/// worker is replaced (and the instance created again) before the next batch. `plugin check`
+/// (PluginTooling) drives one directly for what only it asks: two instances at once, repeated
+/// creates, and how the worker failed.
+package final class IsolatedPluginInstance: PluginRunner {
+  package let info: any PluginComputationInfo
   let path: String
   let configJSON: String
   let limits: WorkerLimits
   let workerExecutable: String
   private let memory: SharedBatchWriter
   private var worker: PluginWorkerClient?
-  /// How the worker failed in the last call, nil when it did not (for `PluginConformance`).
-  private(set) var lastWorkerFailure: WorkerFailure?
+  /// How the worker failed in the last call, nil when it did not (for `plugin check`).
+  package private(set) var lastWorkerFailure: WorkerFailure?
 
   /// Starts a worker for `subject` of the plugin at `path` and creates the instance there;
   /// fails as creating it in-process would (with the plugin's own message), or with how the
   /// worker failed.
-  init(
+  package init(
     path: String, subject: PluginSubject, configJSON: String, limits: WorkerLimits,
     workerExecutable: String
   ) throws {
@@ -41,7 +43,7 @@ final class IsolatedPluginInstance: PluginRunner {
   /// The current worker's pid (nil between a failure and the next batch), for diagnostics.
   var workerProcessID: pid_t? { worker?.processID }
 
-  func run(_ batch: StructureBatch, metrics: [MetricColumn]) throws -> [Double] {
+  package func run(_ batch: StructureBatch, metrics: [MetricColumn]) throws -> [Double] {
     let result = try exchange(batch, metrics) { try $0.compute($1, width: info.width) }
     try info.validate(result.values, count: result.count, structures: batch.count)
     return result.values
@@ -50,7 +52,9 @@ final class IsolatedPluginInstance: PluginRunner {
   /// Computes `batch` with this instance and a second one created like it, at the same time on
   /// two threads of the worker (the ABI allows separate instances to compute concurrently);
   /// both results validated.
-  func runTwice(_ batch: StructureBatch, metrics: [MetricColumn]) throws -> ([Double], [Double]) {
+  package func runTwice(_ batch: StructureBatch, metrics: [MetricColumn]) throws -> (
+    [Double], [Double]
+  ) {
     let results = try exchange(batch, metrics) { try $0.computeTwice($1, width: info.width) }
     for result in [results.first, results.second] {
       try info.validate(result.values, count: result.count, structures: batch.count)
@@ -60,7 +64,7 @@ final class IsolatedPluginInstance: PluginRunner {
 
   /// Creates the instance `times` more times in the worker, each create destroying the
   /// previous instance; returns the worker's resident memory (KiB) before and after.
-  func recreate(times: Int) throws -> (before: Int, after: Int) {
+  package func recreate(times: Int) throws -> (before: Int, after: Int) {
     let worker = try currentWorker()
     let before = try residentKiB(of: worker.processID)
     for _ in 0..<times { try worker.create(info.subject, configJSON: configJSON) }

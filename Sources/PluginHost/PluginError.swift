@@ -22,6 +22,9 @@ public enum PluginError: Error, CustomStringConvertible, Equatable, Codable {
   /// The worker process that loads and describes an isolated plugin failed.
   case workerFailed(path: String, message: String)
 
+  /// What stands for the message of a plugin that failed without writing one.
+  package static let noMessage = "(no message)"
+
   public var description: String {
     switch self {
     case .fileNotFound(let path, let searched):

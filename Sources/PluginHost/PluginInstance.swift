@@ -12,8 +12,6 @@ final class PluginInstance: PluginRunner {
   private let entry: PluginEntryPoints
   private let instance: UnsafeMutableRawPointer?
   private static let errorCapacity = 1024
-  /// What stands for the message of a plugin that failed without writing one.
-  static let noMessage = "(no message)"
   /// Slots after the output buffer that must still hold `guardPattern` after compute.
   private static let guardSlots = 64
   private static let guardPattern = Double(bitPattern: 0x7FF4_C0DE_DEAD_BEEF)
@@ -107,7 +105,8 @@ final class PluginInstance: PluginRunner {
         [1: "CRL_ERROR", 2: "CRL_INVALID_ARGUMENT", 3: "CRL_OUT_OF_MEMORY"][
           Int(status.rawValue)] ?? "status \(status.rawValue)"
       throw failure(
-        subject, message.isEmpty ? "\(statusName) \(noMessage)" : "\(statusName): \(message)")
+        subject,
+        message.isEmpty ? "\(statusName) \(PluginError.noMessage)" : "\(statusName): \(message)")
     }
   }
 }

@@ -208,13 +208,19 @@ public final class PluginWorkerClient {
 }
 
 /// Why a worker could not answer; it has been stopped.
-enum WorkerFailure: Error, CustomStringConvertible {
+package enum WorkerFailure: Error, CustomStringConvertible {
   case died(Termination, output: String)
   case timedOut(seconds: Double)
   case malformedReply(String)
   case stopped
 
-  var description: String {
+  /// Whether the worker died of a write into the read-only batch (see `BatchWriteDetector`).
+  package var wroteIntoBatch: Bool {
+    guard case .died(_, let output) = self else { return false }
+    return output.contains(BatchWriteDetector.message)
+  }
+
+  package var description: String {
     switch self {
     case .died(let termination, let output):
       let lines = output.split(separator: "\n").suffix(5).joined(separator: "\n")

@@ -280,7 +280,7 @@ public struct RewardFactory {
         library: libraries[path]!, name: name, configJSON: configJSON,
         requiredMetrics: requiredMetrics)
     case .process(let limits):
-      return try IsolatedPluginComponent(
+      return try PluginComponent(
         path: path, name: name, configJSON: configJSON, limits: limits,
         requiredMetrics: requiredMetrics)
     }

@@ -63,10 +63,15 @@ final class CIFTests: XCTestCase {
   }
 
   func assertParseError(_ text: String, mentions expected: String, line: UInt = #line) {
-    XCTAssertThrowsError(try CIF.parse(text, source: "bad.cif"), line: line) { error in
-      XCTAssertTrue("\(error)".contains(expected), "'\(error)' lacks '\(expected)'", line: line)
-      XCTAssertTrue("\(error)".contains("bad.cif"), "error does not name the file", line: line)
+    let error = thrownError(CrystalError.self, line: line) {
+      _ = try CIF.parse(text, source: "bad.cif")
     }
+    guard case .parse(let location, let message)? = error else {
+      return XCTFail("\(String(describing: error))", line: line)
+    }
+    XCTAssertTrue(
+      location.hasPrefix("bad.cif"), "the error names the file: \(location)", line: line)
+    XCTAssertTrue(message.contains(expected), "'\(message)' lacks '\(expected)'", line: line)
   }
 
   func testBadInputsAreClearErrors() {

@@ -1,4 +1,5 @@
 import CrystalCore
+import TestSupport
 import XCTest
 
 final class CompositionFormulaTests: XCTestCase {
@@ -12,14 +13,19 @@ final class CompositionFormulaTests: XCTestCase {
   }
 
   func testRefusesWhatItCannotRead() {
-    for (formula, message) in [
-      ("Xx2O3", "unknown element 'Xx'"), ("Fe0.5O", "amount '0.5' of Fe"),
-      ("(SO4)2", "expected an element symbol at '(SO4)2'"), ("", "empty formula"),
-      ("fe2O3", "expected an element symbol"), ("Fe0O", "amount '0' of Fe"),
+    func parse(_ formula: String, _ message: String) -> CrystalError {
+      .parse(location: "formula '\(formula)'", message: message)
+    }
+    let whole = "is not a positive whole number"
+    for (formula, expected) in [
+      ("Xx2O3", CrystalError.unknownElement("Xx")),
+      ("Fe0.5O", parse("Fe0.5O", "amount '0.5' of Fe \(whole)")),
+      ("(SO4)2", parse("(SO4)2", "expected an element symbol at '(SO4)2'")),
+      ("", .parse(location: "formula", message: "empty formula")),
+      ("fe2O3", parse("fe2O3", "expected an element symbol at 'fe2O3'")),
+      ("Fe0O", parse("Fe0O", "amount '0' of Fe \(whole)")),
     ] {
-      XCTAssertThrowsError(try Composition(formula: formula), formula) { error in
-        XCTAssertTrue("\(error)".contains(message), "\(formula): \(error)")
-      }
+      assertThrows(expected) { _ = try Composition(formula: formula) }
     }
   }
 }

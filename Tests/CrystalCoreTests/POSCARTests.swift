@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 
 @testable import CrystalCore
@@ -38,19 +39,23 @@ final class POSCARTests: XCTestCase {
   }
 
   func testBadInputs() {
-    XCTAssertThrowsError(try POSCAR.parse("x\n1.0\n1 0 0\n", source: "P")) { error in
-      XCTAssertTrue("\(error)".contains("P: line 4"), "\(error)")
+    assertThrows(
+      CrystalError.parse(location: "P: line 4", message: "expected 3 finite numbers, got ''")
+    ) { _ = try POSCAR.parse("x\n1.0\n1 0 0\n", source: "P") }
+    assertThrows(CrystalError.parse(location: "P: line 6", message: "unknown element 'Q'")) {
+      _ = try POSCAR.parse(text.replacingOccurrences(of: "Sr Ti O", with: "Sr Ti Q"), source: "P")
     }
-    XCTAssertThrowsError(
-      try POSCAR.parse(text.replacingOccurrences(of: "Sr Ti O", with: "Sr Ti Q"), source: "P")
-    ) { error in XCTAssertTrue("\(error)".contains("unknown element 'Q'")) }
-    XCTAssertThrowsError(
-      try POSCAR.parse(text.replacingOccurrences(of: "  0 0 3.9", with: "  0 0 0"), source: "P")
-    ) { error in XCTAssertTrue("\(error)".contains("degenerate")) }
-    XCTAssertThrowsError(try POSCAR.parse(String(text.dropLast(30)), source: "P")) { error in
-      XCTAssertTrue(
-        "\(error)".contains("truncated") || "\(error)".contains("expected 3"), "\(error)")
+    assertParseError(at: "P: line 3", containing: "degenerate") {
+      _ = try POSCAR.parse(text.replacingOccurrences(of: "  0 0 3.9", with: "  0 0 0"), source: "P")
     }
+    let error = thrownError(CrystalError.self) {
+      _ = try POSCAR.parse(String(text.dropLast(30)), source: "P")
+    }
+    guard case .parse(let location, let message)? = error else {
+      return XCTFail("\(String(describing: error))")
+    }
+    XCTAssertTrue(location.hasPrefix("P: line "), location)
+    XCTAssertTrue(message.contains("truncated") || message.contains("expected 3"), message)
   }
 
   // The next two inputs crashed the reader under scripts/fuzz.sh.
@@ -71,9 +76,8 @@ final class POSCARTests: XCTestCase {
         0.5~0 0.5
         0 0.5 0.5
       """
-    XCTAssertThrowsError(try POSCAR.parse(input, source: "P")) { error in
-      XCTAssertTrue(
-        "\(error)".contains("P: line 7: atom counts [1, 199999999999999, 3]"), "\(error)")
+    assertParseError(at: "P: line 7", containing: "atom counts [1, 199999999999999, 3] exceed") {
+      _ = try POSCAR.parse(input, source: "P")
     }
   }
 
@@ -89,8 +93,8 @@ final class POSCARTests: XCTestCase {
       Cartesian
         1.23 0.71 0
       """
-    XCTAssertThrowsError(try POSCAR.parse(input, source: "P")) { error in
-      XCTAssertTrue("\(error)".contains("volume overflows"), "\(error)")
+    assertParseError(at: "P: line 3", containing: "volume overflows") {
+      _ = try POSCAR.parse(input, source: "P")
     }
   }
 }

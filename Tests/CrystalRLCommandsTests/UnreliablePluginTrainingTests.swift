@@ -1,4 +1,5 @@
 import Foundation
+import RewardPipeline
 import TestSupport
 import XCTest
 
@@ -64,8 +65,11 @@ final class UnreliablePluginTrainingTests: XCTestCase {
 
   func testConsecutiveFailuresEndTheRun() throws {
     XCTAssertThrowsError(try trainRL(crashEvery: 1, steps: 9)) { error in
-      XCTAssertTrue("\(error)".contains("failed 3 steps in a row"), "\(error)")
-      XCTAssertTrue("\(error)".contains("SIGSEGV"), "\(error)")
+      guard case .component(_, let message) = error as? RewardError else {
+        return XCTFail("\(error)")
+      }
+      XCTAssertTrue(message.hasPrefix("failed 3 steps in a row"), message)
+      XCTAssertTrue(message.contains("SIGSEGV"), message)
     }
     let log = try String(contentsOfFile: path("rl") + "/metrics.jsonl", encoding: .utf8)
     XCTAssertEqual(

@@ -195,23 +195,25 @@ final class HullReferenceTests: XCTestCase {
 
   func testHullEntryFileErrorsNameTheFileAndRow() throws {
     let directory = try SharedData.temporaryDirectory()
-    let cases: [(String, String)] = [
-      ("id,energy\nmp-1,-3\n", "needs a `composition` (or `formula`) column"),
-      ("composition,energy_pa\nFe,-3\n", "needs an `energy`"),
-      ("composition,energy\nFe,-3\nO2,nan\n", "row 2 (line 3): energy 'nan' of O2 is not a finite"),
-      ("composition,energy\nFe,-3\n\nXx2O3,-10\n", "row 2 (line 4): unknown element 'Xx'"),
-      ("composition,energy\nFe0.5O,-3\n", "row 1 (line 2): formula 'Fe0.5O'"),
-      ("composition,energy\nFe,-3,7\n", "row 1 (line 2): expected 2 fields, got 3"),
-      ("composition,energy\nFe,\n", "row 1 (line 2): energy '' of Fe"),
-      ("", "hull entry file is empty"),
+    // (file, the row after the file's path in the location, what the message says)
+    let cases: [(String, String?, String)] = [
+      ("id,energy\nmp-1,-3\n", nil, "needs a `composition` (or `formula`) column"),
+      ("composition,energy_pa\nFe,-3\n", nil, "needs an `energy`"),
+      (
+        "composition,energy\nFe,-3\nO2,nan\n", "row 2 (line 3)",
+        "energy 'nan' of O2 is not a finite"
+      ),
+      ("composition,energy\nFe,-3\n\nXx2O3,-10\n", "row 2 (line 4)", "unknown element 'Xx'"),
+      ("composition,energy\nFe0.5O,-3\n", "row 1 (line 2)", "formula 'Fe0.5O'"),
+      ("composition,energy\nFe,-3,7\n", "row 1 (line 2)", "expected 2 fields, got 3"),
+      ("composition,energy\nFe,\n", "row 1 (line 2)", "energy '' of Fe"),
+      ("", nil, "hull entry file is empty"),
     ]
-    for (index, (text, message)) in cases.enumerated() {
+    for (index, (text, row, message)) in cases.enumerated() {
       let url = directory.appendingPathComponent("entries\(index).csv")
       try text.write(to: url, atomically: true, encoding: .utf8)
-      XCTAssertThrowsError(try HullEntryFile.read(url)) { error in
-        let description = "\(error)"
-        XCTAssertTrue(description.contains(url.path), description)
-        XCTAssertTrue(description.contains(message), description)
+      assertParseError(at: url.path + (row.map { ": \($0)" } ?? ""), containing: message) {
+        _ = try HullEntryFile.read(url)
       }
     }
   }

@@ -1,6 +1,7 @@
 import CrystalCore
 import EnergyCalculation
 import Foundation
+import TestSupport
 import WorkerProcess
 import XCTest
 
@@ -52,10 +53,10 @@ final class Rendezvous: @unchecked Sendable {
 final class ParallelEnergyCalculatorTests: XCTestCase {
   func structures(_ count: Int) throws -> [Structure] {
     try (0..<count).map { index in
-      try Structure(
-        lattice: try Lattice.cubic(4),
-        elements: Array(repeating: Element(symbol: "Na")!, count: 1 + index % 3),
-        fractional: (0..<(1 + index % 3)).map { Vector3(Double($0) / 3, 0, 0) }, id: "s\(index)")
+      let atoms = 1 + index % 3
+      return try TestCells.cubic(
+        Array(repeating: "Na", count: atoms),
+        at: (0..<atoms).map { Vector3(Double($0) / 3, 0, 0) }, id: "s\(index)")
     }
   }
 
@@ -99,9 +100,7 @@ final class ParallelEnergyCalculatorTests: XCTestCase {
     }
     let parallel = try ParallelEnergyCalculator(workers)
     var batch = try structures(9)
-    batch[6] = try Structure(
-      lattice: try Lattice.cubic(4), elements: [Element(symbol: "U")!], fractional: [.zero],
-      id: "crash")
+    batch[6] = try TestCells.cubic(["U"], id: "crash")
     let energies = parallel.totalEnergies(batch)
     for index in batch.indices where index != 6 {
       XCTAssertEqual(energies[index], -Double(batch[index].count), "structure \(index)")

@@ -9,11 +9,10 @@ import XCTest
 /// same numbers gives, and a provider failure costs only the structures that fail.
 final class ProviderEnergyCalculatorTests: XCTestCase {
   func structures() throws -> [Structure] {
-    let fe = Element(symbol: "Fe")!
-    return try (1...4).map { count in
-      try Structure(
-        lattice: try Lattice.cubic(3), elements: Array(repeating: fe, count: count),
-        fractional: (0..<count).map { Vector3(Double($0) / 4, 0, 0) }, id: "fe\(count)")
+    try (1...4).map { count in
+      try TestCells.cubic(
+        Array(repeating: "Fe", count: count), edge: 3,
+        at: (0..<count).map { Vector3(Double($0) / 4, 0, 0) }, id: "fe\(count)")
     }
   }
 

@@ -21,9 +21,7 @@ final class WorkerCalculatorTests: XCTestCase {
   }
 
   func structure(_ symbols: [String], id: String) throws -> Structure {
-    try Structure(
-      lattice: try Lattice.cubic(4), elements: symbols.map { Element(symbol: $0)! },
-      fractional: symbols.indices.map { Vector3(Double($0) / Double(symbols.count), 0, 0) }, id: id)
+    try TestCells.cubic(symbols, id: id)
   }
 
   func testEnergiesComeBackInOrder() throws {
@@ -86,9 +84,11 @@ final class WorkerCalculatorTests: XCTestCase {
     XCTAssertTrue(energies[1].isNaN)
     let bad = directory.appendingPathComponent("bad.csv")
     try "id,energy\na,lots\n".write(to: bad, atomically: true, encoding: .utf8)
-    XCTAssertThrowsError(try TableEnergyCalculator(url: bad)) { error in
-      XCTAssertTrue("\(error)".contains("bad.csv: line 2"), "\(error)")
-    }
+    assertThrows(
+      CrystalError.parse(
+        location: "\(bad.path): line 2",
+        message: "expected 2 fields with a numeric energy, got 'a,lots'")
+    ) { _ = try TableEnergyCalculator(url: bad) }
     let noColumn = directory.appendingPathComponent("nocol.csv")
     try "id,enthalpy\na,1\n".write(to: noColumn, atomically: true, encoding: .utf8)
     XCTAssertThrowsError(try TableEnergyCalculator(url: noColumn))

@@ -6,7 +6,7 @@ import Foundation
 import PluginHost
 import RewardPipeline
 
-let component = try IsolatedPluginComponent(
+let component = try PluginComponent(
   path: CommandLine.arguments[1], name: "count", configJSON: "{}",
   limits: WorkerLimits(timeout: 600))
 print("worker \(component.workerProcessID!)")

@@ -24,20 +24,18 @@ final class ABICompatibilityTests: XCTestCase {
     let inProcess = try PluginComponent(
       library: library, name: "count", configJSON: #"{"offset": 0.5}"#)
     XCTAssertEqual(try TestPlugins.score(inProcess), [2.5, 1.5, 3.5])
-    let isolated = try IsolatedPluginComponent(
+    let isolated = try PluginComponent(
       path: path, name: "count", configJSON: #"{"offset": 0.5}"#, limits: WorkerLimits(timeout: 5))
     XCTAssertEqual(try TestPlugins.score(isolated), [2.5, 1.5, 3.5])
   }
 
   func testABI11PluginIsRefusedByAHostSpeaking10() throws {
     let path = try TestPlugins.path("providers")
-    XCTAssertThrowsError(
-      try PluginLibrary(path: path, log: { _, _ in }, hostVersion: ABIVersion(major: 1, minor: 0))
-    ) { error in
-      XCTAssertEqual(
-        "\(error)",
-        "plugin \(path) was built for ABI 1.1 but this host speaks ABI 1.0; rebuild the plugin "
-          + "against this host's crystalrl_plugin.h")
+    assertThrows(
+      PluginError.incompatibleVersion(path: path, pluginVersion: "1.1", hostVersion: "1.0")
+    ) {
+      _ = try PluginLibrary(
+        path: path, log: { _, _ in }, hostVersion: ABIVersion(major: 1, minor: 0))
     }
     // The 1.0 plugin is fine in that host.
     XCTAssertNoThrow(
@@ -67,7 +65,7 @@ final class ABICompatibilityTests: XCTestCase {
       library: library, name: "count", configJSON: config, requiredMetrics: ["num_atoms"])
     XCTAssertEqual(inProcess.requiredMetrics, ["num_atoms"])
     XCTAssertEqual(try TestPlugins.score(inProcess), [2.5, 1.5, 3.5])
-    let isolated = try IsolatedPluginComponent(
+    let isolated = try PluginComponent(
       path: path, name: "count", configJSON: config, limits: WorkerLimits(timeout: 5),
       requiredMetrics: ["num_atoms"])
     XCTAssertEqual(isolated.requiredMetrics, ["num_atoms"])
@@ -75,9 +73,11 @@ final class ABICompatibilityTests: XCTestCase {
     // Without a configured list it receives no metrics, as from a host predating the flag.
     let unconfigured = try PluginComponent(library: library, name: "count", configJSON: config)
     XCTAssertEqual(unconfigured.requiredMetrics, [])
-    XCTAssertThrowsError(try TestPlugins.score(unconfigured)) { error in
-      XCTAssertTrue("\(error)".contains("expected the num_atoms metric"), "\(error)")
+    let error = thrownError(PluginError.self) { _ = try TestPlugins.score(unconfigured) }
+    guard case .computeFailed(.component("count"), let message)? = error else {
+      return XCTFail("\(String(describing: error))")
     }
+    XCTAssertTrue(message.contains("expected the num_atoms metric"), message)
   }
 
   func testConfiguredMetricsNeedTheFlag() throws {
@@ -93,7 +93,7 @@ final class ABICompatibilityTests: XCTestCase {
       try PluginComponent(library: library, name: "count", requiredMetrics: ["density"])
     ) { XCTAssertEqual($0 as? PluginError, expected) }
     XCTAssertThrowsError(
-      try IsolatedPluginComponent(
+      try PluginComponent(
         path: path, name: "count", configJSON: "{}", limits: WorkerLimits(timeout: 5),
         requiredMetrics: ["density"])
     ) { XCTAssertEqual($0 as? PluginError, expected) }

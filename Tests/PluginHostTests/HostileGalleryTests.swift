@@ -14,7 +14,7 @@ final class HostileGalleryTests: XCTestCase {
     groups = []
     addTeardownBlock { [unowned self] in
       for group in groups {
-        XCTAssertEqual(TestPlugins.survivors(ofGroup: group), [], "worker group \(group) survives")
+        XCTAssertEqual(ProcessTable.survivors(ofGroup: group), [], "worker group \(group) survives")
       }
     }
   }
@@ -22,15 +22,15 @@ final class HostileGalleryTests: XCTestCase {
   func isolated(
     _ variant: String, config: String = #"{"offset": 0.25}"#, timeout: Double = 2,
     memoryLimitMB: Int? = nil
-  ) throws -> IsolatedPluginComponent {
-    let component = try IsolatedPluginComponent(
+  ) throws -> PluginComponent {
+    let component = try PluginComponent(
       path: try TestPlugins.path(variant), name: "count", configJSON: config,
       limits: WorkerLimits(timeout: timeout, memoryLimitMB: memoryLimitMB))
     track(component)
     return component
   }
 
-  func track(_ component: IsolatedPluginComponent) {
+  func track(_ component: PluginComponent) {
     if let pid = component.workerProcessID { groups.append(pid) }
   }
 
@@ -41,26 +41,31 @@ final class HostileGalleryTests: XCTestCase {
     return try PluginComponent(library: library, name: "count", configJSON: config)
   }
 
-  func assertError(
-    _ expected: String..., file: StaticString = #filePath, line: UInt = #line,
+  /// The message of the `failed` (`computeFailed`) or `failed to create` (`createFailed`)
+  /// error of component `count` that `body` throws; nil (after a test failure) for any other.
+  func failure(
+    creating: Bool = false, file: StaticString = #filePath, line: UInt = #line,
     _ body: () throws -> Void
-  ) {
-    XCTAssertThrowsError(try body(), file: file, line: line) { error in
-      for text in expected {
-        XCTAssertTrue(
-          "\(error)".contains(text), "'\(error)' lacks '\(text)'", file: file, line: line)
-      }
+  ) -> String? {
+    switch thrownError(PluginError.self, file: file, line: line, body) {
+    case .computeFailed(.component("count"), let message)? where !creating: return message
+    case .createFailed(.component("count"), let message)? where creating: return message
+    case let other?:
+      XCTFail("unexpected \(other)", file: file, line: line)
+      return nil
+    case nil: return nil
     }
   }
 
-  /// Scores with a component built by `make` on a fresh worker; the error must mention
-  /// `expected`, and a second batch (on a replacement worker) fails the same way.
+  /// Scores with a component built by `make` on a fresh worker; the compute failure's message
+  /// must start with `expected`, and a second batch (on a replacement worker) fails the same way.
   func assertEveryBatchFails(
     _ variant: String, _ expected: String, file: StaticString = #filePath, line: UInt = #line
   ) throws {
     let component = try isolated(variant)
     for _ in 0..<2 {
-      assertError(expected, file: file, line: line) { _ = try TestPlugins.score(component) }
+      let message = failure(file: file, line: line) { _ = try TestPlugins.score(component) }
+      XCTAssertEqual(message?.hasPrefix(expected), true, "\(message ?? "")", file: file, line: line)
       XCTAssertNil(component.workerProcessID, "the failed worker is gone", file: file, line: line)
     }
   }
@@ -68,21 +73,23 @@ final class HostileGalleryTests: XCTestCase {
   // MARK: Crashes, exits and hangs (isolated only: each would take the host down)
 
   func testSegfaultAbortExitAndThrowAreNamedAndTheWorkerIsReplaced() throws {
-    try assertEveryBatchFails(
-      "crash", "plugin component 'count' failed: worker process killed by SIGSEGV")
+    try assertEveryBatchFails("crash", "worker process killed by SIGSEGV")
     try assertEveryBatchFails("abort", "worker process killed by SIGABRT")
     try assertEveryBatchFails("exit3", "worker process exited with status 3")
     try assertEveryBatchFails("cxx_throw", "worker process killed by SIGABRT")
     let thrower = try isolated("cxx_throw")
-    assertError("thrown through the C ABI") { _ = try TestPlugins.score(thrower) }
+    let message = failure { _ = try TestPlugins.score(thrower) }
+    XCTAssertEqual(message?.contains("thrown through the C ABI"), true, "\(message ?? "")")
   }
 
   func testHangIsStoppedByTheTimeout() throws {
     let component = try isolated("hang", timeout: 1)
     let start = Date()
-    assertError("worker process gave no answer within 1.0 s (timeout) and was killed") {
-      _ = try TestPlugins.score(component)
-    }
+    assertThrows(
+      PluginError.computeFailed(
+        subject: .component("count"),
+        message: "worker process gave no answer within 1.0 s (timeout) and was killed")
+    ) { _ = try TestPlugins.score(component) }
     XCTAssertLessThan(Date().timeIntervalSince(start), 3)
   }
 
@@ -91,7 +98,8 @@ final class HostileGalleryTests: XCTestCase {
     XCTAssertEqual(try TestPlugins.score(under), [2, 1, 3])
     let over = try isolated("slow", config: #"{"sleep_ms": 1500}"#, timeout: 1)
     let start = Date()
-    assertError("no answer within 1.0 s") { _ = try TestPlugins.score(over) }
+    let message = failure { _ = try TestPlugins.score(over) }
+    XCTAssertEqual(message?.contains("no answer within 1.0 s"), true, "\(message ?? "")")
     XCTAssertLessThan(Date().timeIntervalSince(start), 1.5)
     XCTAssertEqual(
       try TestPlugins.score(try inProcess("slow", config: #"{"sleep_ms": 50}"#)), [2, 1, 3])
@@ -99,31 +107,35 @@ final class HostileGalleryTests: XCTestCase {
 
   func testMemoryBombHitsTheLimitWithAClearError() throws {
     let component = try isolated("memory_bomb", memoryLimitMB: 256)
-    assertError(
-      "plugin component 'count' ran out of memory under its limit (memory_limit_mb: 256)",
-      "CRL_OUT_OF_MEMORY: malloc failed after"
-    ) { _ = try TestPlugins.score(component) }
+    let error = thrownError(PluginError.self) { _ = try TestPlugins.score(component) }
+    guard case .memoryLimit(.component("count"), 256, let message)? = error else {
+      return XCTFail("\(String(describing: error))")
+    }
+    XCTAssertTrue(message.hasPrefix("CRL_OUT_OF_MEMORY: malloc failed after"), message)
     XCTAssertNil(component.workerProcessID, "a worker that hit its limit is replaced")
   }
 
   func testLimitBelowTheWorkersOwnUseIsAClearError() {
-    assertError("memory_limit_mb 1 is below what the worker itself already uses") {
-      _ = try self.isolated("good", memoryLimitMB: 1)
+    let error = thrownError(PluginError.self) { _ = try self.isolated("good", memoryLimitMB: 1) }
+    guard case .workerFailed(_, let message)? = error else {
+      return XCTFail("\(String(describing: error))")
     }
+    XCTAssertTrue(
+      message.hasPrefix("memory_limit_mb 1 is below what the worker itself already uses"), message)
   }
 
   // MARK: Helpers that hold the worker's pipes
 
   func testForkedChildAndBackgroundProcessDieWithTheWorker() throws {
     for variant in ["fork_hang", "background"] {
-      var component: IsolatedPluginComponent? = try isolated(variant)
+      var component: PluginComponent? = try isolated(variant)
       let group = component!.workerProcessID!
       let start = Date()
       XCTAssertEqual(try TestPlugins.score(component!), [2.25, 1.25, 3.25], variant)
       XCTAssertLessThan(Date().timeIntervalSince(start), 2, variant)
-      XCTAssertGreaterThan(TestPlugins.liveProcesses(inGroup: group).count, 1, variant)
+      XCTAssertGreaterThan(ProcessTable.liveProcesses(inGroup: group).count, 1, variant)
       component = nil
-      XCTAssertEqual(TestPlugins.survivors(ofGroup: group), [], variant)
+      XCTAssertEqual(ProcessTable.survivors(ofGroup: group), [], variant)
     }
   }
 
@@ -131,9 +143,10 @@ final class HostileGalleryTests: XCTestCase {
     let component = try isolated("background_hang", timeout: 1)
     let group = component.workerProcessID!
     let start = Date()
-    assertError("no answer within 1.0 s") { _ = try TestPlugins.score(component) }
+    let message = failure { _ = try TestPlugins.score(component) }
+    XCTAssertEqual(message?.contains("no answer within 1.0 s"), true, "\(message ?? "")")
     XCTAssertLessThan(Date().timeIntervalSince(start), 3)
-    XCTAssertEqual(TestPlugins.survivors(ofGroup: group), [])
+    XCTAssertEqual(ProcessTable.survivors(ofGroup: group), [])
   }
 
   // MARK: Output
@@ -173,18 +186,22 @@ final class HostileGalleryTests: XCTestCase {
   // MARK: Bad results (both modes)
 
   func testBadResultsAreRefusedInBothModes() throws {
-    let cases: [(String, String)] = [
-      ("nan_output", "returned NaN for structure 1"),
-      ("inf_output", "returned -inf for structure 2 (infinite rewards are never accepted)"),
-      ("inf_nan_allowed", "returned -inf for structure 2"),
-      ("wrong_count", "returned 2 rewards for 3 structures"),
-      ("overrun", "wrote past the end of its output buffer (capacity 3 rewards)"),
-      ("compute_fails", "CRL_ERROR: structure 0 is not to my liking"),
+    let count = PluginSubject.component("count")
+    let cases: [(String, PluginError)] = [
+      ("nan_output", .nanOutput(subject: count, index: 1)),
+      ("inf_output", .infiniteOutput(subject: count, index: 2, negative: true)),
+      ("inf_nan_allowed", .infiniteOutput(subject: count, index: 2, negative: true)),
+      ("wrong_count", .wrongCount(subject: count, structures: 3, width: 1, got: 2)),
+      ("overrun", .outputOverrun(subject: count, capacity: 3)),
+      (
+        "compute_fails",
+        .computeFailed(subject: count, message: "CRL_ERROR: structure 0 is not to my liking")
+      ),
     ]
     for (variant, expected) in cases {
-      assertError(expected) { _ = try TestPlugins.score(try inProcess(variant)) }
+      assertThrows(expected) { _ = try TestPlugins.score(try inProcess(variant)) }
       let component = try isolated(variant)
-      assertError(expected) { _ = try TestPlugins.score(component) }
+      assertThrows(expected) { _ = try TestPlugins.score(component) }
       XCTAssertNotNil(component.workerProcessID, "a plugin error keeps the worker")
     }
   }
@@ -204,55 +221,79 @@ final class HostileGalleryTests: XCTestCase {
     for component in [
       try inProcess("unterminated_error") as RewardComponent, try isolated("unterminated_error"),
     ] {
-      XCTAssertThrowsError(try TestPlugins.score(component)) { error in
-        XCTAssertTrue("\(error)".hasSuffix(expected), "\(error)")
-      }
+      let message = failure { _ = try TestPlugins.score(component) }
+      XCTAssertEqual(message?.hasSuffix(expected), true, "\(message ?? "")")
     }
   }
 
   // MARK: Loading (both modes, except what crashes)
 
   func testBadLibrariesAndDescriptorsAreClearErrors() throws {
-    let cases: [(String, String)] = [
-      ("future_major", "was built for ABI 2.0 but this host speaks ABI 1.1"),
-      ("future_minor", "was built for ABI 1.9 but this host speaks ABI 1.1"),
-      ("no_entry", "does not export crystalrl_plugin_entry"),
-      ("refuse_host", "refused this host"),
-      ("oversized_struct", "crl_component_desc[0].struct_size is 2147483647"),
-      ("zero_struct", "crl_component_desc[0].struct_size is 0"),
-      ("huge_count", "num_components is 1000000 (at most 1024 are accepted)"),
-      ("null_name", "component 0's name is NULL"),
+    let cases: [(String, (String) -> PluginError)] = [
+      (
+        "future_major", { .incompatibleVersion(path: $0, pluginVersion: "2.0", hostVersion: "1.1") }
+      ),
+      (
+        "future_minor", { .incompatibleVersion(path: $0, pluginVersion: "1.9", hostVersion: "1.1") }
+      ),
+      ("no_entry", { .missingEntrySymbol(path: $0) }),
+      ("refuse_host", { .refusedHost(path: $0, hostVersion: "1.1") }),
+      (
+        "oversized_struct",
+        {
+          .malformedDescriptor(
+            path: $0,
+            reason: "crl_component_desc[0].struct_size is 2147483647 (valid: 72 to 4096 bytes)")
+        }
+      ),
+      (
+        "zero_struct",
+        {
+          .malformedDescriptor(
+            path: $0, reason: "crl_component_desc[0].struct_size is 0 (valid: 72 to 4096 bytes)")
+        }
+      ),
+      (
+        "huge_count",
+        {
+          .malformedDescriptor(
+            path: $0, reason: "num_components is 1000000 (at most 1024 are accepted)")
+        }
+      ),
+      ("null_name", { .malformedDescriptor(path: $0, reason: "component 0's name is NULL") }),
     ]
     for (variant, expected) in cases {
       let path = try TestPlugins.path(variant)
-      assertError(expected) { _ = try PluginLibrary(path: path, log: { _, _ in }) }
-      assertError(expected) { _ = try PluginWorkerClient.describe(path: path) }
-      assertError(expected) { _ = try self.isolated(variant) }
+      assertThrows(expected(path)) { _ = try PluginLibrary(path: path, log: { _, _ in }) }
+      assertThrows(expected(path)) { _ = try PluginWorkerClient.describe(path: path) }
+      assertThrows(expected(path)) { _ = try self.isolated(variant) }
     }
   }
 
   func testCrashesWhileLoadingOrCreatingStayInTheWorker() throws {
-    assertError("failed in its worker process: worker process killed by SIGSEGV") {
-      _ = try PluginWorkerClient.describe(path: try TestPlugins.path("entry_crash"))
-    }
-    assertError("plugin component 'count' failed to create: worker process killed by SIGSEGV") {
-      _ = try self.isolated("create_crash")
-    }
+    let entryCrash = try TestPlugins.path("entry_crash")
+    assertThrows(
+      PluginError.workerFailed(path: entryCrash, message: "worker process killed by SIGSEGV")
+    ) { _ = try PluginWorkerClient.describe(path: entryCrash) }
+    assertThrows(
+      PluginError.createFailed(
+        subject: .component("count"), message: "worker process killed by SIGSEGV")
+    ) { _ = try self.isolated("create_crash") }
     let start = Date()
-    assertError("failed to create: worker process gave no answer within 1.0 s") {
-      _ = try self.isolated("create_hang", timeout: 1)
-    }
+    let message = failure(creating: true) { _ = try self.isolated("create_hang", timeout: 1) }
+    XCTAssertEqual(
+      message?.hasPrefix("worker process gave no answer within 1.0 s"), true, "\(message ?? "")")
     XCTAssertLessThan(Date().timeIntervalSince(start), 3)
   }
 
   func testCreateErrorIsReportedOnce() throws {
-    let expected =
-      "plugin component 'count' failed to create: CRL_INVALID_ARGUMENT: "
-      + "the test plugin refuses to start"
+    let expected = PluginError.createFailed(
+      subject: .component("count"),
+      message: "CRL_INVALID_ARGUMENT: the test plugin refuses to start")
     for make in [
       { _ = try self.inProcess("create_fails") }, { _ = try self.isolated("create_fails") },
     ] {
-      XCTAssertThrowsError(try make()) { error in XCTAssertEqual("\(error)", expected) }
+      assertThrows(expected, make)
     }
   }
 }

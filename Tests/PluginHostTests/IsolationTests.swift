@@ -9,9 +9,9 @@ import XCTest
 /// batches of any size through shared memory, and a lifetime tied to the host.
 final class IsolationTests: XCTestCase {
   func isolated(_ variant: String = "good", config: String = #"{"offset": 0.25}"#) throws
-    -> IsolatedPluginComponent
+    -> PluginComponent
   {
-    try IsolatedPluginComponent(
+    try PluginComponent(
       path: try TestPlugins.path(variant), name: "count", configJSON: config,
       limits: WorkerLimits(timeout: 5))
   }
@@ -26,18 +26,17 @@ final class IsolationTests: XCTestCase {
     XCTAssertEqual(described, try PluginLibrary(path: path, log: { _, _ in }).info)
     XCTAssertEqual(described.components.map(\.name), ["count", "second"])
     XCTAssertEqual(try isolated("stride_growth").info, described.components[0])
-    XCTAssertThrowsError(try PluginWorkerClient.describe(path: "/nonexistent/lib.so")) { error in
-      XCTAssertTrue("\(error)".contains("not found"), "\(error)")
+    let error = thrownError(PluginError.self) {
+      _ = try PluginWorkerClient.describe(path: "/nonexistent/lib.so")
+    }
+    guard case .fileNotFound("/nonexistent/lib.so", _)? = error else {
+      return XCTFail("\(String(describing: error))")
     }
   }
 
   func testLargeBatchesGrowTheSharedMemory() throws {
     let component = try isolated()
-    let lattice = try Lattice.cubic(5)
-    let atoms = (1...8).map { _ in Element(symbol: "Fe")! }
-    let structure = try Structure(
-      lattice: lattice, elements: atoms,
-      fractional: (0..<8).map { Vector3(Double($0) / 8, 0, 0) })
+    let structure = try TestCells.cubic(Array(repeating: "Fe", count: 8), edge: 5)
     for count in [3, 4000, 50] {
       let report = try ReinforceReward(components: [WeightedComponent(component)])
         .score(Array(repeating: structure, count: count))
@@ -77,12 +76,12 @@ final class IsolationTests: XCTestCase {
     let deadline = Date().addingTimeInterval(5)
     var running = 0
     while running < 2 && Date() < deadline {
-      running = TestPlugins.liveProcesses(inGroup: group).count
+      running = ProcessTable.liveProcesses(inGroup: group).count
       if running < 2 { usleep(20_000) }
     }
     XCTAssertGreaterThanOrEqual(running, 2, "the batch never started its helper")
     kill(probe.processIdentifier, SIGKILL)
     probe.waitUntilExit()
-    XCTAssertEqual(TestPlugins.survivors(ofGroup: group), [])
+    XCTAssertEqual(ProcessTable.survivors(ofGroup: group), [])
   }
 }

@@ -34,16 +34,10 @@ final class MetricProviderTests: XCTestCase {
           path: path, name: "atoms_squared", configJSON: #"{"scale": \#(scale)}"#, limits: limits))
       registry.register(
         try PluginMetricProvider(path: path, name: "features", configJSON: "{}", limits: limits))
-      component = try IsolatedPluginComponent(
+      component = try PluginComponent(
         path: path, name: "feature_sum", configJSON: "{}", limits: limits)
     }
     return ReinforceReward(components: [WeightedComponent(component)], metrics: registry)
-  }
-
-  func assertError(_ expected: String, line: UInt = #line, _ body: () throws -> Void) {
-    XCTAssertThrowsError(try body(), line: line) { error in
-      XCTAssertTrue("\(error)".contains(expected), "'\(error)' lacks '\(expected)'", line: line)
-    }
   }
 
   func testProvidersFeedACComponentInDependencyOrder() throws {
@@ -56,9 +50,10 @@ final class MetricProviderTests: XCTestCase {
     let library = try PluginLibrary(path: try TestPlugins.path("providers"), log: { _, _ in })
     XCTAssertEqual(
       try library.provider(named: "features").requiredMetrics, ["num_atoms", "atoms_squared"])
-    assertError("has no metric provider 'nope'; it has: atoms_squared, features") {
-      _ = try PluginMetricProvider(library: library, name: "nope")
-    }
+    assertThrows(
+      PluginError.unknownProvider(
+        path: library.info.path, name: "nope", available: ["atoms_squared", "features"])
+    ) { _ = try PluginMetricProvider(library: library, name: "nope") }
   }
 
   func testIsolatedAndInProcessProvidersGiveIdenticalValues() throws {
@@ -72,15 +67,14 @@ final class MetricProviderTests: XCTestCase {
   func testProviderOutputIsCheckedLikeRewards() throws {
     for mode in [Mode.inProcess, .isolated] {
       let structures = try TestPlugins.structures()
-      assertError(
-        "metric provider 'atoms_squared' returned NaN for structure 1 "
-          + "(it does not declare CRL_PROVIDER_OUTPUT_MAY_BE_NAN)"
-      ) { _ = try pipeline("providers_nan_values", mode).score(structures) }
-      assertError("metric provider 'features' returned +inf for structure 2") {
-        _ = try pipeline("providers_inf_values", mode).score(structures)
+      assertThrows(PluginError.nanOutput(subject: .provider("atoms_squared"), index: 1)) {
+        _ = try pipeline("providers_nan_values", mode).score(structures)
       }
-      assertError(
-        "metric provider 'features' returned 5 values for 3 structures of width 2 (6 expected)"
+      assertThrows(
+        PluginError.infiniteOutput(subject: .provider("features"), index: 2, negative: false)
+      ) { _ = try pipeline("providers_inf_values", mode).score(structures) }
+      assertThrows(
+        PluginError.wrongCount(subject: .provider("features"), structures: 3, width: 2, got: 5)
       ) { _ = try pipeline("providers_short_count", mode).score(structures) }
       // Declared NaN means "not available" and is passed on as such (features, which copies
       // it without declaring NaN, is refused in turn).
@@ -88,7 +82,7 @@ final class MetricProviderTests: XCTestCase {
       let batch = StructureBatch(structures)
       let squares = try registry.compute(["atoms_squared"], for: batch)["atoms_squared"]!
       XCTAssertEqual(squares.values.map(\.isNaN), [false, true, false])
-      assertError("metric provider 'features' returned NaN for structure 1") {
+      assertThrows(PluginError.nanOutput(subject: .provider("features"), index: 1)) {
         _ = try registry.compute(["features"], for: batch)
       }
     }
@@ -96,14 +90,19 @@ final class MetricProviderTests: XCTestCase {
 
   func testACrashingProviderCostsOnlyTheBatchWhenIsolated() throws {
     let reward = try pipeline("providers_crash", .isolated)
-    assertError("metric provider 'features' failed: worker process killed by SIGSEGV") {
-      _ = try reward.score(try TestPlugins.structures())
+    let error = thrownError(PluginError.self) { _ = try reward.score(try TestPlugins.structures()) }
+    guard case .computeFailed(.provider("features"), let message)? = error else {
+      return XCTFail("\(String(describing: error))")
     }
+    XCTAssertTrue(message.hasPrefix("worker process killed by SIGSEGV"), message)
   }
 
   func testACycleAmongProvidersIsAConfigurationError() throws {
     let reward = try pipeline("providers_cycle", .inProcess)
-    assertError("metrics depend on each other in a cycle: features → atoms_squared → features") {
+    assertThrows(
+      RewardError.configuration(
+        "metrics depend on each other in a cycle: features → atoms_squared → features")
+    ) {
       _ = try reward.metricRegistry.order(reward.requiredMetrics)
     }
   }

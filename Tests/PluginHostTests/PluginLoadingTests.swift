@@ -18,13 +18,6 @@ final class PluginLoadingTests: XCTestCase {
     return try pipeline.score(try TestPlugins.structures()).components[0].raw
   }
 
-  func assertThrows(_ expected: String, _ body: () throws -> Void) {
-    XCTAssertThrowsError(try body()) { error in
-      XCTAssertTrue(
-        "\(error)".contains(expected), "error '\(error)' does not mention '\(expected)'")
-    }
-  }
-
   func testGoodPluginReceivesBatchAndMetricsWithoutCopies() throws {
     XCTAssertEqual(try score(try plugin()), [2, 1, 3])
     XCTAssertEqual(try score(try plugin(), config: #"{"offset": 0.5}"#), [2.5, 1.5, 3.5])
@@ -58,62 +51,90 @@ final class PluginLoadingTests: XCTestCase {
 
   func testFutureMajorIsRefusedNamingBothVersions() throws {
     let path = try plugin("FUTURE_MAJOR")
-    assertThrows("built for ABI 2.0 but this host speaks ABI 1.1") {
+    // The one test of PluginError's wording; the others match its cases.
+    assertError("plugin \(path) was built for ABI 2.0 but this host speaks ABI 1.1; rebuild") {
+      _ = try PluginLibrary(path: path)
+    }
+    assertThrows(
+      PluginError.incompatibleVersion(path: path, pluginVersion: "2.0", hostVersion: "1.1")
+    ) {
       _ = try PluginLibrary(path: path)
     }
   }
 
   func testNewerMinorIsRefused() throws {
     let path = try plugin("FUTURE_MINOR")
-    assertThrows("built for ABI 1.9 but this host speaks ABI 1.1") {
+    assertThrows(
+      PluginError.incompatibleVersion(path: path, pluginVersion: "1.9", hostVersion: "1.1")
+    ) {
       _ = try PluginLibrary(path: path)
     }
   }
 
   func testMissingEntrySymbol() throws {
     let path = try plugin("NO_ENTRY")
-    assertThrows("does not export crystalrl_plugin_entry") { _ = try PluginLibrary(path: path) }
+    assertThrows(PluginError.missingEntrySymbol(path: path)) { _ = try PluginLibrary(path: path) }
   }
 
   func testPluginRefusingHost() throws {
     let path = try plugin("REFUSE_HOST")
-    assertThrows("refused this host") { _ = try PluginLibrary(path: path) }
+    assertThrows(PluginError.refusedHost(path: path, hostVersion: "1.1")) {
+      _ = try PluginLibrary(path: path)
+    }
   }
 
   func testCreateFailureCarriesPluginMessage() throws {
     let library = try PluginLibrary(path: try plugin("CREATE_FAILS"))
-    assertThrows("the test plugin refuses to start") {
+    let error = thrownError(PluginError.self) {
       _ = try PluginComponent(library: library, name: "count")
     }
+    guard case .createFailed(.component("count"), let message)? = error else {
+      return XCTFail("\(String(describing: error))")
+    }
+    XCTAssertTrue(message.contains("the test plugin refuses to start"), message)
   }
 
   func testComputeErrorCarriesPluginMessage() throws {
     let path = try plugin("COMPUTE_FAILS")
-    assertThrows("CRL_ERROR: structure 0 is not to my liking") { _ = try score(path) }
+    let error = thrownError(PluginError.self) { _ = try score(path) }
+    guard case .computeFailed(.component("count"), let message)? = error else {
+      return XCTFail("\(String(describing: error))")
+    }
+    XCTAssertTrue(message.contains("CRL_ERROR: structure 0 is not to my liking"), message)
   }
 
   func testNaNOutputIsRejected() throws {
     let path = try plugin("NAN_OUTPUT")
-    assertThrows("returned NaN for structure 1") { _ = try score(path) }
+    assertThrows(PluginError.nanOutput(subject: .component("count"), index: 1)) {
+      _ = try score(path)
+    }
   }
 
   func testWrongCountIsRejected() throws {
     let path = try plugin("WRONG_COUNT")
-    assertThrows("returned 2 rewards for 3 structures") { _ = try score(path) }
+    assertThrows(
+      PluginError.wrongCount(subject: .component("count"), structures: 3, width: 1, got: 2)
+    ) { _ = try score(path) }
   }
 
   func testMissingFileAndNonSharedObject() throws {
-    assertThrows("not found") { _ = try PluginLibrary(path: "/nonexistent/libnothing.so") }
+    assertThrows(PluginError.fileNotFound(path: "/nonexistent/libnothing.so", searched: [])) {
+      _ = try PluginLibrary(path: "/nonexistent/libnothing.so")
+    }
     let notELF = try SharedData.temporaryDirectory().appendingPathComponent("libtext.so")
     try Data("not a library".utf8).write(to: notELF)
-    assertThrows("cannot load plugin") { _ = try PluginLibrary(path: notELF.path) }
+    let error = thrownError(PluginError.self) { _ = try PluginLibrary(path: notELF.path) }
+    guard case .cannotOpen(let path, _)? = error else {
+      return XCTFail("\(String(describing: error))")
+    }
+    XCTAssertEqual(path, notELF.path)
   }
 
   func testUnknownComponentListsAvailable() throws {
     let library = try PluginLibrary(path: try plugin(), log: { _, _ in })
-    assertThrows("has no component 'nope'; it has: count") {
-      _ = try PluginComponent(library: library, name: "nope")
-    }
+    assertThrows(
+      PluginError.unknownComponent(path: library.info.path, name: "nope", available: ["count"])
+    ) { _ = try PluginComponent(library: library, name: "nope") }
   }
 
   func testLocatorSearchesPathByName() throws {
@@ -121,7 +142,11 @@ final class PluginLoadingTests: XCTestCase {
     let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
     let locator = PluginLocator(searchDirectories: ["/nonexistent", directory])
     XCTAssertEqual(try locator.locate("good"), path)
-    assertThrows("searched: /nonexistent") { _ = try locator.locate("absent") }
+    let error = thrownError(PluginError.self) { _ = try locator.locate("absent") }
+    guard case .fileNotFound("absent", let searched)? = error else {
+      return XCTFail("\(String(describing: error))")
+    }
+    XCTAssertEqual(searched.first.map { $0.hasPrefix("/nonexistent") }, true, "\(searched)")
   }
 }
 

@@ -88,16 +88,11 @@ enum TestPlugins {
 
   /// Three small structures with 2, 1 and 3 atoms.
   static func structures() throws -> [Structure] {
-    let lattice = try Lattice.cubic(3)
-    let na = Element(symbol: "Na")!
-    let cl = Element(symbol: "Cl")!
-    return [
-      try Structure(
-        lattice: lattice, elements: [na, cl], fractional: [.zero, Vector3(0.5, 0.5, 0.5)]),
-      try Structure(lattice: lattice, elements: [na], fractional: [.zero]),
-      try Structure(
-        lattice: try Lattice.cubic(4), elements: [na, na, cl],
-        fractional: [.zero, Vector3(0.5, 0.5, 0), Vector3(0.5, 0, 0.5)]),
+    [
+      try TestCells.cubic(["Na", "Cl"], edge: 3, at: [.zero, Vector3(0.5, 0.5, 0.5)]),
+      try TestCells.cubic(["Na"], edge: 3),
+      try TestCells.cubic(
+        ["Na", "Na", "Cl"], at: [.zero, Vector3(0.5, 0.5, 0), Vector3(0.5, 0, 0.5)]),
     ]
   }
 
@@ -105,33 +100,6 @@ enum TestPlugins {
   static func score(_ component: RewardComponent) throws -> [Double] {
     try ReinforceReward(components: [WeightedComponent(component)])
       .score(try structures()).components[0].raw
-  }
-
-  /// Live (not zombie) processes whose process group is `group`, from /proc.
-  static func liveProcesses(inGroup group: pid_t) -> [pid_t] {
-    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-    return entries.compactMap { entry -> pid_t? in
-      guard let pid = pid_t(entry),
-        let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-        let close = stat.lastIndex(of: ")")
-      else { return nil }
-      // After "pid (comm)": state, ppid, pgrp, ...
-      let fields = stat[stat.index(after: close)...].split(separator: " ")
-      guard fields.count > 2, fields[0] != "Z", pid_t(fields[2]) == group else { return nil }
-      return pid
-    }
-  }
-
-  /// Waits up to `timeout` seconds for process group `group` to have no live process; returns
-  /// the survivors.
-  static func survivors(ofGroup group: pid_t, within timeout: Double = 3) -> [pid_t] {
-    let deadline = Date().addingTimeInterval(timeout)
-    var alive = liveProcesses(inGroup: group)
-    while !alive.isEmpty && Date() < deadline {
-      usleep(20_000)
-      alive = liveProcesses(inGroup: group)
-    }
-    return alive
   }
 }
 

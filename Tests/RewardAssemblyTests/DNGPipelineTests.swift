@@ -12,10 +12,7 @@ final class DNGPipelineTests: XCTestCase {
     let source = SharedData.url("perov_5/val.csv")
     let records = try CDVAEDataset.read(source)
     let table = try SyntheticEnergies.table(records)
-    var factory = RewardFactory(cacheDirectory: try SharedData.temporaryDirectory())
-    let pipeline = try factory.makePipeline(
-      try ConfigValue.parse(yaml: dngRewardYAML(reference: source, energies: table), source: "test")
-    )
+    let pipeline = try rewardPipeline(dngRewardYAML(reference: source, energies: table))
     // Ten reference structures (known: not novel) and a never-seen relabelled copy.
     var batch = records.prefix(10).map(\.structure)
     let swapped = batch[0].sites.map { site in
@@ -61,10 +58,7 @@ final class DNGPipelineTests: XCTestCase {
     let perovskite = try CDVAEDataset.read(SharedData.url("perov_5/val.csv"))[0].structure
     /// Na at the origin and Cl at each of `chlorines` (fractional) in a 4 Å cubic cell.
     func sodiumChloride(_ chlorines: [Vector3]) throws -> Structure {
-      try Structure(
-        lattice: try Lattice.cubic(4),
-        elements: [Element(symbol: "Na")!] + chlorines.map { _ in Element(symbol: "Cl")! },
-        fractional: [.zero] + chlorines)
+      try TestCells.cubic(["Na"] + chlorines.map { _ in "Cl" }, at: [.zero] + chlorines)
     }
     // Charge-balanced but two atoms 0.4 Å apart; NaCl2 far apart (no oxidation states balance
     // it); Na and Cl 2 Å apart, both checks passed.

@@ -23,18 +23,24 @@ final class EnergyWorkersConfigTests: XCTestCase {
   func testInvalidWorkerCountsAreErrorsNamingTheKey() {
     for value in ["0", "-2", "1.5", "two", "true", "[2]"] {
       XCTAssertThrowsError(try factory(workers: value), value) { error in
+        guard case .configuration(let message) = error as? RewardError else {
+          return XCTFail("\(value): \(error)")
+        }
         XCTAssertTrue(
-          "\(error)".contains("reward_fn.energy_workers must be a positive integer"),
-          "\(value): \(error)")
+          message.contains("reward_fn.energy_workers must be a positive integer"),
+          "\(value): \(message)")
       }
     }
   }
 
   func testMoreThanOneWorkerNeedsCHGNet() throws {
     XCTAssertThrowsError(try factory(workers: "2", calculator: "table:energies.csv")) { error in
+      guard case .configuration(let message) = error as? RewardError else {
+        return XCTFail("\(error)")
+      }
       XCTAssertTrue(
-        "\(error)".contains("energy_workers: 2 worker processes need energy_calculator: chgnet"),
-        "\(error)")
+        message.contains("energy_workers: 2 worker processes need energy_calculator: chgnet"),
+        message)
     }
     XCTAssertEqual(try factory(workers: "1", calculator: "table:energies.csv").energyWorkers, 1)
     XCTAssertEqual(try factory(workers: "3").energyWorkers, 3)

@@ -161,19 +161,20 @@ final class EnrichedHullTests: XCTestCase {
   }
 
   func testBadSettingsAreErrorsNamingTheKey() throws {
-    var factory = RewardFactory(cacheDirectory: try SharedData.temporaryDirectory())
     for setting in ["[elements]", "'csv:'", "3", "[prototypes, {a: 1}]"] {
       XCTAssertThrowsError(
-        try factory.makePipeline(
-          try ConfigValue.parse(
-            yaml: """
-              hull_references: \(setting)
-              components: [{_target_: src.rl_module.components.CustomReward}]
-              """, source: "test"))
+        try rewardPipeline(
+          """
+          hull_references: \(setting)
+          components: [{_target_: src.rl_module.components.CustomReward}]
+          """)
       ) { error in
+        guard case .configuration(let message) = error as? RewardError else {
+          return XCTFail("\(setting): \(error)")
+        }
         XCTAssertTrue(
-          "\(error)".contains("reward_fn.hull_references entries must be `prototypes` or csv:PATH"),
-          "\(setting): \(error)")
+          message.contains("reward_fn.hull_references entries must be `prototypes` or csv:PATH"),
+          "\(setting): \(message)")
       }
     }
     for setting in ["[]", "null", "none", "prototypes", "[prototypes, csv:a.csv]"] {

@@ -119,11 +119,8 @@ final class EvaluationReportTests: XCTestCase {
   }
 
   func testNoEnergiesLeavesEnergyKeysNull() throws {
-    var factory = RewardFactory(cacheDirectory: try SharedData.temporaryDirectory())
-    let pipeline = try factory.makePipeline(
-      try ConfigValue.parse(
-        yaml: "components: [{_target_: src.rl_module.components.CustomReward}]",
-        source: "test"))
+    let pipeline = try rewardPipeline(
+      "components: [{_target_: src.rl_module.components.CustomReward}]")
     let structures = Array(PrototypeLibrary.structures().prefix(3))
     let report = try EvaluationReport(
       structures: structures, reference: .builtin, pipeline: pipeline, energyAboveHull: nil)

@@ -18,19 +18,14 @@ final class FunctionRewardTests: XCTestCase {
   }
 
   func pipeline(_ component: String) throws -> ReinforceReward {
-    var factory = RewardFactory()
-    let yaml =
-      "components:\n  - _target_: FunctionReward\n    library: \(try Self.vendor.get())\n"
-      + component.split(separator: "\n").map { "    \($0)\n" }.joined()
-    return try factory.makePipeline(try ConfigValue.parse(yaml: yaml, source: "test"))
+    try rewardPipeline(
+      singleComponent("_target_: FunctionReward\nlibrary: \(try Self.vendor.get())", component))
   }
 
   func assertCreateError(_ component: String, mentions expected: [String], line: UInt = #line) {
     for isolation in ["", "isolation: process\n"] {
-      XCTAssertThrowsError(try pipeline(component + "\n" + isolation), line: line) { error in
-        for text in expected {
-          XCTAssertTrue("\(error)".contains(text), "'\(error)' lacks '\(text)'", line: line)
-        }
+      assertPluginFailure("function", mentions: expected, line: line) {
+        _ = try pipeline(component + "\n" + isolation)
       }
     }
   }
@@ -42,11 +37,8 @@ final class FunctionRewardTests: XCTestCase {
 
   func testScoresLikeTheCPluginPerStructureAndPerBatchInProcessAndIsolated() throws {
     let batch = try structures()
-    var factory = RewardFactory()
-    let expected = try factory.makePipeline(
-      try ConfigValue.parse(
-        yaml: "components:\n  - plugin: AtomicDensity\n    component: atomic_density\n",
-        source: "test")
+    let expected = try rewardPipeline(
+      singleComponent("plugin: AtomicDensity\ncomponent: atomic_density")
     ).score(batch).total
     let perStructure = """
       function: vendor_density
@@ -83,16 +75,10 @@ final class FunctionRewardTests: XCTestCase {
     // Conversions, with libm's functions (a library found on the system's search path): a
     // count as a double and as an int32, a real as a float.
     func libm(_ function: String, _ signature: String) throws -> [Double] {
-      var factory = RewardFactory()
-      return try factory.makePipeline(
-        try ConfigValue.parse(
-          yaml: """
-            components:
-              - _target_: FunctionReward
-                library: libm.so.6
-                function: \(function)
-                signature: "\(signature)"
-            """, source: "test")
+      try rewardPipeline(
+        singleComponent(
+          "_target_: FunctionReward\nlibrary: libm.so.6\nfunction: \(function)",
+          "signature: \"\(signature)\"")
       ).score(batch).total
     }
     let sqrtCounts = try libm("sqrt", "double (double num_atoms)")
@@ -110,7 +96,7 @@ final class FunctionRewardTests: XCTestCase {
     assertCreateError(
       density + "signature: \"double (int64 num_atoms, const double *cell)\"",
       mentions: [
-        "failed to create", "unknown name 'cell'", "valid for a per-structure function: num_atoms",
+        "unknown name 'cell'", "valid for a per-structure function: num_atoms",
         "lattice (const double *: 9 doubles", "param.NAME",
       ])
     assertCreateError(
@@ -142,20 +128,16 @@ final class FunctionRewardTests: XCTestCase {
         "exports no function 'vendor_scores'",
         "it exports: vendor_density, vendor_density_batch, vendor_score",
       ])
-    var factory = RewardFactory()
     XCTAssertThrowsError(
-      try factory.makePipeline(
-        try ConfigValue.parse(
-          yaml: """
-            components:
-              - _target_: FunctionReward
-                library: /nonexistent/libnothing.so
-                function: f
-                signature: "double ()"
-            """, source: "test"))
+      try rewardPipeline(
+        singleComponent(
+          "_target_: FunctionReward\nlibrary: /nonexistent/libnothing.so\nfunction: f",
+          "signature: \"double ()\""))
     ) { error in
-      XCTAssertTrue(
-        "\(error)".contains("cannot load library '/nonexistent/libnothing.so'"), "\(error)")
+      guard case .createFailed(.component("function"), let message) = error as? PluginError else {
+        return XCTFail("\(error)")
+      }
+      XCTAssertTrue(message.contains("cannot load library '/nonexistent/libnothing.so'"), message)
     }
   }
 }

@@ -30,10 +30,7 @@ final class IncrementalDNGScoringTests: XCTestCase {
     for calculator in ["table:\(table.path)", "plugin:ToyPotential:energy_per_atom"] {
       let yaml = dngRewardYAML(reference: source, energies: table).replacingOccurrences(
         of: "energy_calculator: table:\(table.path)", with: "energy_calculator: \(calculator)")
-      func pipeline() throws -> ReinforceReward {
-        var factory = RewardFactory(cacheDirectory: cache)
-        return try factory.makePipeline(try ConfigValue.parse(yaml: yaml, source: "test"))
-      }
+      func pipeline() throws -> ReinforceReward { try rewardPipeline(yaml, cache: cache) }
       let serial = try pipeline().score(batch)
       let scoring = try IncrementalScoring(pipeline())
       XCTAssertEqual(Set(scoring.aheadMetrics), ["novel", "e_above_hull"], calculator)

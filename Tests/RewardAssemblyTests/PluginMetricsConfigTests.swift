@@ -19,20 +19,13 @@ final class PluginMetricsConfigTests: XCTestCase {
     try CPluginBuilder.build(source: providerSource, defines: ["CYCLE"], name: "config_cycle")
   }
 
-  func pipeline(_ yaml: String, cache: URL? = nil) throws -> ReinforceReward {
-    var factory = RewardFactory(cacheDirectory: try cache ?? SharedData.temporaryDirectory())
-    return try factory.makePipeline(try ConfigValue.parse(yaml: yaml, source: "test"))
-  }
-
   func assertError(_ yaml: String, mentions expected: String, line: UInt = #line) {
-    XCTAssertThrowsError(try pipeline(yaml), line: line) { error in
-      XCTAssertTrue("\(error)".contains(expected), "'\(error)' lacks '\(expected)'", line: line)
-    }
+    assertConfigurationError([expected], line: line) { _ = try rewardPipeline(yaml) }
   }
 
   func testConfiguredProvidersFeedAComponentInProcessAndIsolated() throws {
     let path = try Self.providers.get()
-    let reward = try pipeline(
+    let reward = try rewardPipeline(
       """
       metrics:
         - {plugin: \(path), provider: atoms_squared, scale: 2}
@@ -40,12 +33,7 @@ final class PluginMetricsConfigTests: XCTestCase {
       components:
         - {plugin: \(path), component: feature_sum}
       """)
-    let na = Element(symbol: "Na")!
-    let structures = try [1, 3].map { count in
-      try Structure(
-        lattice: try Lattice.cubic(4), elements: Array(repeating: na, count: count),
-        fractional: (0..<count).map { Vector3(Double($0) / 3, 0, 0) })
-    }
+    let structures = try [1, 3].map { try TestCells.cubic(Array(repeating: "Na", count: $0)) }
     // feature_sum = n + 2 n²
     XCTAssertEqual(try reward.score(structures).total, [3, 21])
   }
@@ -76,12 +64,16 @@ final class PluginMetricsConfigTests: XCTestCase {
       components: [{plugin: \(path), component: feature_sum}]
       """,
       mentions: "reward_fn.metrics.1: metric 'features' is already provided by reward_fn.metrics.0")
-    assertError(
-      """
-      metrics: [{plugin: \(path), provider: feature_sum}]
-      components: [{plugin: \(path), component: feature_sum}]
-      """,
-      mentions: "has no metric provider 'feature_sum'; it has: atoms_squared, features")
+    assertThrows(
+      PluginError.unknownProvider(
+        path: path, name: "feature_sum", available: ["atoms_squared", "features"])
+    ) {
+      _ = try rewardPipeline(
+        """
+        metrics: [{plugin: \(path), provider: feature_sum}]
+        components: [{plugin: \(path), component: feature_sum}]
+        """)
+    }
     assertError(
       """
       metrics: [{plugin: \(path), provider: atoms_squared, scael: 2}]
@@ -115,7 +107,7 @@ final class PluginMetricsConfigTests: XCTestCase {
 
     let cache = try SharedData.temporaryDirectory()
     let hull = { (calculator: String) throws -> [Double] in
-      try self.pipeline(
+      try rewardPipeline(
         """
         reference_dataset: \(source.path)
         energy_calculator: \(calculator)

@@ -27,18 +27,16 @@ final class PredictorRewardTests: XCTestCase {
   }
 
   func pipeline(_ parameters: String) throws -> ReinforceReward {
-    var factory = RewardFactory()
-    return try factory.makePipeline(
-      try ConfigValue.parse(
-        yaml: """
-          components:
-            - _target_: src.rl_module.components.PredictorReward
-              predictor:
-                _target_: src.vae_module.predictor_module.PredictorModule.load_from_checkpoint
-                checkpoint_path: \(checkpoint.path)
-                map_location: cpu
-          \(parameters)
-          """, source: "test"))
+    try rewardPipeline(
+      """
+      components:
+        - _target_: src.rl_module.components.PredictorReward
+          predictor:
+            _target_: src.vae_module.predictor_module.PredictorModule.load_from_checkpoint
+            checkpoint_path: \(checkpoint.path)
+            map_location: cpu
+      \(parameters)
+      """)
   }
 
   func perovskites() throws -> [Structure] {
@@ -134,17 +132,20 @@ final class PredictorRewardTests: XCTestCase {
   }
 
   func testClearErrors() throws {
-    func assertError(
+    func assertCreateError(
       _ parameters: String, mentions expected: String, line: UInt = #line
     ) {
-      XCTAssertThrowsError(try pipeline(parameters).score(perovskites()), line: line) { error in
-        XCTAssertTrue("\(error)".contains(expected), "'\(error)' lacks '\(expected)'", line: line)
+      assertPluginFailure("predictor", mentions: [expected], line: line) {
+        _ = try pipeline(parameters).score(perovskites())
       }
     }
-    assertError("    target_name: band_gap", mentions: "it was trained on 'heat_ref'")
-    assertError("    clip_min: 2\n    clip_max: 1", mentions: "clip_min 2.0 is larger")
-    assertError("    target_value: high", mentions: "target_value must be a number")
+    assertCreateError("    target_name: band_gap", mentions: "it was trained on 'heat_ref'")
+    assertCreateError("    clip_min: 2\n    clip_max: 1", mentions: "clip_min 2.0 is larger")
+    assertConfigurationError(["target_value must be a number"]) {
+      _ = try pipeline("    target_value: high").score(perovskites())
+    }
     try FileManager.default.removeItem(at: checkpoint)
-    assertError("", mentions: "cannot load the predictor: no checkpoint at \(checkpoint.path)")
+    assertCreateError(
+      "", mentions: "cannot load the predictor: no checkpoint at \(checkpoint.path)")
   }
 }

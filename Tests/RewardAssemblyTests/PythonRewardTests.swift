@@ -64,24 +64,18 @@ final class PythonRewardTests: XCTestCase {
   }
 
   func pipeline(_ component: String) throws -> ReinforceReward {
-    var factory = RewardFactory()
-    return try factory.makePipeline(
-      try ConfigValue.parse(
-        yaml: "components:\n  - plugin: PythonReward\n    component: python\n"
-          + component.split(separator: "\n").map { "    \($0)\n" }.joined(), source: "test"))
+    try rewardPipeline(singleComponent("plugin: PythonReward\ncomponent: python", component))
   }
 
   func assertError(
     _ component: String, on structures: [Structure] = [], mentions expected: [String],
     line: UInt = #line
   ) {
+    // Scoring a batch fails in the component's compute; without one, creating it fails.
     for isolation in ["", "\nisolation: process"] {
-      XCTAssertThrowsError(try pipeline(component + isolation).score(structures), line: line) {
-        error in
-        for text in expected {
-          XCTAssertTrue("\(error)".contains(text), "'\(error)' lacks '\(text)'", line: line)
-        }
-      }
+      assertPluginFailure(
+        "python", computing: !structures.isEmpty, mentions: expected, line: line
+      ) { _ = try pipeline(component + isolation).score(structures) }
     }
   }
 
@@ -101,11 +95,6 @@ final class PythonRewardTests: XCTestCase {
     }
   }
 
-  func rewardFunction(_ yaml: String) throws -> ReinforceReward {
-    var factory = RewardFactory(cacheDirectory: try SharedData.temporaryDirectory())
-    return try factory.makePipeline(try ConfigValue.parse(yaml: yaml, source: "test"))
-  }
-
   /// `unique` (a DNG metric on the built-in reference), `features` (width 2, from a plugin
   /// provider) and `density` (built in) reach Python as arrays of shape (n,), (n, 2) and (n,);
   /// in-process and isolated give the same rewards.
@@ -115,7 +104,7 @@ final class PythonRewardTests: XCTestCase {
     batch.append(batch[0])
     var results: [[Double]] = []
     for isolation in ["", ", isolation: process"] {
-      let reward = try rewardFunction(
+      let reward = try rewardPipeline(
         """
         reference_dataset: builtin
         metrics:
@@ -145,7 +134,7 @@ final class PythonRewardTests: XCTestCase {
     let (providers, module) = (try Self.nanProviders.get(), try Self.metricsModule.get())
     let batch = Array(try structures().prefix(3))
     for isolation in ["", ", isolation: process"] {
-      let reward = try rewardFunction(
+      let reward = try rewardPipeline(
         """
         metrics: [{plugin: \(providers), provider: atoms_squared}]
         components:
@@ -164,11 +153,7 @@ final class PythonRewardTests: XCTestCase {
   func testRequiredMetricsErrorsAreClear() throws {
     let (providers, module) = (try Self.providers.get(), try Self.metricsModule.get())
     func assertError(_ yaml: String, mentions expected: [String], line: UInt = #line) {
-      XCTAssertThrowsError(try rewardFunction(yaml), line: line) { error in
-        for text in expected {
-          XCTAssertTrue("\(error)".contains(text), "'\(error)' lacks '\(text)'", line: line)
-        }
-      }
+      assertConfigurationError(expected, line: line) { _ = try rewardPipeline(yaml) }
     }
     let fixed =
       "required_metrics is only for components that take their metrics from the config "
@@ -206,13 +191,14 @@ final class PythonRewardTests: XCTestCase {
     assertError(
       "components: [{\(python), required_metrics: [no_such_metric]}]",
       mentions: ["no_such_metric"])
-    let clash = try rewardFunction(
+    let clash = try rewardPipeline(
       "components: [{\(python), required_metrics: [density], params: {density: 1}}]")
-    XCTAssertThrowsError(try clash.score(try structures())) { error in
-      XCTAssertTrue(
-        "\(error)".contains("ValueError: params density clash with required_metrics"),
-        "\(error)")
+    let error = thrownError(PluginError.self) { _ = try clash.score(try structures()) }
+    guard case .computeFailed(.component("python"), let message)? = error else {
+      return XCTFail("\(String(describing: error))")
     }
+    XCTAssertTrue(
+      message.contains("ValueError: params density clash with required_metrics"), message)
   }
 
   func testErrorsAreClear() throws {
@@ -241,9 +227,7 @@ final class PythonRewardTests: XCTestCase {
   func testSpaceGroupExampleWithPymatgen() throws {
     let example = SharedData.packageRoot.appendingPathComponent(
       "Examples/python-reward/spacegroup_reward.py")
-    let cubic = try Structure(
-      lattice: try Lattice.cubic(4), elements: [Element(symbol: "Cs")!, Element(symbol: "Cl")!],
-      fractional: [Vector3(0, 0, 0), Vector3(0.5, 0.5, 0.5)])
+    let cubic = try TestCells.cubic(["Cs", "Cl"], at: [.zero, Vector3(0.5, 0.5, 0.5)])
     let tetragonal = try Structure(
       lattice: try Lattice(a: 4, b: 4, c: 5, alpha: 90, beta: 90, gamma: 90),
       elements: [Element(symbol: "Cs")!, Element(symbol: "Cl")!],

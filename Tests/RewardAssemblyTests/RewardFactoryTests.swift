@@ -9,31 +9,13 @@ import XCTest
 
 /// Building pipelines from reward_fn configs: aliases, plugins, parameters and their errors.
 final class RewardFactoryTests: XCTestCase {
-  func pipeline(_ yaml: String) throws -> ReinforceReward {
-    // The standard locator finds the package's plugins next to the test executable.
-    var factory = RewardFactory()
-    return try factory.makePipeline(try ConfigValue.parse(yaml: yaml, source: "test"))
-  }
-
+  // The standard locator finds the package's plugins next to the test executable.
   func assertError(_ yaml: String, mentions expected: String, line: UInt = #line) {
-    XCTAssertThrowsError(try pipeline(yaml), line: line) { error in
-      XCTAssertTrue("\(error)".contains(expected), "'\(error)' lacks '\(expected)'", line: line)
-    }
-  }
-
-  func rockSalt() throws -> Structure {
-    let na = Element(symbol: "Na")!
-    let cl = Element(symbol: "Cl")!
-    return try Structure(
-      lattice: try Lattice.cubic(5.64), elements: [na, na, na, na, cl, cl, cl, cl],
-      fractional: [
-        Vector3(0, 0, 0), Vector3(0.5, 0.5, 0), Vector3(0.5, 0, 0.5), Vector3(0, 0.5, 0.5),
-        Vector3(0.5, 0, 0), Vector3(0, 0.5, 0), Vector3(0, 0, 0.5), Vector3(0.5, 0.5, 0.5),
-      ])
+    assertConfigurationError([expected], line: line) { _ = try rewardPipeline(yaml) }
   }
 
   func testSeedAliasAndPluginGiveTheSameDensity() throws {
-    let reward = try pipeline(
+    let reward = try rewardPipeline(
       """
       _target_: src.rl_module.reward.ReinforceReward
       normalize_fn: std
@@ -48,7 +30,7 @@ final class RewardFactoryTests: XCTestCase {
         - plugin: AtomicDensitySwift
           component: atomic_density
       """)
-    let report = try reward.score([try rockSalt()])
+    let report = try reward.score([try TestCells.rockSalt()])
     let density = 8 / (5.64 * 5.64 * 5.64)
     XCTAssertEqual(report.components[0].raw[0], density, accuracy: 1e-12)
     XCTAssertEqual(report.components[1].weighted[0], 2 * density, accuracy: 1e-12)
@@ -85,9 +67,14 @@ final class RewardFactoryTests: XCTestCase {
     assertError(
       "components:\n  - plugin: AtomicDensity\n    component: atomic_density\n    normalize_fn: zscore\n",
       mentions: "valid: norm, std, subtract_mean, clip, null")
-    assertError(
-      "components:\n  - plugin: NoSuchPlugin\n    component: x\n",
-      mentions: "plugin 'NoSuchPlugin' not found; searched:")
+    let missing = thrownError(PluginError.self) {
+      _ = try rewardPipeline("components:\n  - plugin: NoSuchPlugin\n    component: x\n")
+    }
+    if case .fileNotFound("NoSuchPlugin", let searched)? = missing {
+      XCTAssertFalse(searched.isEmpty)
+    } else {
+      XCTFail("\(String(describing: missing))")
+    }
     assertError("normalise_fn: std\ncomponents: []\n", mentions: "unknown key(s) normalise_fn")
     assertError("components: []\n", mentions: "components must be a non-empty list")
     assertError(
@@ -98,7 +85,7 @@ final class RewardFactoryTests: XCTestCase {
   func testDNGAliasesPointAtTheDNGPlugin() throws {
     let table = try SharedData.temporaryDirectory().appendingPathComponent("energies.csv")
     try "id,energy\n".write(to: table, atomically: true, encoding: .utf8)
-    let reward = try pipeline(
+    let reward = try rewardPipeline(
       """
       reference_dataset: builtin
       energy_calculator: table:\(table.path)
@@ -121,12 +108,13 @@ final class RewardFactoryTests: XCTestCase {
   }
 
   func testIsolationKeys() throws {
-    let reward = try pipeline(
+    let reward = try rewardPipeline(
       "components:\n  - plugin: AtomicDensity\n    component: atomic_density\n    isolation: process\n    timeout: 5\n"
     )
-    XCTAssertTrue(reward.components[0].component is IsolatedPluginComponent)
+    XCTAssertNotNil((reward.components[0].component as? PluginComponent)?.workerProcessID)
     XCTAssertEqual(
-      try reward.score([try rockSalt()]).total[0], 8 / (5.64 * 5.64 * 5.64), accuracy: 1e-12)
+      try reward.score([try TestCells.rockSalt()]).total[0], 8 / (5.64 * 5.64 * 5.64),
+      accuracy: 1e-12)
     assertError(
       "components:\n  - plugin: AtomicDensity\n    component: atomic_density\n    isolation: thread\n",
       mentions: "isolation must be in_process or process")
@@ -139,11 +127,11 @@ final class RewardFactoryTests: XCTestCase {
     assertError(
       "components:\n  - plugin: AtomicDensity\n    component: atomic_density\n    isolation: process\n    memory_limit_mb: -1\n",
       mentions: "memory_limit_mb must be a positive integer")
-    let limited = try pipeline(
+    let limited = try rewardPipeline(
       "components:\n  - plugin: AtomicDensity\n    component: atomic_density\n    isolation: process\n    memory_limit_mb: 512\n    on_error: nan\n"
     )
     XCTAssertEqual(
-      (limited.components[0].component as? IsolatedPluginComponent)?.limits,
+      (limited.components[0].component as? PluginComponent)?.limits,
       WorkerLimits(timeout: 60, memoryLimitMB: 512))
     XCTAssertEqual(limited.components[0].onError, .nan)
     assertError(

@@ -1,6 +1,7 @@
 import CrystalCore
 import Foundation
 import RewardPipeline
+import TestSupport
 import XCTest
 
 /// A per-structure metric (volume per atom, or an error on a chosen structure) counting the
@@ -45,15 +46,13 @@ final class ScaledRelativeVolume: MetricProvider {
 
 final class IncrementalScoringTests: XCTestCase {
   func structures(_ count: Int) throws -> [Structure] {
-    let (na, cl) = (Element(symbol: "Na")!, Element(symbol: "Cl")!)
-    return try (0..<count).map { index -> Structure in
+    try (0..<count).map { index -> Structure in
       let edge: Double = 3 + 0.37 * Double(index % 5) + 0.011 * Double(index)
       let third = Vector3(0.25, 0.1 * Double(index % 4), 0.5)
       let pair = index % 3 == 0
-      return try Structure(
-        lattice: try Lattice.cubic(edge), elements: pair ? [na, cl] : [na, na, cl],
-        fractional: pair
-          ? [.zero, Vector3(0.5, 0.5, 0.5)] : [.zero, Vector3(0.5, 0.5, 0.5), third],
+      return try TestCells.cubic(
+        pair ? ["Na", "Cl"] : ["Na", "Na", "Cl"], edge: edge,
+        at: pair ? [.zero, Vector3(0.5, 0.5, 0.5)] : [.zero, Vector3(0.5, 0.5, 0.5), third],
         id: "s\(index)")
     }
   }

@@ -1,4 +1,5 @@
 import RewardPipeline
+import TestSupport
 import XCTest
 
 /// Normalizations against values computed by hand from their formulas.
@@ -38,12 +39,10 @@ final class NormalizationTests: XCTestCase {
     XCTAssertNil(try Normalization.parse(nil))
     XCTAssertNil(try Normalization.parse("null"))
     XCTAssertEqual(try Normalization.parse("subtract_mean"), .subtractMean)
-    XCTAssertThrowsError(try Normalization.parse("zscore")) { error in
-      XCTAssertEqual(
-        "\(error)",
-        "configuration error: unknown normalize_fn 'zscore'; valid: norm, std, subtract_mean, clip, null"
-      )
-    }
+    assertThrows(
+      RewardError.configuration(
+        "unknown normalize_fn 'zscore'; valid: norm, std, subtract_mean, clip, null")
+    ) { _ = try Normalization.parse("zscore") }
   }
 
   func testGroupwise() throws {

@@ -1,5 +1,6 @@
 import CrystalCore
 import RewardPipeline
+import TestSupport
 import XCTest
 
 /// A component returning fixed values, counting its calls.
@@ -33,11 +34,10 @@ final class CountingMetric: MetricProvider {
 
 final class ReinforceRewardTests: XCTestCase {
   func structures(_ count: Int) throws -> [Structure] {
-    let fe = Element(symbol: "Fe")!
-    return try (1...count).map { index in
-      try Structure(
-        lattice: try Lattice.cubic(2 + Double(index)), elements: [fe, fe],
-        fractional: [.zero, Vector3(0.5, 0.5, 0.5)], id: "s\(index)")
+    try (1...count).map { index in
+      try TestCells.cubic(
+        ["Fe", "Fe"], edge: 2 + Double(index), at: [.zero, Vector3(0.5, 0.5, 0.5)],
+        id: "s\(index)")
     }
   }
 
@@ -87,6 +87,7 @@ final class ReinforceRewardTests: XCTestCase {
       WeightedComponent(FixedReward("fine", [1, 1])),
       WeightedComponent(FixedReward("broken", [1, .nan])),
     ])
+    // The one test of how a RewardError reads; the others match its cases.
     XCTAssertThrowsError(try pipeline.score(try structures(2))) { error in
       XCTAssertEqual(
         "\(error)", "NaN reward: total reward of structure 1 (s2) is NaN; from component(s) broken")
@@ -95,15 +96,17 @@ final class ReinforceRewardTests: XCTestCase {
 
   func testWrongCountAndUnknownMetric() throws {
     let short = ReinforceReward(components: [WeightedComponent(FixedReward("short", [1]))])
-    XCTAssertThrowsError(try short.score(try structures(2))) { error in
-      XCTAssertTrue("\(error)".contains("returned 1 rewards for 2 structures"))
-    }
+    assertThrows(
+      RewardError.component(name: "short", message: "returned 1 rewards for 2 structures")
+    ) { _ = try short.score(try structures(2)) }
     let needy = ReinforceReward(components: [
       WeightedComponent(FixedReward("needy", [1], metrics: ["unobtainium"]))
     ])
-    XCTAssertThrowsError(try needy.score(try structures(1))) { error in
-      XCTAssertTrue("\(error)".contains("known metrics: density, num_atoms, volume"))
-    }
+    assertThrows(
+      RewardError.configuration(
+        "the reward requires metric 'unobtainium', which nothing provides; known metrics: "
+          + "density, num_atoms, volume (add a plugin's provider under reward_fn.metrics)")
+    ) { _ = try needy.score(try structures(1)) }
   }
 
   func testGlobalNormalization() throws {
@@ -148,11 +151,7 @@ final class OpinionatedReward: RewardComponent {
 /// What a failing component means under each `on_error` policy.
 final class OnErrorTests: XCTestCase {
   func structures(_ count: Int) throws -> [Structure] {
-    let fe = Element(symbol: "Fe")!
-    return try (1...count).map { index in
-      try Structure(
-        lattice: try Lattice.cubic(2 + Double(index)), elements: [fe], fractional: [.zero])
-    }
+    try (1...count).map { try TestCells.cubic(["Fe"], edge: 2 + Double($0)) }
   }
 
   func pipeline(_ policy: OnErrorPolicy, normalization: Normalization? = nil) -> ReinforceReward {
@@ -206,9 +205,8 @@ final class OnErrorTests: XCTestCase {
 
   func testParse() throws {
     XCTAssertEqual(try OnErrorPolicy.parse("skip"), .skip)
-    XCTAssertThrowsError(try OnErrorPolicy.parse("retry")) { error in
-      XCTAssertEqual(
-        "\(error)", "configuration error: unknown on_error 'retry'; valid: fail, skip, nan")
+    assertThrows(RewardError.configuration("unknown on_error 'retry'; valid: fail, skip, nan")) {
+      _ = try OnErrorPolicy.parse("retry")
     }
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import PluginHost
+import PluginTooling
 import TestSupport
 import XCTest
 
@@ -9,7 +10,8 @@ import XCTest
 final class PluginConformanceTests: XCTestCase {
   func testEveryViolationOfTheBrokenPluginIsCaught() throws {
     let path = try CPluginBuilder.build(
-      source: TestPlugins.fixtures.appendingPathComponent("broken_plugin.c"), name: "broken")
+      source: SharedData.packageRoot.appendingPathComponent(
+        "Tests/PluginHostTests/Fixtures/broken_plugin.c"), name: "broken")
     var kit = PluginConformance()
     kit.limits = WorkerLimits(timeout: 1)
     kit.largeBatch = 6000

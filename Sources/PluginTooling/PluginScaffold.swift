@@ -4,23 +4,15 @@ import Foundation
 /// the check command and a config snippet — that builds and passes `plugin check` untouched.
 /// The sources are the package's own examples (the C and Swift atomic-density plugins, the
 /// C++ and Rust examples), renamed, so a new project always matches the current ABI; the
-/// header is copied in, so the project builds anywhere.
+/// header is copied in, so the project builds anywhere. They are built into the binary
+/// (`EmbeddedTemplates`), so an installed `crystalrl` needs no source tree.
 public struct PluginScaffold {
   /// The languages a project can be written in.
   public enum Language: String, CaseIterable, Sendable {
     case c, cpp, rust, swift, python
   }
 
-  /// The CrystalRL source tree the templates come from.
-  public var packageRoot: URL
-
-  /// Templates from the source tree this library was built from.
-  public init(
-    packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-      .deletingLastPathComponent().deletingLastPathComponent()
-  ) {
-    self.packageRoot = packageRoot
-  }
+  public init() {}
 
   /// Writes the project for plugin `name` in `directory` (created; must not hold files
   /// already); returns the paths written.
@@ -190,14 +182,13 @@ public struct PluginScaffold {
 
     """#
 
-  /// The text of the package file at `path`, with `old` (which must occur) replaced by `new`.
+  /// The text of the package file at `path` (as built in), with `old` (which must occur)
+  /// replaced by `new`.
   private func template(_ path: String, renaming old: String? = nil, to new: String = "") throws
     -> String
   {
-    let url = packageRoot.appendingPathComponent(path)
-    guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-      throw ScaffoldError(
-        "cannot read the template \(url.path): `plugin new` needs the CrystalRL source tree")
+    guard let text = EmbeddedTemplates.file(path) else {
+      throw ScaffoldError("\(path) is not among the built-in templates")
     }
     guard let old else { return text }
     guard text.contains(old) else {
@@ -211,4 +202,12 @@ public struct PluginScaffold {
 public struct ScaffoldError: Error, CustomStringConvertible {
   public let description: String
   init(_ description: String) { self.description = description }
+}
+
+extension EmbeddedTemplates {
+  /// The text of the built-in template at `path`; nil when there is none.
+  static func file(_ path: String) -> String? {
+    base64[path].flatMap { Data(base64Encoded: $0, options: .ignoreUnknownCharacters) }
+      .map { String(decoding: $0, as: UTF8.self) }
+  }
 }

@@ -10,13 +10,12 @@ struct ConformanceBatch {
   /// Whether the required metric columns hold NaN ("not available") instead of 0.5.
   let nanMetrics: Bool
 
-  /// The required metric columns for this batch (width 1).
-  func metrics(_ names: [String]) -> MetricTable {
+  /// The columns of the metrics `names` for this batch (width 1), in order.
+  func metrics(_ names: [String]) -> [MetricColumn] {
     let value = nanMetrics ? Double.nan : 0.5
-    return Dictionary(
-      uniqueKeysWithValues: names.map {
-        ($0, MetricColumn(name: $0, values: Array(repeating: value, count: structures.count)))
-      })
+    return names.map {
+      MetricColumn(name: $0, values: Array(repeating: value, count: structures.count))
+    }
   }
 
   /// Empty; one 1-atom cell; a 200-atom cell; every element H..Lr (one single-atom cell
