@@ -37,6 +37,9 @@ let package = Package(
     .target(name: "Randomness"),
     // Little-endian byte readers and writers (the worker protocol, structure archives).
     .target(name: "BinaryCoding"),
+    // Where caches live on this machine (CRYSTALRL_CACHE), the Python environments, and the
+    // stable FNV-1a key of cached files.
+    .target(name: "LocalCache"),
     // Progress of long waits (count, rate, time left) on standard error.
     .target(name: "ProgressReporting"),
     .target(name: "StructureMatching", dependencies: ["CrystalCore"]),
@@ -45,18 +48,20 @@ let package = Package(
     .target(name: "CProcessSpawn"),
     .target(name: "WorkerProcess", dependencies: ["CProcessSpawn"]),
     .target(
-      name: "EnergyCalculation", dependencies: ["CrystalCore", "WorkerProcess"]),
-    .target(name: "ReferenceData", dependencies: ["CrystalCore", "BinaryCoding"]),
+      name: "EnergyCalculation", dependencies: ["CrystalCore", "WorkerProcess", "LocalCache"]),
+    .target(
+      name: "ReferenceData",
+      dependencies: ["CrystalCore", "BinaryCoding", "DurableFiles", "LocalCache"]),
     .target(
       name: "DNGRewardMetrics",
       dependencies: [
         "CrystalCore", "RewardPipeline", "StructureMatching", "DNGMetrics", "EnergyCalculation",
-        "ReferenceData", "ProgressReporting",
+        "ReferenceData", "ProgressReporting", "LocalCache",
       ]),
     // Crash-safe file writes (temporary file, fsync, rename) for checkpoints and run logs.
     .target(name: "DurableFiles"),
     .target(name: "TensorEngine", dependencies: ["COpenBLAS", "Randomness", "DurableFiles"]),
-    .target(name: "CrystalModels", dependencies: ["TensorEngine", "CrystalCore"]),
+    .target(name: "CrystalModels", dependencies: ["TensorEngine", "CrystalCore", "LocalCache"]),
     .target(
       name: "CrystalTraining",
       dependencies: [
@@ -73,7 +78,7 @@ let package = Package(
     // `crystalrl plugin new` and `plugin check`: the scaffold (its templates built in) and the
     // conformance kit, on top of the runtime.
     .target(name: "PluginTooling", dependencies: ["PluginHost", "CrystalCore", "RewardPipeline"]),
-    .target(name: "CrystalConfig", dependencies: ["Yams"]),
+    .target(name: "CrystalConfig", dependencies: ["Yams", "LocalCache"]),
     // Turns a composed configuration into a ReinforceReward: plugins, built-in components,
     // DNG metrics, datasets, and the diversity features of a VAE.
     .target(
@@ -81,7 +86,7 @@ let package = Package(
       dependencies: [
         "CrystalConfig", "CrystalCore", "RewardPipeline", "PluginHost", "DNGMetrics",
         "DNGRewardMetrics", "EnergyCalculation", "ReferenceData", "CrystalModels",
-        "ProgressReporting",
+        "ProgressReporting", "LocalCache",
       ]),
     .target(
       name: "CrystalRLCommands",
@@ -100,6 +105,7 @@ let package = Package(
         "CrystalCore", "RewardPipeline", "PluginHost", "StructureMatching", "DNGMetrics",
         "TensorEngine", "CrystalModels", "RewardAssembly", "CrystalConfig", "ReferenceOracles",
         "COpenBLAS", "CrystalTraining", "EnergyCalculation", "ReferenceData", "ProgressReporting",
+        "LocalCache",
       ]),
 
     // Example plugins.
@@ -129,7 +135,7 @@ let package = Package(
 
     // The Python reference stack (pymatgen, amd, numpy, PyTorch) and the shared datasets, for
     // the tests and the benchmarks.
-    .target(name: "ReferenceOracles", dependencies: ["CrystalCore"]),
+    .target(name: "ReferenceOracles", dependencies: ["CrystalCore", "LocalCache"]),
     // Test-only helpers (plugin builds, finite differences, small cells, reward configs, error
     // assertions); re-exports ReferenceOracles.
     .target(
@@ -147,7 +153,7 @@ let package = Package(
       name: "DNGRewardMetricsTests",
       dependencies: [
         "DNGRewardMetrics", "DNGMetrics", "ReferenceData", "RewardPipeline", "CrystalCore",
-        "EnergyCalculation", "TestSupport",
+        "EnergyCalculation", "TestSupport", "LocalCache",
       ]),
     .testTarget(
       name: "DNGMetricsTests", dependencies: ["DNGMetrics", "CrystalCore", "TestSupport"]),
@@ -175,6 +181,9 @@ let package = Package(
     .testTarget(
       name: "ReferenceDataTests", dependencies: ["ReferenceData", "CrystalCore", "TestSupport"]),
     .testTarget(
+      name: "LocalCacheTests",
+      dependencies: ["LocalCache", "CrystalModels", "CrystalConfig"]),
+    .testTarget(
       name: "RewardPipelineTests", dependencies: ["RewardPipeline", "CrystalCore", "TestSupport"]),
     // A small host the isolation tests SIGKILL mid-batch.
     .executableTarget(
@@ -199,7 +208,7 @@ let package = Package(
       dependencies: [
         "RewardAssembly", "CrystalConfig", "PluginHost", "RewardPipeline", "CrystalCore",
         "CrystalRLABI", "CrystalModels", "DNGMetrics", "DNGRewardMetrics", "EnergyCalculation",
-        "TensorEngine", "TestSupport",
+        "TensorEngine", "TestSupport", "LocalCache",
       ]),
     .testTarget(
       name: "CrystalRLCommandsTests",

@@ -8,7 +8,8 @@ here="$(cd "$(dirname "$0")" && pwd)"
 kind="${1:-test}"
 requirements="$here/requirements-$kind.txt"
 [ -f "$requirements" ] || { echo "unknown environment '$kind'" >&2; exit 2; }
-cache="${XDG_CACHE_HOME:-$HOME/.cache}/crystalrl"
+# The cache root of CacheRoot (Sources/LocalCache): $CRYSTALRL_CACHE, else XDG's.
+cache="${CRYSTALRL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crystalrl}"
 case "$kind" in
   test) venv="${CRYSTALRL_VENV:-$cache/venv}" ;;
   *) venv="$cache/venv-$kind" ;;

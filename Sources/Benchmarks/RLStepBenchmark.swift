@@ -4,6 +4,7 @@ import CrystalModels
 import CrystalTraining
 import EnergyCalculation
 import Foundation
+import LocalCache
 import ProgressReporting
 import ReferenceData
 import ReferenceOracles
@@ -177,8 +178,7 @@ struct StepOutcome {
 /// made on first use and kept in the cache (`$CRYSTALRL_CACHE/benchmarks`, by default
 /// ~/.cache/crystalrl/benchmarks).
 func rlStepModels() throws -> (vae: URL, ldm: URL) {
-  let directory = ReferenceSet.defaultCacheDirectory.deletingLastPathComponent()
-    .appendingPathComponent("benchmarks")
+  let directory = CacheRoot.subdirectory("benchmarks")
   let vaeURL = directory.appendingPathComponent("rl-step-perov_5_vae.safetensors")
   let ldmURL = directory.appendingPathComponent("rl-step-perov_5_ldm.safetensors")
   let manager = FileManager.default

@@ -1,11 +1,12 @@
 import Foundation
+import LocalCache
 
 /// Finds the directory of YAML configs wherever the program runs from.
 ///
 /// In order: an explicit directory (`--config-dir`), `$CRYSTALRL_CONFIG_DIR`, `./configs`,
 /// the `configs/` of the package the executable was built in (symlinks resolved, so a link to
 /// `.build/release/crystalrl` on the PATH works), and last the copy built into the binary,
-/// written once to the cache (`$XDG_CACHE_HOME/crystalrl/configs-<hash>`).
+/// written once to the cache (`configs-<hash>` under `CacheRoot`).
 ///
 /// ```swift
 /// let loader = ConfigLoader(directory: try ConfigDirectory.locate())
@@ -39,15 +40,11 @@ public enum ConfigDirectory {
 
   /// The built-in configs written to the cache (once per content).
   static func embeddedCopy(environment: [String: String]) throws -> URL {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a over names and contents
-    for name in EmbeddedConfigs.files.keys.sorted() {
-      for byte in (name + "\u{0}" + EmbeddedConfigs.files[name]!).utf8 {
-        hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-      }
-    }
-    let cache = environment["XDG_CACHE_HOME"] ?? (NSHomeDirectory() + "/.cache")
-    let directory = URL(fileURLWithPath: cache)
-      .appendingPathComponent("crystalrl/configs-\(String(hash, radix: 16))")
+    let hash = stableKey(
+      EmbeddedConfigs.files.keys.sorted().map { $0 + "\u{0}" + EmbeddedConfigs.files[$0]! }
+        .joined())
+    let directory = CacheRoot.subdirectory(
+      "configs-\(String(hash, radix: 16))", environment: environment)
     if isDirectory(directory.path) { return directory }
     let staging = directory.deletingLastPathComponent()
       .appendingPathComponent(".configs-\(UUID().uuidString)")

@@ -1,7 +1,9 @@
 import Foundation
+import LocalCache
 
 /// The local store of named model checkpoints that `${hub:NAME}` resolves against:
-/// `$CRYSTALRL_CHECKPOINTS`, else `~/.cache/crystalrl/checkpoints`. Checkpoint NAME is the
+/// `$CRYSTALRL_CHECKPOINTS`, else `checkpoints/` under the cache root (`CacheRoot`:
+/// `$CRYSTALRL_CACHE`, else `~/.cache/crystalrl`). Checkpoint NAME is the
 /// file NAME.safetensors there.
 ///
 /// ```swift
@@ -13,13 +15,19 @@ public struct CheckpointStore {
 
   public init(directory: URL) { self.directory = directory }
 
+  /// The store of this process's environment.
   public static var standard: CheckpointStore {
-    let environment = ProcessInfo.processInfo.environment
+    standard(environment: ProcessInfo.processInfo.environment)
+  }
+
+  /// The store under `environment`: `CRYSTALRL_CHECKPOINTS` (the more specific override),
+  /// else `checkpoints/` under the cache root.
+  public static func standard(environment: [String: String]) -> CheckpointStore {
     if let path = environment["CRYSTALRL_CHECKPOINTS"], !path.isEmpty {
       return CheckpointStore(directory: URL(fileURLWithPath: path))
     }
-    let cache = environment["XDG_CACHE_HOME"] ?? (NSHomeDirectory() + "/.cache")
-    return CheckpointStore(directory: URL(fileURLWithPath: cache + "/crystalrl/checkpoints"))
+    return CheckpointStore(
+      directory: CacheRoot.subdirectory("checkpoints", environment: environment))
   }
 
   /// Where checkpoint `name` is (or will be) stored; creates the store directory.

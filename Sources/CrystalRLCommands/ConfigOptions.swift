@@ -11,7 +11,7 @@ struct ConfigOptions: ParsableArguments {
     help:
       "Directory of YAML configs (default: $CRYSTALRL_CONFIG_DIR, ./configs, the package's, or the built-in copy)."
   )
-  var configDir: String?
+  var configDir: UserPath?
 
   @Option(help: "Primary config file in the config directory, without .yaml.")
   var configName = "train_rl"
@@ -22,9 +22,12 @@ struct ConfigOptions: ParsableArguments {
       valueName: "override"))
   var overrides: [String] = []
 
+  /// Notes the launch directory before any plugin code can change it.
+  func validate() { _ = LaunchDirectory.path }
+
   /// The loader of the config directory in use.
   func loader() throws -> ConfigLoader {
-    ConfigLoader(directory: try ConfigDirectory.locate(explicit: configDir))
+    ConfigLoader(directory: try ConfigDirectory.locate(explicit: configDir?.url.path))
   }
 
   /// The composed configuration (`primary`, else `--config-name`) ready for typed reads;
@@ -36,10 +39,12 @@ struct ConfigOptions: ParsableArguments {
       resolvers: ["hub": { .string(try CheckpointStore.standard.existing($0).path) }])
   }
 
-  /// Reference datasets by name, read from the same configs and `paths.`/`data.` overrides.
-  func datasets() throws -> DatasetCatalog {
-    DatasetCatalog(
+  /// The file of a reference dataset named by name or path, read from the same configs and
+  /// `paths.`/`data.` overrides; a relative path is taken from the launch directory.
+  func datasetResolver() throws -> (String) throws -> URL {
+    let catalog = DatasetCatalog(
       loader: try loader(),
       overrides: overrides.filter { $0.hasPrefix("paths.") || $0.hasPrefix("data.") })
+    return { LaunchDirectory.resolve(try catalog.file($0).relativePath) }
   }
 }

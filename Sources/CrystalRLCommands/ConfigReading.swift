@@ -9,10 +9,10 @@ import Foundation
 extension ComposedConfig {
   /// The run directory: `explicit` (--run-dir), else a new timestamped folder under
   /// `paths.output_dir/task_name`.
-  func runDirectory(_ explicit: String?) throws -> URL {
-    if let explicit { return URL(fileURLWithPath: explicit) }
+  func runDirectory(_ explicit: UserPath?) throws -> URL {
+    if let explicit { return explicit.url }
     return RunLog.timestamped(
-      under: URL(fileURLWithPath: try string("paths.output_dir"))
+      under: LaunchDirectory.resolve(try string("paths.output_dir"))
         .appendingPathComponent(try string("task_name")))
   }
 
@@ -21,7 +21,7 @@ extension ComposedConfig {
   func trainedVAE() -> CrystalVAE? {
     do {
       return try ModelCheckpoint.loadVAE(
-        URL(fileURLWithPath: try string("rl_module.vae_ckpt_path")))
+        LaunchDirectory.resolve(try string("rl_module.vae_ckpt_path")))
     } catch {
       FileHandle.standardError.write(
         Data("note: no VAE for the diversity features (\(error))\n".utf8))
@@ -31,7 +31,7 @@ extension ComposedConfig {
 
   /// The CSV at dataset key `key` (`data.train_file`, ...); nil for the built-in library.
   func datasetFile(_ key: String) throws -> URL? {
-    try string("data.name") == "builtin" ? nil : URL(fileURLWithPath: try string(key))
+    try string("data.name") == "builtin" ? nil : LaunchDirectory.resolve(try string(key))
   }
 
 }
@@ -61,7 +61,7 @@ struct TrainingJob {
   let checkpointName: String
   let runDirectory: URL
 
-  init(_ config: ComposedConfig, runDir: String?) throws {
+  init(_ config: ComposedConfig, runDir: UserPath?) throws {
     trainFile = try config.datasetFile("data.train_file")
     options = try config.trainingOptions("trainer", seed: UInt64(try config.int("seed")))
     checkpointName = try config.string("checkpoint_name")

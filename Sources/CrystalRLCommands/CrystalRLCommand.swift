@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `crystalrl` command line.
 public struct CrystalRLCommand: ParsableCommand {
@@ -15,4 +16,29 @@ public struct CrystalRLCommand: ParsableCommand {
     ])
 
   public init() {}
+
+  /// Parses the process's arguments and runs the command; output that could not be written
+  /// (standard output redirected to a full disk) is an error, like any failed write.
+  public static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+      try flushStandardOutput()
+    } catch {
+      exit(withError: error)
+    }
+  }
+}
+
+/// Flushes standard output; throws when any write to it failed.
+func flushStandardOutput() throws {
+  guard fflush(stdout) == 0, ferror(stdout) == 0 else {
+    throw OutputError(
+      description: "cannot write standard output: \(String(cString: strerror(errno)))")
+  }
+}
+
+/// Standard output could not be written.
+struct OutputError: Error, CustomStringConvertible {
+  let description: String
 }

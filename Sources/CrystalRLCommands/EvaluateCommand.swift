@@ -12,10 +12,10 @@ struct EvaluateCommand: ParsableCommand {
     commandName: "evaluate",
     abstract: "Valid, unique, novel, stable, S.U.N. and reward components of a structure file.")
 
-  @Option(help: "Structure file (a sample CSV, CIF or POSCAR).") var structures: String
+  @Option(help: "Structure file (a sample CSV, CIF or POSCAR).") var structures: UserPath
   @Option(help: "Output format: table, csv or json.") var format = ReportFormat.table
   @Option(help: "Also write one CSV row per structure, with every flag, to this file.")
-  var perStructure: String?
+  var perStructure: UserPath?
   @OptionGroup var config: ConfigOptions
 
   /// What the command reads from configs/train_rl.yaml.
@@ -48,10 +48,12 @@ struct EvaluateCommand: ParsableCommand {
   func run() throws {
     let config = try self.config.load()
     let settings = try Settings(config)
-    let loaded = try StructureFile.read(URL(fileURLWithPath: structures))
-    guard !loaded.isEmpty else { throw ValidationError("\(structures) holds no structures") }
+    let loaded = try StructureFile.read(structures.url)
+    guard !loaded.isEmpty else {
+      throw ValidationError("\(structures.given) holds no structures")
+    }
     var factory = RewardFactory(
-      resolveDataset: try self.config.datasets().file, log: logToStandardError)
+      resolveDataset: try self.config.datasetResolver(), log: logToStandardError)
     factory.diversityVAE = { config.trainedVAE() }
     let pipeline = try factory.makePipeline(settings.rewardConfig)
     let reference = try factory.reference(named: settings.reference)
@@ -68,8 +70,7 @@ struct EvaluateCommand: ParsableCommand {
     case .json: print(report.json, terminator: "")
     }
     if let perStructure {
-      try report.perStructureCSV.write(
-        to: URL(fileURLWithPath: perStructure), atomically: true, encoding: .utf8)
+      try report.perStructureCSV.write(to: perStructure.url, atomically: true, encoding: .utf8)
     }
   }
 }

@@ -17,7 +17,7 @@ struct QuickstartCommand: ParsableCommand {
     commandName: "quickstart",
     abstract: "Train a small VAE and diffusion model on the built-in structures, then GRPO.")
 
-  @Option(help: "Run directory (default: paths.output_dir/task_name/<time>).") var runDir: String?
+  @Option(help: "Run directory (default: paths.output_dir/task_name/<time>).") var runDir: UserPath?
   @OptionGroup var config: ConfigOptions
 
   /// What the command reads from configs/quickstart.yaml.
@@ -34,7 +34,7 @@ struct QuickstartCommand: ParsableCommand {
     let checkpoints: (vae: String, ldm: String, rl: String)
     let runDirectory: URL
 
-    init(_ config: ComposedConfig, runDir: String?) throws {
+    init(_ config: ComposedConfig, runDir: UserPath?) throws {
       seed = UInt64(try config.int("seed"))
       vae = try config.vaeConfiguration()
       vaeTraining = try config.trainingOptions("vae_training", seed: seed)
@@ -76,7 +76,8 @@ struct QuickstartCommand: ParsableCommand {
     try ModelCheckpoint.save(
       model, atomCounts: atomCounts, to: try store.url(for: settings.checkpoints.ldm))
 
-    var factory = RewardFactory(resolveDataset: try config.datasets().file, log: logToStandardError)
+    var factory = RewardFactory(
+      resolveDataset: try config.datasetResolver(), log: logToStandardError)
     factory.diversityVAE = { vae }
     let trainer = GRPOTrainer(
       vae: vae, model: model, reward: try factory.makePipeline(settings.rewardConfig),

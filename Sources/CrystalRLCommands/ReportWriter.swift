@@ -10,7 +10,8 @@ enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
 }
 
 /// Renders a reward report, one record per structure keyed by its id: every component's raw,
-/// normalized and weighted reward, the total, and every metric the pipeline computed.
+/// normalized and weighted reward, the total, and every metric the pipeline computed. CSV and
+/// JSON give every number exactly (`exactNumber`); the table rounds to 6 significant digits.
 struct ReportWriter {
   let report: RewardReport
   let structures: [Structure]
@@ -41,11 +42,12 @@ struct ReportWriter {
     let rows = structures.indices.map { index -> [String] in
       var row = [ids[index], structures[index].composition.formula]
       for scores in report.components {
-        row += [scores.raw[index], scores.normalized[index], scores.weighted[index]].map(format)
+        row += [scores.raw[index], scores.normalized[index], scores.weighted[index]].map(
+          exactNumber)
       }
-      row.append(format(report.total[index]))
+      row.append(exactNumber(report.total[index]))
       for name in metricNames {
-        row.append(report.metrics[name]!.row(index).map(format).joined(separator: " "))
+        row.append(report.metrics[name]!.row(index).map(exactNumber).joined(separator: " "))
       }
       return row
     }
@@ -63,13 +65,14 @@ struct ReportWriter {
     let objects = rows.map { row in
       "  {"
         + zip(header, row).map { key, value in
-          let isText = key == "id" || key == "formula"
+          guard key != "id", key != "formula" else { return "\(quoted(key)): \(quoted(value))" }
+          // Numbers as written, non-finite ones as null; a metric of several values is a list.
+          let numbers = value.split(separator: " ").map {
+            Double($0)!.isFinite ? String($0) : "null"
+          }
           let rendered =
-            isText
-            ? quoted(value)
-            : value.contains(" ")
-              ? "[" + value.split(separator: " ").joined(separator: ", ") + "]"
-              : value == "nan" ? "null" : value
+            value.contains(" ")
+            ? "[" + numbers.joined(separator: ", ") + "]" : numbers.first ?? "null"
           return "\(quoted(key)): \(rendered)"
         }.joined(separator: ", ") + "}"
     }
@@ -87,16 +90,17 @@ struct ReportWriter {
         out +=
           "  \(label)".padding(toLength: 28, withPad: " ", startingAt: 0)
           + [scores.raw[index], scores.normalized[index], scores.weighted[index]]
-          .map { format($0).leftPadded(14) }.joined() + "\n"
+          .map { rounded($0).leftPadded(14) }.joined() + "\n"
       }
       out +=
         "  total".padding(toLength: 28, withPad: " ", startingAt: 0)
-        + String(repeating: " ", count: 28) + format(report.total[index]).leftPadded(14) + "\n"
+        + String(repeating: " ", count: 28) + rounded(report.total[index]).leftPadded(14) + "\n"
     }
     return out
   }
 
-  private func format(_ value: Double) -> String {
+  /// A table value, rounded to 6 significant digits.
+  private func rounded(_ value: Double) -> String {
     value.isNaN ? "nan" : String(format: "%.6g", value + 0)  // + 0 turns -0 into 0
   }
 }

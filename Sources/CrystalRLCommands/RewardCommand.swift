@@ -14,7 +14,7 @@ struct RewardCommand: ParsableCommand {
     help:
       "Structure file (.cif, POSCAR/.vasp, CDVAE-layout .csv), or `builtin` for the built-in prototype library."
   )
-  var structures: String
+  var structures: UserPath
 
   @Option(help: "Output: table, csv or json.")
   var format: ReportFormat = .table
@@ -27,15 +27,17 @@ struct RewardCommand: ParsableCommand {
   func run() throws {
     let config = try self.config.load()
     var factory = RewardFactory(
-      resolveDataset: try self.config.datasets().file, log: logToStandardError)
+      resolveDataset: try self.config.datasetResolver(), log: logToStandardError)
     factory.diversityVAE = { config.trainedVAE() }
     let pipeline = try factory.makePipeline(try config.node("rl_module.reward_fn"))
     let limit = self.limit.map { max($0, 0) }
     let loaded =
-      structures == "builtin"
+      structures.given == "builtin"
       ? Array(PrototypeLibrary.structures().prefix(limit ?? .max))
-      : try StructureFile.read(URL(fileURLWithPath: structures), limit: limit)
-    guard !loaded.isEmpty else { throw ValidationError("\(structures) holds no structures") }
+      : try StructureFile.read(structures.url, limit: limit)
+    guard !loaded.isEmpty else {
+      throw ValidationError("\(structures.given) holds no structures")
+    }
     let report = try pipeline.score(loaded)
     print(ReportWriter(report: report, structures: loaded).render(format), terminator: "")
     for failure in report.failures {

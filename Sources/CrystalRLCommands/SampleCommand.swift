@@ -12,8 +12,8 @@ struct SampleCommand: ParsableCommand {
     commandName: "sample", abstract: "Generate structures from trained checkpoints.")
 
   @Option(help: "Number of structures.") var count = 100
-  @Option(help: "Output CSV (default: samples.csv in the run directory).") var output: String?
-  @Option(help: "Run directory (default: paths.output_dir/task_name/<time>).") var runDir: String?
+  @Option(help: "Output CSV (default: samples.csv in the run directory).") var output: UserPath?
+  @Option(help: "Run directory (default: paths.output_dir/task_name/<time>).") var runDir: UserPath?
   @Option(help: "Diffusion checkpoint: a store name or a path (default: rl_module.ldm_ckpt_path).")
   var ldm: String?
   @Option(help: "Random seed.") var seed: UInt64 = 0
@@ -27,10 +27,10 @@ struct SampleCommand: ParsableCommand {
     let sampling: LatentDiffusion.Sampling
     let runDirectory: URL
 
-    init(_ config: ComposedConfig, ldmGiven: Bool, runDir: String?) throws {
-      vaeCheckpoint = URL(fileURLWithPath: try config.string("rl_module.vae_ckpt_path"))
+    init(_ config: ComposedConfig, ldmGiven: Bool, runDir: UserPath?) throws {
+      vaeCheckpoint = LaunchDirectory.resolve(try config.string("rl_module.vae_ckpt_path"))
       ldmCheckpoint =
-        ldmGiven ? nil : URL(fileURLWithPath: try config.string("rl_module.ldm_ckpt_path"))
+        ldmGiven ? nil : LaunchDirectory.resolve(try config.string("rl_module.ldm_ckpt_path"))
       sampling = try config.sampling(at: "rl_module.sampling_configs")
       runDirectory = try config.runDirectory(runDir)
     }
@@ -41,7 +41,8 @@ struct SampleCommand: ParsableCommand {
     let vae = try ModelCheckpoint.loadVAE(settings.vaeCheckpoint)
     let ldmURL =
       try ldm.map {
-        $0.contains("/") ? URL(fileURLWithPath: $0) : try CheckpointStore.standard.existing($0)
+        $0.contains("/")
+          ? LaunchDirectory.resolve($0) : try CheckpointStore.standard.existing($0)
       } ?? settings.ldmCheckpoint!
     let (model, atomCounts) = try ModelCheckpoint.loadDiffusion(ldmURL)
     let structures = sampleStructures(
@@ -49,7 +50,7 @@ struct SampleCommand: ParsableCommand {
       seed: seed)
     let destination: URL
     if let output {
-      destination = URL(fileURLWithPath: output)
+      destination = output.url
     } else {
       try FileManager.default.createDirectory(
         at: settings.runDirectory, withIntermediateDirectories: true)

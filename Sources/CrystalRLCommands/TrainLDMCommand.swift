@@ -11,7 +11,7 @@ struct TrainLDMCommand: ParsableCommand {
     commandName: "train-ldm", abstract: "Train the latent diffusion model (configs/train_ldm.yaml)."
   )
 
-  @Option(help: "Run directory (default: paths.output_dir/task_name/<time>).") var runDir: String?
+  @Option(help: "Run directory (default: paths.output_dir/task_name/<time>).") var runDir: UserPath?
   @OptionGroup var config: ConfigOptions
 
   /// What the command reads from configs/train_ldm.yaml.
@@ -21,8 +21,8 @@ struct TrainLDMCommand: ParsableCommand {
     let minSNRGamma: Double?
     let job: TrainingJob
 
-    init(_ config: ComposedConfig, runDir: String?) throws {
-      vaeCheckpoint = URL(fileURLWithPath: try config.string("vae_ckpt_path"))
+    init(_ config: ComposedConfig, runDir: UserPath?) throws {
+      vaeCheckpoint = LaunchDirectory.resolve(try config.string("vae_ckpt_path"))
       ldm = try config.ldmConfiguration()
       minSNRGamma = try config.minSNRGamma("trainer.min_snr_gamma")
       job = try TrainingJob(config, runDir: runDir)
@@ -42,11 +42,11 @@ struct TrainLDMCommand: ParsableCommand {
     let steps = settings.job.options.steps
     print(
       "training the diffusion model on \(structures.count) encoded structures for \(steps) steps")
-    ModelTraining.trainDiffusion(
+    try ModelTraining.trainDiffusion(
       model, latents: encoded.latents, weights: encoded.weights,
       tokens: vae.configuration.maxAtoms, options: settings.job.options,
       minSNRGamma: settings.minSNRGamma
-    ) { step, loss in record(step, loss, of: steps, in: log) }
+    ) { step, loss in try record(step, loss, of: steps, in: log) }
     let standardization = model.standardization
     print(
       String(

@@ -14,7 +14,7 @@ struct TrainPredictorCommand: ParsableCommand {
     commandName: "train-predictor",
     abstract: "Train a property predictor on VAE latents (configs/train_predictor.yaml).")
 
-  @Option(help: "Run directory (default: paths.output_dir/task_name/<time>).") var runDir: String?
+  @Option(help: "Run directory (default: paths.output_dir/task_name/<time>).") var runDir: UserPath?
   @OptionGroup var config: ConfigOptions
 
   /// What the command reads from configs/train_predictor.yaml.
@@ -26,8 +26,8 @@ struct TrainPredictorCommand: ParsableCommand {
     let validationFraction: Double
     let job: TrainingJob
 
-    init(_ config: ComposedConfig, runDir: String?) throws {
-      vaeCheckpoint = URL(fileURLWithPath: try config.string("vae_ckpt_path"))
+    init(_ config: ComposedConfig, runDir: UserPath?) throws {
+      vaeCheckpoint = LaunchDirectory.resolve(try config.string("vae_ckpt_path"))
       target = try config.string("predictor.target_name")
       hidden = try config.int("predictor.hidden")
       useEncoderFeatures = try config.bool("predictor.use_encoder_features")
@@ -70,10 +70,10 @@ struct TrainPredictorCommand: ParsableCommand {
     print(
       "training the \(target) predictor on \(training.count) structures (\(held) held out) "
         + "for \(steps) steps")
-    ModelTraining.trainPredictor(
+    try ModelTraining.trainPredictor(
       predictor, features: features, targets: trainingValues,
       options: settings.job.options
-    ) { step, loss in record(step, loss, of: steps, in: log) }
+    ) { step, loss in try record(step, loss, of: steps, in: log) }
 
     let predicted = predictor.predict(validation.map { structures[$0] })
     let actual = validation.map { values[$0] }

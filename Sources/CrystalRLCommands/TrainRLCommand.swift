@@ -12,7 +12,7 @@ struct TrainRLCommand: ParsableCommand {
     commandName: "train-rl",
     abstract: "Fine-tune the diffusion model with GRPO (configs/train_rl.yaml).")
 
-  @Option(help: "Run directory (default: paths.output_dir/task_name/<time>).") var runDir: String?
+  @Option(help: "Run directory (default: paths.output_dir/task_name/<time>).") var runDir: UserPath?
   @Flag(help: "Continue the run in --run-dir from its last saved step.") var resume = false
   @OptionGroup var config: ConfigOptions
 
@@ -27,9 +27,9 @@ struct TrainRLCommand: ParsableCommand {
     let checkpointName: String
     let runDirectory: URL
 
-    init(_ config: ComposedConfig, runDir: String?) throws {
-      vaeCheckpoint = URL(fileURLWithPath: try config.string("rl_module.vae_ckpt_path"))
-      ldmCheckpoint = URL(fileURLWithPath: try config.string("rl_module.ldm_ckpt_path"))
+    init(_ config: ComposedConfig, runDir: UserPath?) throws {
+      vaeCheckpoint = LaunchDirectory.resolve(try config.string("rl_module.vae_ckpt_path"))
+      ldmCheckpoint = LaunchDirectory.resolve(try config.string("rl_module.ldm_ckpt_path"))
       rewardConfig = try config.node("rl_module.reward_fn")
       grpo = try config.grpoConfiguration()
       loop = try config.rlRunSettings()
@@ -47,7 +47,8 @@ struct TrainRLCommand: ParsableCommand {
     let resuming = resume && FileManager.default.fileExists(atPath: last.path)
     let (model, atomCounts) = try ModelCheckpoint.loadDiffusion(
       resuming ? last : settings.ldmCheckpoint)
-    var factory = RewardFactory(resolveDataset: try config.datasets().file, log: logToStandardError)
+    var factory = RewardFactory(
+      resolveDataset: try config.datasetResolver(), log: logToStandardError)
     factory.diversityVAE = { vae }
     let trainer = GRPOTrainer(
       vae: vae, model: model, reward: try factory.makePipeline(settings.rewardConfig),

@@ -11,7 +11,7 @@ struct TrainVAECommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "train-vae", abstract: "Train the crystal VAE (configs/train_vae.yaml).")
 
-  @Option(help: "Run directory (default: paths.output_dir/task_name/<time>).") var runDir: String?
+  @Option(help: "Run directory (default: paths.output_dir/task_name/<time>).") var runDir: UserPath?
   @OptionGroup var config: ConfigOptions
 
   /// What the command reads from configs/train_vae.yaml.
@@ -21,7 +21,7 @@ struct TrainVAECommand: ParsableCommand {
     /// Held-out structures for the reconstruction report (nil: the built-in library).
     let validationFile: URL?
 
-    init(_ config: ComposedConfig, runDir: String?) throws {
+    init(_ config: ComposedConfig, runDir: UserPath?) throws {
       vae = try config.vaeConfiguration()
       job = try TrainingJob(config, runDir: runDir)
       validationFile = try config.datasetFile("data.val_file")
@@ -47,8 +47,9 @@ struct TrainVAECommand: ParsableCommand {
     let log = try RunLog(directory: settings.job.runDirectory)
     print(
       "training the VAE on \(structures.count) structures for \(settings.job.options.steps) steps")
-    ModelTraining.trainVAE(vae, on: structures, options: settings.job.options) { step, loss in
-      record(step, loss, of: settings.job.options.steps, in: log)
+    try ModelTraining.trainVAE(vae, on: structures, options: settings.job.options) {
+      step, loss in
+      try record(step, loss, of: settings.job.options.steps, in: log)
     }
     print(ReconstructionReport(vae: vae, structures: heldOut))
     try ModelCheckpoint.save(
@@ -58,8 +59,9 @@ struct TrainVAECommand: ParsableCommand {
   }
 }
 
-/// Logs one step of a model-training loop and prints ten progress lines over the run.
-func record(_ step: Int, _ loss: Float, of steps: Int, in log: RunLog) {
-  try? log.record(["step": Double(step + 1), "loss": Double(loss)])
+/// Logs one step of a model-training loop and prints ten progress lines over the run; a failed
+/// write (a full disk) is an error that ends the run.
+func record(_ step: Int, _ loss: Float, of steps: Int, in log: RunLog) throws {
+  try log.record(["step": Double(step + 1), "loss": Double(loss)])
   if (step + 1) % max(steps / 10, 1) == 0 { print("  step \(step + 1): loss \(loss)") }
 }

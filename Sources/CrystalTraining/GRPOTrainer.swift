@@ -211,20 +211,14 @@ public final class GRPOTrainer {
     step += 1
     let terms = Double(max(totals.terms, 1))
     return StepRecord(
-      step: step, reward: finiteMean(report.total),
+      step: step, reward: finiteMean(report.total) ?? .nan,
       componentMeans: Dictionary(
         uniqueKeysWithValues: zip(
-          report.componentLabels, report.components.map { finiteMean($0.raw) })),
+          report.componentLabels, report.components.map { finiteMean($0.raw) ?? .nan })),
       kl: totals.kl / terms, ratio: totals.ratio / terms, entropy: totals.entropy / terms,
       loss: totals.loss, rolloutSeconds: rolloutTime.seconds, rewardSeconds: rewardTime.seconds,
       updateSeconds: updateTime.seconds, abstained: report.abstainedCount)
   }
-}
-
-/// The mean of the finite values (NaN when there is none): abstaining samples do not count.
-func finiteMean(_ values: [Double]) -> Double {
-  let finite = values.filter(\.isFinite)
-  return finite.isEmpty ? .nan : finite.reduce(0, +) / Double(finite.count)
 }
 
 extension Duration {

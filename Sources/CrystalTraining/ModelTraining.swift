@@ -21,11 +21,12 @@ public enum ModelTraining {
     }
   }
 
-  /// Trains `vae` on `structures`; `progress` gets (step, loss) after every step.
+  /// Trains `vae` on `structures`; `progress` gets (step, loss) after every step (an error it
+  /// throws, such as a run log's failed write, ends the training).
   public static func trainVAE(
     _ vae: CrystalVAE, on structures: [Structure], options: Options,
-    progress: (Int, Float) -> Void
-  ) {
+    progress: (Int, Float) throws -> Void
+  ) rethrows {
     var random = SeededRandom(seed: options.seed)
     let optimizer = AdamW(parameters: vae.parameters, learningRate: options.learningRate)
     let schedule = LearningRateSchedule.warmup(
@@ -43,7 +44,7 @@ public enum ModelTraining {
       loss.total.backward()
       clipGradientNorm(vae.parameters, maxNorm: 1)
       optimizer.update()
-      progress(step, loss.total.data[0])
+      try progress(step, loss.total.data[0])
       shown.advance()
     }
   }
@@ -69,8 +70,8 @@ public enum ModelTraining {
   /// (step, loss).
   public static func trainDiffusion(
     _ model: LatentDiffusion, latents: [Float], weights: [Float], tokens: Int, options: Options,
-    minSNRGamma: Double? = nil, progress: (Int, Float) -> Void
-  ) {
+    minSNRGamma: Double? = nil, progress: (Int, Float) throws -> Void
+  ) rethrows {
     var random = SeededRandom(seed: options.seed)
     let d = model.latentDimension
     let sets = weights.count / tokens
@@ -89,7 +90,7 @@ public enum ModelTraining {
       loss.backward()
       clipGradientNorm(model.parameters, maxNorm: 1)
       optimizer.update()
-      progress(step, loss.data[0])
+      try progress(step, loss.data[0])
       shown.advance()
     }
   }
@@ -98,8 +99,8 @@ public enum ModelTraining {
   /// in the target's units; `progress` gets (step, loss).
   public static func trainPredictor(
     _ predictor: PropertyPredictor, features: Tensor, targets: [Double], options: Options,
-    progress: (Int, Float) -> Void
-  ) {
+    progress: (Int, Float) throws -> Void
+  ) rethrows {
     var random = SeededRandom(seed: options.seed)
     let width = features.shape[1]
     let optimizer = AdamW(parameters: predictor.parameters, learningRate: options.learningRate)
@@ -117,7 +118,7 @@ public enum ModelTraining {
       loss.backward()
       clipGradientNorm(predictor.parameters, maxNorm: 1)
       optimizer.update()
-      progress(step, loss.data[0])
+      try progress(step, loss.data[0])
       shown.advance()
     }
   }

@@ -153,7 +153,8 @@ public final class RLRun {
       }
     }
     return Validation(
-      reward: finiteMean(report.total), valid: fraction(structures.map(\.isStructurallyValid)),
+      reward: finiteMean(report.total) ?? .nan,
+      valid: fraction(structures.map(\.isStructurallyValid)),
       compositionValid: fraction(structures.map { CompositionValidity.isValid($0.composition) }),
       dng: dng)
   }

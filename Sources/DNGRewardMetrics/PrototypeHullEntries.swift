@@ -9,10 +9,11 @@ import StructureMatching
 /// Hull entries from the built-in prototypes (`hull_references: [prototypes]`): for each
 /// chemical system a batch touches, the binary and ternary prototypes decorated with every
 /// pair and triple of its elements in every role order (distinct structures only), and the
-/// elemental prototypes of an element the hull has no elemental entry for, each relaxed with
-/// the run's calculator. Every element group (pair, triple, element) is computed once and
-/// cached on disk, keyed by its decorated geometries and the calculator, so a pair shared by
-/// many systems costs one set of relaxations. With a calculator that is not worth caching (an
+/// elemental prototypes of an element the hull has no elemental entry for
+/// (`ElementalReferences`), each relaxed with the run's calculator. Every element group
+/// (pair, triple, element) is computed once and cached on disk, keyed by its decorated
+/// geometries and the calculator, so a pair shared by many systems costs one set of
+/// relaxations. With a calculator that is not worth caching (an
 /// energy table) nothing is relaxed: a decoration's energy is the table's for its id
 /// (`hypothetical:<prototype>:<formula>`), and decorations the table lacks are left out.
 /// Not thread-safe: `ReferenceHull` serializes its calls.
@@ -20,6 +21,7 @@ public final class PrototypeHullEntries {
   let calculator: EnergyCalculator
   let cache: ValueCache
   let log: (String) -> Void
+  let elemental: ElementalReferences
   /// Element groups already added to the hull.
   private var added: Set<[Element]> = []
   /// Structures relaxed per calculator request, so progress moves.
@@ -29,6 +31,7 @@ public final class PrototypeHullEntries {
     self.calculator = calculator
     self.cache = cache
     self.log = log
+    elemental = ElementalReferences(calculator: calculator, cache: cache, log: log)
   }
 
   /// The entries of the element groups of `systems` (each a chemical system's elements) not
@@ -40,29 +43,24 @@ public final class PrototypeHullEntries {
     }
     let fresh = groups.subtracting(added).sorted { $0.lexicographicallyPrecedes($1) }
     guard !fresh.isEmpty else { return [] }
-    let calculatorKey = stableKey(calculator.identifier)
-    let work = fresh.map { group -> (structures: [Structure], name: String, key: UInt64) in
-      let structures = Self.decorations(group)
-      let signature = structures.map { "\($0.id):\($0.volume)" }.joined(separator: ";")
-      let name =
-        "hull-\(group.map(\.symbol).joined(separator: "-"))-"
-        + "\(String(stableKey(signature), radix: 16))-\(String(calculatorKey, radix: 16))"
-      return (structures, name, stableKey(signature) ^ calculatorKey)
+    let elements = try elemental.entries(fresh.filter { $0.count == 1 }.map { $0[0] })
+    let compounds = fresh.filter { $0.count > 1 }
+    let work = compounds.map { group in
+      CachedRelaxations(
+        "hull-\(group.map(\.symbol).joined(separator: "-"))", structures: Self.decorations(group),
+        calculator: calculator)
     }
-    var perAtom = work.map { item -> [Double]? in
-      guard calculator.worthCaching, let cached = cache.read(item.name, key: item.key),
-        cached.count == item.structures.count
-      else { return nil }
-      return cached
-    }
+    var perAtom = work.map { $0.cached(in: cache) }
     let missing = perAtom.indices.filter { perAtom[$0] == nil }
     let total = missing.reduce(0) { $0 + work[$1].structures.count }
-    log(
-      "hull references: \(fresh.count) new element groups for \(systems.count) chemical systems"
-        + " (\(fresh.count - missing.count) cached); "
-        + (calculator.worthCaching
-          ? "relaxing \(total) prototype structures with \(calculator.identifier)"
-          : "looking up \(total) prototype structures in \(calculator.identifier)"))
+    if !compounds.isEmpty {
+      log(
+        "hull references: \(compounds.count) new element groups for \(systems.count) chemical "
+          + "systems (\(compounds.count - missing.count) cached); "
+          + (calculator.worthCaching
+            ? "relaxing \(total) prototype structures with \(calculator.identifier)"
+            : "looking up \(total) prototype structures in \(calculator.identifier)"))
+    }
     let progress = ProgressReporter("hull prototype relaxations", total: total)
     // Group by group, each cached as soon as it is done, so an interrupted run keeps its work.
     for index in missing {
@@ -70,23 +68,20 @@ public final class PrototypeHullEntries {
       var energies: [Double] = []
       for start in stride(from: 0, to: structures.count, by: chunk) {
         let part = Array(structures[start..<min(start + chunk, structures.count)])
-        energies += calculator.relax(part).map { result in
-          result.map { $0.energy / Double($0.structure.count) } ?? .nan
-        }
+        energies += work[index].relax(part)
         progress.advance(by: part.count)
       }
       perAtom[index] = energies
-      if calculator.worthCaching {
-        try cache.write(work[index].name, key: work[index].key, values: energies)
-      }
+      try work[index].store(energies, in: cache)
     }
     progress.finish()
     added.formUnion(fresh)
-    return zip(work, perAtom).flatMap { item, energies in
-      zip(item.structures, energies!).filter { $0.1.isFinite }.map {
-        PhaseEntry(composition: $0.composition, energy: $1 * Double($0.count))
+    return elements
+      + zip(work, perAtom).flatMap { item, energies in
+        zip(item.structures, energies!).filter { $0.1.isFinite }.map {
+          PhaseEntry(composition: $0.composition, energy: $1 * Double($0.count))
+        }
       }
-    }
   }
 
   /// The distinct structures of the prototypes taking `elements.count` elements, decorated

@@ -2,18 +2,18 @@ import CrystalCore
 import DNGMetrics
 import EnergyCalculation
 import Foundation
-import ProgressReporting
+import LocalCache
 import ReferenceData
 
 /// The phase-diagram entries of a reference set: every reference structure's energy from the
 /// run's calculator, plus elemental references for elements the set has no elemental phase
-/// of (perov_5 has none), taken from elemental prototypes (fcc, bcc, hcp, diamond) relaxed
-/// with the same calculator. Both are cached on disk next to the reference archive when the
+/// of (perov_5 has none), the lowest of each element's relaxed prototypes
+/// (`ElementalReferences`). Both are cached on disk next to the reference archive when the
 /// calculator is worth caching.
 public enum ReferenceEnergies {
   public static func entries(
     for reference: ReferenceSet, calculator: EnergyCalculator, cache: ValueCache,
-    log: (String) -> Void = { _ in }
+    log: @escaping (String) -> Void = { _ in }
   ) throws -> [PhaseEntry] {
     let calculatorKey = stableKey(calculator.identifier)
     let name =
@@ -33,7 +33,7 @@ public enum ReferenceEnergies {
         try cache.write(name, key: reference.sourceKey ^ calculatorKey, values: energies)
       }
     }
-    var entries = zip(reference.structures, energies).map {
+    let entries = zip(reference.structures, energies).map {
       PhaseEntry(composition: $0.composition, energy: $1)
     }
     let elements = Set(reference.structures.flatMap(\.elements))
@@ -42,40 +42,8 @@ public enum ReferenceEnergies {
         .flatMap(\.composition.elements))
     let missing = elements.subtracting(covered).sorted()
     guard !missing.isEmpty else { return entries }
-    // Keyed by the prototypes themselves, so a change of prototype geometry recomputes them.
-    let prototypes = missing.map { element in
-      PrototypeCatalog.elemental.compactMap { $0.decorate([element]) }
-    }
-    let signature = prototypes.joined().map { "\($0.id):\($0.volume)" }.joined(separator: ";")
-    let elementalName =
-      "elemental-\(String(stableKey(signature), radix: 16))-\(String(calculatorKey, radix: 16))"
-    let perAtom: [Double]
-    if calculator.worthCaching, let cached = cache.read(elementalName, key: calculatorKey),
-      cached.count == missing.count
-    {
-      perAtom = cached
-    } else {
-      log(
-        "relaxing elemental prototypes for \(missing.count) elements with \(calculator.identifier)")
-      let progress = ProgressReporter("elemental relaxations", total: missing.count)
-      perAtom = prototypes.map { prototypes in
-        defer { progress.advance() }
-        return lowestEnergyPerAtom(calculator.relax(prototypes))
-      }
-      progress.finish()
-      if calculator.worthCaching {
-        try cache.write(elementalName, key: calculatorKey, values: perAtom)
-      }
-    }
-    for (element, energy) in zip(missing, perAtom) where energy.isFinite {
-      entries.append(PhaseEntry(composition: Composition([element]), energy: energy))
-    }
     return entries
-  }
-
-  /// The lowest energy per atom among relaxation results (NaN if none succeeded).
-  static func lowestEnergyPerAtom(_ results: [(structure: Structure, energy: Double)?]) -> Double {
-    results.compactMap { result in result.map { $0.energy / Double($0.structure.count) } }.min()
-      ?? .nan
+      + (try ElementalReferences(calculator: calculator, cache: cache, log: log)
+        .lowestEntries(missing))
   }
 }

@@ -1,16 +1,12 @@
 import Foundation
+import LocalCache
 import WorkerProcess
 
 /// Locates and starts the CHGNet worker: scripts/chgnet_worker.py run by the CHGNet Python
 /// environment that `scripts/python-env.sh chgnet` creates.
 public enum ChgnetCalculator {
   /// The interpreter: `CRYSTALRL_CHGNET_PYTHON`, else the cached CHGNet environment.
-  public static var python: String {
-    let environment = ProcessInfo.processInfo.environment
-    if let path = environment["CRYSTALRL_CHGNET_PYTHON"], !path.isEmpty { return path }
-    let cache = environment["XDG_CACHE_HOME"] ?? (NSHomeDirectory() + "/.cache")
-    return cache + "/crystalrl/venv-chgnet/bin/python"
-  }
+  public static var python: String { PythonEnvironment.chgnet.interpreter() }
 
   /// The worker script: `CRYSTALRL_SCRIPTS_DIR`, ./scripts, or the source tree of the running
   /// executable (.build/<configuration>/ → ../../scripts).

@@ -1,5 +1,6 @@
 import CrystalCore
 import Foundation
+import LocalCache
 
 /// The reference structures the DNG metrics compare generated ones against (novelty, AMD
 /// distances, convex hull, diversity), indexed by reduced formula. Loaded from a CDVAE-layout
@@ -45,15 +46,8 @@ public final class ReferenceSet: @unchecked Sendable {
       structures: PrototypeLibrary.structures())
   }
 
-  /// The default cache directory: `$CRYSTALRL_CACHE/references`, else
-  /// `~/.cache/crystalrl/references`.
-  public static var defaultCacheDirectory: URL {
-    let environment = ProcessInfo.processInfo.environment
-    let root =
-      environment["CRYSTALRL_CACHE"]
-      ?? ((environment["XDG_CACHE_HOME"] ?? NSHomeDirectory() + "/.cache") + "/crystalrl")
-    return URL(fileURLWithPath: root).appendingPathComponent("references")
-  }
+  /// The default cache directory: `references/` under the cache root (`CacheRoot`).
+  public static var defaultCacheDirectory: URL { CacheRoot.subdirectory("references") }
 
   /// The reference structures with the reduced formula of `structure`.
   public func sameFormula(as structure: Structure) -> [Int] {

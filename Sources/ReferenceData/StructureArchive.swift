@@ -1,6 +1,8 @@
 import BinaryCoding
 import CrystalCore
+import DurableFiles
 import Foundation
+import LocalCache
 
 /// A compact binary file of structures (and optional per-structure values such as energies),
 /// used to cache parsed reference datasets: loading 45k structures from it takes a fraction
@@ -42,7 +44,7 @@ public enum StructureArchive {
     }
     try FileManager.default.createDirectory(
       at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try Data(writer.bytes).write(to: url, options: .atomic)
+    try DurableFile.write(Data(writer.bytes), to: url)
   }
 
   /// Reads an archive; returns nil when the file is missing, not an archive, or was made from
@@ -105,12 +107,5 @@ public enum StructureArchive {
 
 /// A 64-bit FNV-1a hash of a file's bytes: the cache key tying an archive to its source.
 public func sourceKey(of url: URL) throws -> UInt64 {
-  let data = try Data(contentsOf: url, options: .alwaysMapped)
-  var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-  data.withUnsafeBytes { buffer in
-    for byte in buffer {
-      hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-    }
-  }
-  return hash
+  try Data(contentsOf: url, options: .alwaysMapped).withUnsafeBytes { stableKey(bytes: $0) }
 }

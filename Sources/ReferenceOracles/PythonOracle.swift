@@ -1,4 +1,5 @@
 import Foundation
+import LocalCache
 
 /// Runs Python reference code (pymatgen, amd, numpy) from the test-oracle virtual environment.
 ///
@@ -7,26 +8,11 @@ import Foundation
 /// A missing environment is a test failure, never a skip.
 public enum PythonOracle {
   /// Path of the oracle interpreter.
-  public static var interpreter: String {
-    if let path = ProcessInfo.processInfo.environment["CRYSTALRL_PYTHON"], !path.isEmpty {
-      return path
-    }
-    let cache =
-      ProcessInfo.processInfo.environment["XDG_CACHE_HOME"]
-      ?? (NSHomeDirectory() + "/.cache")
-    return cache + "/crystalrl/venv/bin/python"
-  }
+  public static var interpreter: String { PythonEnvironment.oracle.interpreter() }
 
   /// The interpreter of the CHGNet environment, which also has PyTorch (for parity tests):
   /// `CRYSTALRL_CHGNET_PYTHON`, else the default location of `scripts/python-env.sh chgnet`.
-  public static var torchInterpreter: String {
-    if let path = ProcessInfo.processInfo.environment["CRYSTALRL_CHGNET_PYTHON"], !path.isEmpty {
-      return path
-    }
-    let cache =
-      ProcessInfo.processInfo.environment["XDG_CACHE_HOME"] ?? (NSHomeDirectory() + "/.cache")
-    return cache + "/crystalrl/venv-chgnet/bin/python"
-  }
+  public static var torchInterpreter: String { PythonEnvironment.chgnet.interpreter() }
 
   /// Runs `script` with `arguments`, feeding `input` on standard input; returns standard output.
   /// Throws with the script's standard error when it exits non-zero.

@@ -227,12 +227,7 @@ private func inChunks(
   return values
 }
 
-/// The mean of the finite values; nil when there are none.
-private func finiteMean(_ values: [Double]) -> Double? {
-  let finite = values.filter(\.isFinite)
-  return finite.isEmpty ? nil : finite.reduce(0, +) / Double(finite.count)
-}
-
+/// A value of the CSV and JSON forms, exactly (`exactNumber`).
 private func number(_ value: Double) -> String {
-  value.isFinite ? String(format: "%.6g", value + 0) : "nan"  // + 0 turns -0 into 0
+  value.isFinite ? exactNumber(value) : "nan"
 }

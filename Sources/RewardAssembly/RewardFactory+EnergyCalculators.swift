@@ -2,6 +2,7 @@ import CrystalConfig
 import DNGRewardMetrics
 import EnergyCalculation
 import Foundation
+import LocalCache
 import PluginHost
 import ReferenceData
 import RewardPipeline

@@ -16,6 +16,28 @@ final class RunLogTests: XCTestCase {
     XCTAssertEqual(TensorBoardEvents.crc32c(Data("123456789".utf8)), 0xE306_9283)
   }
 
+  /// metrics.csv and metrics.jsonl read back as exactly the recorded numbers.
+  func testMetricsRoundTripDoubles() throws {
+    let directory = try SharedData.temporaryDirectory()
+    let values = [1.0 / 3, 0.1 + 0.2, -1e-300, 123_456.789_012_345_67, 7]
+    let log = try RunLog(directory: directory)
+    for (step, value) in values.enumerated() {
+      try log.record(["step": Double(step + 1), "reward": value])
+    }
+    let csv = try String(
+      contentsOf: directory.appendingPathComponent("metrics.csv"), encoding: .utf8)
+    let rows = csv.split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+    let column = try XCTUnwrap(rows[0].firstIndex(of: "reward"))
+    XCTAssertEqual(rows.dropFirst().map { Double($0[column])! }, values)
+    let jsonl = try String(
+      contentsOf: directory.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+    struct Row: Decodable { let reward: Double }
+    XCTAssertEqual(
+      try jsonl.split(separator: "\n").map {
+        try JSONDecoder().decode(Row.self, from: Data($0.utf8)).reward
+      }, values)
+  }
+
   func testTensorBoardReadsTheEvents() throws {
     let directory = try SharedData.temporaryDirectory()
     let log = try RunLog(directory: directory)

@@ -90,6 +90,50 @@ final class HullReferenceTests: XCTestCase {
     XCTAssertEqual(other.relaxations, pairCount)
   }
 
+  /// Elemental references are cached per element: a new element relaxes only its prototypes.
+  func testElementalReferencesRelaxOnlyANewElement() throws {
+    let cache = ValueCache(directory: try SharedData.temporaryDirectory())
+    let elementalCount = PrototypeHullEntries.decorations([na]).count
+    let calculator = CountingCalculator()
+    let first = try ElementalReferences(calculator: calculator, cache: cache).entries([na, cl])
+    XCTAssertEqual(calculator.relaxations, 2 * elementalCount)
+    XCTAssertEqual(first.count, 2 * elementalCount)
+
+    let again = CountingCalculator()
+    let lowest = try ElementalReferences(calculator: again, cache: cache)
+      .lowestEntries([na, cl, k])
+    XCTAssertEqual(again.relaxations, PrototypeHullEntries.decorations([k]).count, "K only")
+    XCTAssertEqual(
+      lowest.map(\.composition), [Composition([na]), Composition([cl]), Composition([k])])
+    for element in [na, cl] {
+      XCTAssertEqual(
+        lowest.first { $0.composition == Composition([element]) }?.energy,
+        first.filter { $0.composition.elements == [element] }.map(\.energyPerAtom).min())
+    }
+  }
+
+  /// A reference set without elemental phases gets the lowest elemental prototype of each of
+  /// its elements; a set with one more element relaxes that element only.
+  func testReferenceEnergiesRelaxOnlyANewElement() throws {
+    let cache = ValueCache(directory: try SharedData.temporaryDirectory())
+    let salt = try XCTUnwrap(PrototypeCatalog.binary[0].decorate([na, cl]))
+    let potassium = try XCTUnwrap(PrototypeCatalog.binary[0].decorate([k, cl]))
+    let calculator = CountingCalculator()
+    let entries = try ReferenceEnergies.entries(
+      for: ReferenceSet(source: "salt", sourceKey: 1, structures: [salt]), calculator: calculator,
+      cache: cache)
+    XCTAssertEqual(calculator.relaxations, 2 * PrototypeHullEntries.decorations([na]).count)
+    XCTAssertEqual(entries.count, 3)
+    let again = CountingCalculator()
+    let grown = try ReferenceEnergies.entries(
+      for: ReferenceSet(source: "salts", sourceKey: 2, structures: [salt, potassium]),
+      calculator: again, cache: cache)
+    XCTAssertEqual(again.relaxations, PrototypeHullEntries.decorations([k]).count, "K only")
+    XCTAssertEqual(
+      Set(grown.filter { $0.composition.counts.count == 1 }.map(\.composition)),
+      [Composition([na]), Composition([cl]), Composition([k])])
+  }
+
   func testEnergyTableGivesOnlyItsEntriesAndCachesNothing() throws {
     let directory = try SharedData.temporaryDirectory()
     let decorations = PrototypeHullEntries.decorations([na, cl])

@@ -47,5 +47,14 @@ final class ReferenceSetTests: XCTestCase {
     XCTAssertTrue(read[1].isNaN)
     XCTAssertNil(cache.read("e", key: 6))
     XCTAssertNil(cache.read("missing", key: 5))
+    // Little-endian key then Float64 values; the write leaves no temporary file behind.
+    let file = cache.directory.appendingPathComponent("e")
+    XCTAssertEqual(
+      Array(try Data(contentsOf: file).prefix(16)),
+      [5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 248, 63])
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: cache.directory.path), ["e"])
+    // A torn file counts as missing.
+    try Data(try Data(contentsOf: file).prefix(20)).write(to: file)
+    XCTAssertNil(cache.read("e", key: 5))
   }
 }

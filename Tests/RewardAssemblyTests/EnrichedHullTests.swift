@@ -3,6 +3,7 @@ import CrystalCore
 import DNGMetrics
 import DNGRewardMetrics
 import Foundation
+import LocalCache
 import ReferenceData
 import RewardAssembly
 import RewardPipeline

@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+
+/// The working directory the command started in. Every relative path the user gives (path
+/// options and the config's paths) is made absolute against it while the arguments are parsed
+/// and the config read, before any plugin code runs, so an in-process plugin that changes the
+/// working directory (`chdir`) cannot redirect the command's inputs and outputs.
+enum LaunchDirectory {
+  /// Captured on first use: by `UserPath` and `ConfigOptions` while the arguments are parsed.
+  static let path = FileManager.default.currentDirectoryPath
+
+  /// `path` (absolute, or relative to the launch directory) as an absolute file URL.
+  static func resolve(_ path: String) -> URL {
+    URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: Self.path, isDirectory: true))
+      .absoluteURL
+  }
+}
+
+/// A file or directory named on the command line, made absolute (`LaunchDirectory`) when the
+/// arguments are parsed.
+struct UserPath: ExpressibleByArgument {
+  /// The path as the user wrote it, for messages.
+  let given: String
+  /// The absolute path.
+  let url: URL
+
+  init(argument: String) {
+    given = argument
+    url = LaunchDirectory.resolve(argument)
+  }
+}
