@@ -37,6 +37,8 @@ let package = Package(
     .target(name: "Randomness"),
     // Little-endian byte readers and writers (the worker protocol, structure archives).
     .target(name: "BinaryCoding"),
+    // Runs the parts of a job on threads and gathers the results in order.
+    .target(name: "Parallelism", swiftSettings: [.swiftLanguageMode(.v6)]),
     // Progress of long waits (count, rate, time left) on standard error.
     .target(name: "ProgressReporting"),
     .target(name: "StructureMatching", dependencies: ["CrystalCore"]),
@@ -159,6 +161,9 @@ let package = Package(
       name: "CrystalModelsTests",
       dependencies: ["CrystalModels", "TensorEngine", "CrystalCore", "TestSupport"]),
     .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "TestSupport"]),
+    .testTarget(
+      name: "ParallelismTests", dependencies: ["Parallelism"],
+      swiftSettings: [.swiftLanguageMode(.v6)]),
     .testTarget(name: "ProgressReportingTests", dependencies: ["ProgressReporting"]),
     .testTarget(
       name: "RewardPipelineTests", dependencies: ["RewardPipeline", "CrystalCore", "TestSupport"]),
