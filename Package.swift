@@ -32,7 +32,7 @@ let package = Package(
     .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
     // libffi (system package libffi-dev), for FunctionReward's calls built at run time.
     .systemLibrary(name: "CFFI", path: "Sources/CFFI"),
-    .target(name: "CrystalCore"),
+    .target(name: "CrystalCore", dependencies: ["Parallelism"]),
     // Seeded random numbers (SplitMix64) shared by the engine and the metrics.
     .target(name: "Randomness"),
     // Little-endian byte readers and writers (the worker protocol, structure archives).
@@ -42,22 +42,26 @@ let package = Package(
     // Progress of long waits (count, rate, time left) on standard error.
     .target(name: "ProgressReporting"),
     .target(name: "StructureMatching", dependencies: ["CrystalCore"]),
-    .target(name: "DNGMetrics", dependencies: ["CrystalCore", "COpenBLAS", "Randomness"]),
+    .target(
+      name: "DNGMetrics", dependencies: ["CrystalCore", "COpenBLAS", "Randomness", "Parallelism"]),
     // fork/exec with a new process group and a parent-death signal (prctl is variadic).
     .target(name: "CProcessSpawn"),
     .target(name: "WorkerProcess", dependencies: ["CProcessSpawn"]),
     .target(
-      name: "EnergyCalculation", dependencies: ["CrystalCore", "WorkerProcess", "RewardPipeline"]),
+      name: "EnergyCalculation",
+      dependencies: ["CrystalCore", "WorkerProcess", "RewardPipeline", "Parallelism"]),
     .target(name: "ReferenceData", dependencies: ["CrystalCore", "BinaryCoding"]),
     .target(
       name: "DNGRewardMetrics",
       dependencies: [
         "CrystalCore", "RewardPipeline", "StructureMatching", "DNGMetrics", "EnergyCalculation",
-        "ReferenceData", "ProgressReporting",
+        "ReferenceData", "ProgressReporting", "Parallelism",
       ]),
     // Crash-safe file writes (temporary file, fsync, rename) for checkpoints and run logs.
     .target(name: "DurableFiles"),
-    .target(name: "TensorEngine", dependencies: ["COpenBLAS", "Randomness", "DurableFiles"]),
+    .target(
+      name: "TensorEngine",
+      dependencies: ["COpenBLAS", "Randomness", "DurableFiles", "Parallelism"]),
     .target(name: "CrystalModels", dependencies: ["TensorEngine", "CrystalCore"]),
     .target(
       name: "CrystalTraining",
@@ -70,7 +74,7 @@ let package = Package(
       name: "PluginHost",
       dependencies: [
         "CrystalRLABI", "CrystalCore", "RewardPipeline", "WorkerProcess", "CProcessSpawn",
-        "BinaryCoding",
+        "BinaryCoding", "Parallelism",
       ]),
     .target(name: "CrystalConfig", dependencies: ["Yams"]),
     // Turns a composed configuration into a ReinforceReward: plugins, built-in components,
