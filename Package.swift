@@ -38,7 +38,7 @@ let package = Package(
     // Little-endian byte readers and writers (the worker protocol, structure archives).
     .target(name: "BinaryCoding"),
     // Runs the parts of a job on threads and gathers the results in order.
-    .target(name: "Parallelism", swiftSettings: [.swiftLanguageMode(.v6)]),
+    .target(name: "Parallelism"),
     // Progress of long waits (count, rate, time left) on standard error.
     .target(name: "ProgressReporting"),
     .target(name: "StructureMatching", dependencies: ["CrystalCore"]),
@@ -165,9 +165,7 @@ let package = Package(
       name: "CrystalModelsTests",
       dependencies: ["CrystalModels", "TensorEngine", "CrystalCore", "TestSupport"]),
     .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "TestSupport"]),
-    .testTarget(
-      name: "ParallelismTests", dependencies: ["Parallelism"],
-      swiftSettings: [.swiftLanguageMode(.v6)]),
+    .testTarget(name: "ParallelismTests", dependencies: ["Parallelism"]),
     .testTarget(name: "ProgressReportingTests", dependencies: ["ProgressReporting"]),
     .testTarget(
       name: "RewardPipelineTests", dependencies: ["RewardPipeline", "CrystalCore", "TestSupport"]),
@@ -180,7 +178,7 @@ let package = Package(
       name: "PluginHostTests",
       dependencies: [
         "PluginHost", "RewardPipeline", "CrystalCore", "TestSupport", "crystalrl-isolation-probe",
-        "BinaryCoding",
+        "BinaryCoding", "Parallelism",
       ],
       exclude: ["Fixtures"]),
     .testTarget(name: "CrystalConfigTests", dependencies: ["CrystalConfig", "TestSupport"]),
@@ -199,5 +197,5 @@ let package = Package(
       ],
       exclude: ["Golden", "Fixtures"]),
   ],
-  swiftLanguageModes: [.v5]
+  swiftLanguageModes: [.v6]
 )

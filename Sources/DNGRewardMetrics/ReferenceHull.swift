@@ -18,7 +18,7 @@ public final class ReferenceHull: Sendable {
     var elemental: Set<Element>
   }
 
-  public init(references: [PhaseEntry], prototypes: PrototypeHullEntries? = nil) {
+  public init(references: [PhaseEntry], prototypes: sending PrototypeHullEntries? = nil) {
     state = Mutex(
       State(
         prototypes: prototypes, entries: references,

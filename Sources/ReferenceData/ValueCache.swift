@@ -2,7 +2,7 @@ import Foundation
 
 /// A small on-disk cache of named Float64 vectors (reference energies and the like), each file
 /// tagged with the key it was computed for; a file with another key counts as missing.
-public struct ValueCache {
+public struct ValueCache: Sendable {
   public let directory: URL
 
   public init(directory: URL) { self.directory = directory }

@@ -21,7 +21,7 @@ struct DNGMetricsSetup {
 
   /// Finds a reference dataset's CSV from its name or path.
   let resolveDataset: (String) throws -> URL
-  let log: (String) -> Void
+  let log: @Sendable (String) -> Void
   let cacheDirectory: URL
   /// The VAE whose latents give the diversity features; nil for descriptor features.
   let vae: () throws -> CrystalVAE?
