@@ -166,8 +166,7 @@ public func destroyInstance<Instance: RewardInstance>(
 
 /// A plugin descriptor in memory that lives as long as the library; the entry point returns
 /// its `pointer`.
-// Sendable: the descriptor tables are written once, before `pointer` is handed out, and never
-// again; the host and every thread only read them.
+// Sendable: the tables are written once, before `pointer` is handed out, and only read after.
 public struct PluginDescriptor: @unchecked Sendable {
   public let pointer: UnsafePointer<crl_plugin_desc>
 }

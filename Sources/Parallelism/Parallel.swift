@@ -2,10 +2,11 @@ import Foundation
 import Synchronization
 
 /// Runs the parts of a job on threads at once and gathers their results in order: the one way
-/// CrystalRL spreads work over threads. The calling thread runs parts too; the other threads
-/// are started for the call and joined before it returns, so nothing outlives it. Parts are
-/// handed out in index order, each to the next free thread. Once a part throws, no further
-/// part starts, and the call throws the error of the lowest failing index, as a loop would.
+/// CrystalRL spreads work over threads. Up to the number of cores, the threads are Dispatch's
+/// (the calling thread among them); beyond it, the calling thread and threads started for the
+/// call and joined before it returns. Nothing outlives the call. Parts are handed out in index
+/// order, each to the next free thread. Once a part throws, no further part starts, and the
+/// call throws the error of the lowest failing index, as a loop would.
 ///
 /// ```swift
 /// // CPU-bound work, on every core:
@@ -31,9 +32,15 @@ public enum Parallel {
     }
     return try withoutActuallyEscaping(body) { body throws(Failure) in
       let job = Job(count: count, body: body)
-      let started = (1..<threads).map { _ in Worker.start(job) }
-      job.work()
-      started.forEach { Worker.join($0) }
+      if threads <= cores {
+        // Dispatch's threads, already running: no thread is started for the call.
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in job.work() }
+      } else {
+        // More threads than cores (parts that block, on worker processes say): start them.
+        let started = (1..<threads).map { _ in Worker.start(job) }
+        job.work()
+        started.forEach { Worker.join($0) }
+      }
       return try job.results()
     }
   }

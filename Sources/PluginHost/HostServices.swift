@@ -10,8 +10,7 @@ final class HostServices: Sendable {
 
   let sink: Sink
   /// Stable storage for the C struct; plugins may keep the pointer while loaded.
-  // Safe to share: the struct is written only in init, before the pointer is handed out;
-  // afterwards the host and plugins only read it.
+  // Safe to share: written only in init, before the pointer is handed out; only read after.
   nonisolated(unsafe) let api: UnsafeMutablePointer<crl_host_api>
 
   init(sink: @escaping Sink, version: ABIVersion) {

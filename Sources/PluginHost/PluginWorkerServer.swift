@@ -111,9 +111,7 @@ public enum PluginWorkerServer {
           let second = try PluginInstance(
             library: try load(), subject: instance.info.subject, configJSON: configJSON)
           let results = try batch.withBatch(header) { raw in
-            // Safe to share: the batch is mapped read-only and outlives both computes, which
-            // Parallel.map joins before withBatch returns; each instance is computed on one
-            // thread only, and the ABI lets separate instances compute concurrently.
+            // Safe: a read-only batch outliving the joined computes, one thread per instance.
             nonisolated(unsafe) let (raw, instances) = (raw, [instance, second])
             return try Parallel.map(2, threads: 2) { try instances[$0].compute(raw) }
           }

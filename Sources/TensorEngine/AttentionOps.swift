@@ -24,8 +24,7 @@ public func selfAttention(_ qkv: Tensor, batch: Int, tokens: Int, heads: Int, ma
   // Attention weights, kept for the backward pass: [batch][head][query][key].
   var weights = BufferPool.take(batch * heads * tokens * tokens)
   withBuffers(input, writing: &out, &weights) { inputs, outBuffer, weightBuffer in
-    // Safe to share: set b's task reads qkv and writes only set b's rows of out and
-    // weights, and Parallel.map joins every task before the buffers are released.
+    // Safe: task b writes only set b's rows, and Parallel.map joins before the unbinding.
     nonisolated(unsafe) let (qkv, out, weights) = (
       inputs[0].baseAddress!, outBuffer, weightBuffer
     )
@@ -53,11 +52,10 @@ public func selfAttention(_ qkv: Tensor, batch: Int, tokens: Int, heads: Int, ma
     let (g, weights) = (result.grad!, result.saved[0])
     withBuffers(g, input, weights, writing: &dqkv, &scratch) {
       inputs, dqkvBuffer, scratchBuffer in
-      // Safe to share: set b's task reads g, qkv and weights and writes only set b's
-      // rows of dqkv and scratch, and Parallel.map joins every task before the
-      // buffers are released.
-      nonisolated(unsafe) let (g, qkv, weights) = (inputs[0], inputs[1], inputs[2])
-      nonisolated(unsafe) let (dqkv, scratch) = (dqkvBuffer, scratchBuffer)
+      // Safe: task b writes only set b's rows, and Parallel.map joins before the unbinding.
+      nonisolated(unsafe) let (g, qkv, weights, dqkv, scratch) = (
+        inputs[0], inputs[1], inputs[2], dqkvBuffer, scratchBuffer
+      )
       _ = Parallel.map(batch) { b in
         let dScores = scratch.baseAddress! + b * tokens * tokens
         for h in 0..<heads {
