@@ -39,7 +39,7 @@ public enum Parallel {
         // More threads than cores (parts that block, on worker processes say): start them.
         let started = (1..<threads).map { _ in Worker.start(job) }
         job.work()
-        started.forEach { Worker.join($0) }
+        for thread in started { Worker.join(thread) }
       }
       return try job.results()
     }
