@@ -32,7 +32,7 @@ let package = Package(
     .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
     // libffi (system package libffi-dev), for FunctionReward's calls built at run time.
     .systemLibrary(name: "CFFI", path: "Sources/CFFI"),
-    .target(name: "CrystalCore"),
+    .target(name: "CrystalCore", dependencies: ["Parallelism"]),
     // Seeded random numbers (SplitMix64) shared by the engine and the metrics.
     .target(name: "Randomness"),
     // Little-endian byte readers and writers (the worker protocol, structure archives).
@@ -40,15 +40,19 @@ let package = Package(
     // Where caches live on this machine (CRYSTALRL_CACHE), the Python environments, and the
     // stable FNV-1a key of cached files.
     .target(name: "LocalCache"),
+    // Runs the parts of a job on threads and gathers the results in order.
+    .target(name: "Parallelism"),
     // Progress of long waits (count, rate, time left) on standard error.
     .target(name: "ProgressReporting"),
     .target(name: "StructureMatching", dependencies: ["CrystalCore"]),
-    .target(name: "DNGMetrics", dependencies: ["CrystalCore", "COpenBLAS", "Randomness"]),
+    .target(
+      name: "DNGMetrics", dependencies: ["CrystalCore", "COpenBLAS", "Randomness", "Parallelism"]),
     // fork/exec with a new process group and a parent-death signal (prctl is variadic).
     .target(name: "CProcessSpawn"),
     .target(name: "WorkerProcess", dependencies: ["CProcessSpawn"]),
     .target(
-      name: "EnergyCalculation", dependencies: ["CrystalCore", "WorkerProcess", "LocalCache"]),
+      name: "EnergyCalculation",
+      dependencies: ["CrystalCore", "WorkerProcess", "LocalCache", "Parallelism"]),
     .target(
       name: "ReferenceData",
       dependencies: ["CrystalCore", "BinaryCoding", "DurableFiles", "LocalCache"]),
@@ -56,11 +60,13 @@ let package = Package(
       name: "DNGRewardMetrics",
       dependencies: [
         "CrystalCore", "RewardPipeline", "StructureMatching", "DNGMetrics", "EnergyCalculation",
-        "ReferenceData", "ProgressReporting", "LocalCache",
+        "ReferenceData", "ProgressReporting", "LocalCache", "Parallelism",
       ]),
     // Crash-safe file writes (temporary file, fsync, rename) for checkpoints and run logs.
     .target(name: "DurableFiles"),
-    .target(name: "TensorEngine", dependencies: ["COpenBLAS", "Randomness", "DurableFiles"]),
+    .target(
+      name: "TensorEngine",
+      dependencies: ["COpenBLAS", "Randomness", "DurableFiles", "Parallelism"]),
     .target(name: "CrystalModels", dependencies: ["TensorEngine", "CrystalCore", "LocalCache"]),
     .target(
       name: "CrystalTraining",
@@ -73,7 +79,7 @@ let package = Package(
       name: "PluginHost",
       dependencies: [
         "CrystalRLABI", "CrystalCore", "RewardPipeline", "WorkerProcess", "CProcessSpawn",
-        "BinaryCoding",
+        "BinaryCoding", "Parallelism",
       ]),
     // `crystalrl plugin new` and `plugin check`: the scaffold (its templates built in) and the
     // conformance kit, on top of the runtime.
@@ -173,6 +179,7 @@ let package = Package(
       name: "CrystalModelsTests",
       dependencies: ["CrystalModels", "TensorEngine", "CrystalCore", "TestSupport"]),
     .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "TestSupport"]),
+    .testTarget(name: "ParallelismTests", dependencies: ["Parallelism"]),
     .testTarget(name: "ProgressReportingTests", dependencies: ["ProgressReporting"]),
     .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
     .testTarget(name: "BinaryCodingTests", dependencies: ["BinaryCoding"]),
@@ -194,7 +201,7 @@ let package = Package(
       name: "PluginHostTests",
       dependencies: [
         "PluginHost", "RewardPipeline", "CrystalCore", "TestSupport", "crystalrl-isolation-probe",
-        "BinaryCoding",
+        "BinaryCoding", "Parallelism",
       ],
       exclude: ["Fixtures"]),
     .testTarget(
@@ -218,5 +225,5 @@ let package = Package(
       ],
       exclude: ["Golden", "Fixtures"]),
   ],
-  swiftLanguageModes: [.v5]
+  swiftLanguageModes: [.v6]
 )

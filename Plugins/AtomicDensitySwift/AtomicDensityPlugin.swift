@@ -51,5 +51,5 @@ private let plugin = pluginDescriptor(
 public func crystalrlPluginEntry(_ host: UnsafePointer<crl_host_api>?) -> UnsafePointer<
   crl_plugin_desc
 >? {
-  plugin
+  plugin.pointer
 }

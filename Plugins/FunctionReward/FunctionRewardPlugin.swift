@@ -28,26 +28,28 @@ private let plugin = pluginDescriptor(
       parameters: parameters, create: create, compute: compute, destroy: destroy)
   ])
 
-private let parameters = [
-  parameterDescriptor(
-    "library", CRL_PARAM_STRING, "Shared library: a path, or a name found like plugins",
-    default: nil),
-  parameterDescriptor("function", CRL_PARAM_STRING, "Exported function to call", default: nil),
-  parameterDescriptor(
-    "signature", CRL_PARAM_STRING,
-    "C signature, e.g. \"double (int64 num_atoms, const double *lattice, double volume)\"",
-    default: nil),
-  parameterDescriptor(
-    "batch", CRL_PARAM_BOOL, "One call per batch, filling 'double *out'; returns 0 on success",
-    default: "false"),
-  parameterDescriptor(
-    "params", CRL_PARAM_OBJECT, "Constants passed as param.NAME", default: "{}"),
-]
+private var parameters: [crl_param_desc] {
+  [
+    parameterDescriptor(
+      "library", CRL_PARAM_STRING, "Shared library: a path, or a name found like plugins",
+      default: nil),
+    parameterDescriptor("function", CRL_PARAM_STRING, "Exported function to call", default: nil),
+    parameterDescriptor(
+      "signature", CRL_PARAM_STRING,
+      "C signature, e.g. \"double (int64 num_atoms, const double *lattice, double volume)\"",
+      default: nil),
+    parameterDescriptor(
+      "batch", CRL_PARAM_BOOL, "One call per batch, filling 'double *out'; returns 0 on success",
+      default: "false"),
+    parameterDescriptor(
+      "params", CRL_PARAM_OBJECT, "Constants passed as param.NAME", default: "{}"),
+  ]
+}
 
 /// The plugin's one exported symbol.
 @_cdecl("crystalrl_plugin_entry")
 public func crystalrlPluginEntry(_ host: UnsafePointer<crl_host_api>?) -> UnsafePointer<
   crl_plugin_desc
 >? {
-  plugin
+  plugin.pointer
 }

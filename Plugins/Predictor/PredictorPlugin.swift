@@ -131,29 +131,31 @@ private let plugin = pluginDescriptor(
       parameters: parameters, create: create, compute: compute, destroy: destroy)
   ])
 
-private let parameters = [
-  parameterDescriptor(
-    "predictor", CRL_PARAM_STRING,
-    "Predictor checkpoint: a path, or ${hub:NAME} (made by crystalrl train-predictor)",
-    default: nil),
-  parameterDescriptor(
-    "target_name", CRL_PARAM_STRING,
-    "The property the predictor was trained on (checked against the checkpoint)",
-    default: "null"),
-  parameterDescriptor(
-    "target_value", CRL_PARAM_NUMBER,
-    "Optimize toward this value: reward -(prediction - target_value)^2; null maximizes",
-    default: "null"),
-  parameterDescriptor(
-    "clip_min", CRL_PARAM_NUMBER, "Lower bound of the prediction", default: "null"),
-  parameterDescriptor(
-    "clip_max", CRL_PARAM_NUMBER, "Upper bound of the prediction", default: "null"),
-]
+private var parameters: [crl_param_desc] {
+  [
+    parameterDescriptor(
+      "predictor", CRL_PARAM_STRING,
+      "Predictor checkpoint: a path, or ${hub:NAME} (made by crystalrl train-predictor)",
+      default: nil),
+    parameterDescriptor(
+      "target_name", CRL_PARAM_STRING,
+      "The property the predictor was trained on (checked against the checkpoint)",
+      default: "null"),
+    parameterDescriptor(
+      "target_value", CRL_PARAM_NUMBER,
+      "Optimize toward this value: reward -(prediction - target_value)^2; null maximizes",
+      default: "null"),
+    parameterDescriptor(
+      "clip_min", CRL_PARAM_NUMBER, "Lower bound of the prediction", default: "null"),
+    parameterDescriptor(
+      "clip_max", CRL_PARAM_NUMBER, "Upper bound of the prediction", default: "null"),
+  ]
+}
 
 /// The plugin's one exported symbol.
 @_cdecl("crystalrl_plugin_entry")
 public func crystalrlPluginEntry(_ host: UnsafePointer<crl_host_api>?) -> UnsafePointer<
   crl_plugin_desc
 >? {
-  plugin
+  plugin.pointer
 }

@@ -30,21 +30,23 @@ private let plugin = pluginDescriptor(
       compute: compute, destroy: destroy)
   ])
 
-private let parameters = [
-  parameterDescriptor(
-    "module", CRL_PARAM_STRING, "A .py file, or a module name on sys.path", default: nil),
-  parameterDescriptor("function", CRL_PARAM_STRING, "Function to call", default: "\"compute\""),
-  parameterDescriptor(
-    "python", CRL_PARAM_STRING, "Python interpreter (its environment is used)",
-    default: "\"python3\""),
-  parameterDescriptor(
-    "params", CRL_PARAM_OBJECT, "Keyword arguments passed to every call", default: "{}"),
-]
+private var parameters: [crl_param_desc] {
+  [
+    parameterDescriptor(
+      "module", CRL_PARAM_STRING, "A .py file, or a module name on sys.path", default: nil),
+    parameterDescriptor("function", CRL_PARAM_STRING, "Function to call", default: "\"compute\""),
+    parameterDescriptor(
+      "python", CRL_PARAM_STRING, "Python interpreter (its environment is used)",
+      default: "\"python3\""),
+    parameterDescriptor(
+      "params", CRL_PARAM_OBJECT, "Keyword arguments passed to every call", default: "{}"),
+  ]
+}
 
 /// The plugin's one exported symbol.
 @_cdecl("crystalrl_plugin_entry")
 public func crystalrlPluginEntry(_ host: UnsafePointer<crl_host_api>?) -> UnsafePointer<
   crl_plugin_desc
 >? {
-  plugin
+  plugin.pointer
 }

@@ -164,17 +164,25 @@ public func destroyInstance<Instance: RewardInstance>(
   Unmanaged<Instance>.fromOpaque(instance).release()
 }
 
+/// A plugin descriptor in memory that lives as long as the library; the entry point returns
+/// its `pointer`.
+// Sendable: the tables are written once, before `pointer` is handed out, and only read after.
+public struct PluginDescriptor: @unchecked Sendable {
+  public let pointer: UnsafePointer<crl_plugin_desc>
+}
+
 /// The plugin descriptor the entry point returns, built for this header's ABI version.
 public func pluginDescriptor(
   name: StaticString, version: StaticString, description: StaticString,
   components: [crl_component_desc]
-) -> UnsafePointer<crl_plugin_desc> {
-  permanentTable([
-    crl_plugin_desc(
-      struct_size: UInt32(MemoryLayout<crl_plugin_desc>.size),
-      abi_version: UInt32(CRL_ABI_VERSION_MAJOR) << 16 | UInt32(CRL_ABI_VERSION_MINOR),
-      name: staticCString(name), version: staticCString(version),
-      description: staticCString(description), num_components: UInt32(components.count),
-      components: permanentTable(components), num_providers: 0, providers: nil)
-  ])
+) -> PluginDescriptor {
+  PluginDescriptor(
+    pointer: permanentTable([
+      crl_plugin_desc(
+        struct_size: UInt32(MemoryLayout<crl_plugin_desc>.size),
+        abi_version: UInt32(CRL_ABI_VERSION_MAJOR) << 16 | UInt32(CRL_ABI_VERSION_MINOR),
+        name: staticCString(name), version: staticCString(version),
+        description: staticCString(description), num_components: UInt32(components.count),
+        components: permanentTable(components), num_providers: 0, providers: nil)
+    ]))
 }

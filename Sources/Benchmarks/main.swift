@@ -5,7 +5,7 @@ import Foundation
 /// A named benchmark that prints its own report lines.
 struct Benchmark {
   let name: String
-  let run: () throws -> Void
+  let run: @Sendable () throws -> Void
 }
 
 let benchmarks: [Benchmark] = [

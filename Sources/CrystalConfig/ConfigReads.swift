@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The config paths a program has resolved, so a test can check that every key of a
 /// configuration is read by something. Reading a node counts as reading everything under it.
@@ -8,17 +9,16 @@ import Foundation
 /// _ = try config.int("trainer.max_steps")
 /// config.reads.unread(in: root)  // every leaf path except trainer.max_steps
 /// ```
-public final class ConfigReads: @unchecked Sendable {
-  private let lock = NSLock()
-  private var paths: Set<String> = []
+public final class ConfigReads: Sendable {
+  private let paths = Mutex<Set<String>>([])
 
   public init() {}
 
   /// Records that `path` was resolved.
-  public func note(_ path: String) { lock.withLock { _ = paths.insert(path) } }
+  public func note(_ path: String) { paths.withLock { _ = $0.insert(path) } }
 
   /// Every path recorded so far.
-  public var all: Set<String> { lock.withLock { paths } }
+  public var all: Set<String> { paths.withLock { $0 } }
 
   /// The leaf paths of `root` that no recorded path covers (a path covers itself and
   /// everything under it), sorted.

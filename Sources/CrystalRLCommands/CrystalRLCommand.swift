@@ -29,16 +29,3 @@ public struct CrystalRLCommand: ParsableCommand {
     }
   }
 }
-
-/// Flushes standard output; throws when any write to it failed.
-func flushStandardOutput() throws {
-  guard fflush(stdout) == 0, ferror(stdout) == 0 else {
-    throw OutputError(
-      description: "cannot write standard output: \(String(cString: strerror(errno)))")
-  }
-}
-
-/// Standard output could not be written.
-struct OutputError: Error, CustomStringConvertible {
-  let description: String
-}

@@ -1,5 +1,6 @@
 import CrystalCore
 import Foundation
+import Parallelism
 
 /// The average-minimum-distance (AMD) invariant of a periodic structure (Widdowson et al.,
 /// MATCH 2022): entry j is the distance from an atom to its j-th nearest neighbour in the
@@ -15,18 +16,15 @@ public enum AverageMinimumDistance {
   /// AMD vectors of many structures, computed on all cores: a few interleaved shares per core,
   /// each with one calculator whose buffers serve all of its structures.
   public static func vectors(_ structures: [Structure], k: Int = 100) -> [[Double]] {
-    var results = [[Double]](repeating: [], count: structures.count)
-    let shares = min(structures.count, 4 * ProcessInfo.processInfo.activeProcessorCount)
-    results.withUnsafeMutableBufferPointer { output in
-      let output = output
-      DispatchQueue.concurrentPerform(iterations: shares) { share in
-        var calculator = AverageMinimumDistanceCalculator()
-        for index in Swift.stride(from: share, to: structures.count, by: shares) {
-          output[index] = calculator.vector(structures[index], k: k)
-        }
+    let shares = min(structures.count, 4 * Parallel.cores)
+    let vectors = Parallel.map(shares) { share in
+      var calculator = AverageMinimumDistanceCalculator()
+      return Swift.stride(from: share, to: structures.count, by: shares).map {
+        calculator.vector(structures[$0], k: k)
       }
     }
-    return results
+    // Share s holds structures s, s + shares, …: deal them back into place.
+    return structures.indices.map { vectors[$0 % shares][$0 / shares] }
   }
 
   /// The Chebyshev (L∞) distance between two AMD vectors.

@@ -1,5 +1,6 @@
 import CrystalCore
 import Foundation
+import Parallelism
 
 /// Maps a structure to a fixed-length feature vector; the diversity rewards compare such
 /// vectors of generated and reference structures. Chemeleon2 uses its VAE's latents
@@ -15,13 +16,7 @@ public protocol Featurizer: Sendable {
 extension Featurizer {
   /// The features of every structure, one row each, featurized in parallel.
   public func matrix(_ structures: [Structure]) -> FeatureMatrix {
-    var rows = [[Double]](repeating: [], count: structures.count)
-    rows.withUnsafeMutableBufferPointer { output in
-      let output = output
-      DispatchQueue.concurrentPerform(iterations: structures.count) { index in
-        output[index] = features(structures[index])
-      }
-    }
+    let rows = Parallel.map(structures.count) { features(structures[$0]) }
     return FeatureMatrix(rows: structures.count, columns: dimension, values: rows.flatMap { $0 })
   }
 }

@@ -2,6 +2,7 @@ import CrystalCore
 import DNGMetrics
 import EnergyCalculation
 import Foundation
+import Parallelism
 import RewardPipeline
 
 /// `unique`: 1 for the first structure of each group of matching structures in the batch.
@@ -14,7 +15,7 @@ public final class UniqueMetric: MetricProvider {
 
   public func compute(_ batch: StructureBatch, metrics: MetricTable) throws -> MetricColumn {
     let groups = context.matcher.group(
-      reduced: parallelMap(batch.count) { context.reduced(batch.structures[$0]) })
+      reduced: Parallel.map(batch.count) { context.reduced(batch.structures[$0]) })
     var values = [Double](repeating: 0, count: batch.count)
     for group in groups { values[group[0]] = 1 }
     return MetricColumn(name: name, values: values)
@@ -32,7 +33,7 @@ public final class NovelMetric: MetricProvider {
 
   public func compute(_ batch: StructureBatch, metrics: MetricTable) throws -> MetricColumn {
     let reference = context.reference
-    let values = parallelMap(batch.count) { index -> Double in
+    let values = Parallel.map(batch.count) { index -> Double in
       let structure = batch.structures[index]
       let reduced = context.reduced(structure)
       let matched = reference.sameFormula(as: structure).contains {
@@ -55,11 +56,9 @@ public final class CreativityDistanceMetric: MetricProvider {
 
   public func compute(_ batch: StructureBatch, metrics: MetricTable) throws -> MetricColumn {
     let reference = context.reference
-    var batchByFormula: [String: [Int]] = [:]
-    for (index, structure) in batch.structures.enumerated() {
-      batchByFormula[structure.composition.reducedFormula, default: []].append(index)
-    }
-    let values = parallelMap(batch.count) { index -> Double in
+    let batchByFormula = Dictionary(
+      grouping: batch.structures.indices, by: { batch.structures[$0].composition.reducedFormula })
+    let values = Parallel.map(batch.count) { index -> Double in
       let structure = batch.structures[index]
       let own = context.amd(structure)
       let others =

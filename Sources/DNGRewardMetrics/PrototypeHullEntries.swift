@@ -20,14 +20,16 @@ import StructureMatching
 public final class PrototypeHullEntries {
   let calculator: EnergyCalculator
   let cache: ValueCache
-  let log: (String) -> Void
+  let log: @Sendable (String) -> Void
   let elemental: ElementalReferences
   /// Element groups already added to the hull.
   private var added: Set<[Element]> = []
   /// Structures relaxed per calculator request, so progress moves.
   private let chunk = 4
 
-  public init(calculator: EnergyCalculator, cache: ValueCache, log: @escaping (String) -> Void) {
+  public init(
+    calculator: EnergyCalculator, cache: ValueCache, log: @escaping @Sendable (String) -> Void
+  ) {
     self.calculator = calculator
     self.cache = cache
     self.log = log

@@ -3,18 +3,18 @@ import DNGMetrics
 import Foundation
 import ReferenceData
 import StructureMatching
+import Synchronization
 
 /// What the DNG metrics share: the reference set and the structure matcher, with memoized
 /// per-structure work (reduced cells, AMD vectors) so nothing is computed twice in a run.
-public final class ReferenceContext: @unchecked Sendable {
+public final class ReferenceContext: Sendable {
   public let reference: ReferenceSet
   public let matcher: StructureMatcher
   /// AMD length used for creativity distances (Chemeleon2's k = 100).
   public let amdK = 100
 
-  private let lock = NSLock()
-  private var reducedMemo: [Structure: StructureMatcher.Reduced] = [:]
-  private var amdMemo: [Structure: [Double]] = [:]
+  private let reducedMemo = Mutex<[Structure: StructureMatcher.Reduced]>([:])
+  private let amdMemo = Mutex<[Structure: [Double]]>([:])
 
   public init(reference: ReferenceSet, matcher: StructureMatcher = StructureMatcher()) {
     self.reference = reference
@@ -23,34 +23,24 @@ public final class ReferenceContext: @unchecked Sendable {
 
   /// The matcher's reduced form of `structure`, memoized.
   public func reduced(_ structure: Structure) -> StructureMatcher.Reduced {
-    if let known = lock.withLock({ reducedMemo[structure] }) { return known }
+    if let known = reducedMemo.withLock({ $0[structure] }) { return known }
     let value = matcher.reduce(structure)
-    lock.withLock { store(value, for: structure, in: &reducedMemo) }
+    reducedMemo.withLock { store(value, for: structure, in: &$0) }
     return value
   }
 
   /// The AMD vector (k = 100) of `structure`, memoized.
   public func amd(_ structure: Structure) -> [Double] {
-    if let known = lock.withLock({ amdMemo[structure] }) { return known }
+    if let known = amdMemo.withLock({ $0[structure] }) { return known }
     let value = AverageMinimumDistance.vector(structure, k: amdK)
-    lock.withLock { store(value, for: structure, in: &amdMemo) }
+    amdMemo.withLock { store(value, for: structure, in: &$0) }
     return value
   }
 
-  /// Stores a memo entry (call with the lock held), bounding memory over long runs.
+  /// Stores a memo entry (call with its lock held), bounding memory over long runs.
   private func store<Value>(_ value: Value, for key: Structure, in table: inout [Structure: Value])
   {
     if table.count > 200_000 { table.removeAll() }
     table[key] = value
   }
-}
-
-/// Runs `body` for every index on all cores and collects the results in order.
-func parallelMap<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
-  var results = [T?](repeating: nil, count: count)
-  results.withUnsafeMutableBufferPointer { output in
-    let output = output
-    DispatchQueue.concurrentPerform(iterations: count) { output[$0] = body($0) }
-  }
-  return results.map { $0! }
 }

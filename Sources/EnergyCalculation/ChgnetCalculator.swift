@@ -1,5 +1,6 @@
 import Foundation
 import LocalCache
+import Parallelism
 import WorkerProcess
 
 /// Locates and starts the CHGNet worker: scripts/chgnet_worker.py run by the CHGNet Python
@@ -41,21 +42,8 @@ public enum ChgnetCalculator {
   public static func start(workers: Int) throws -> EnergyCalculator {
     precondition(workers > 0, "at least one CHGNet worker")
     guard workers > 1 else { return try start() }
-    let started = (0..<workers).map { _ in StartResult() }
-    let done = DispatchGroup()
-    for result in started {
-      done.enter()
-      Thread {
-        result.value = Result { try start() }
-        done.leave()
-      }.start()
-    }
-    done.wait()
-    return try ParallelEnergyCalculator(started.map { try $0.value!.get() })
+    // A thread per worker: each waits for its worker's greeting.
+    let started = try Parallel.map(workers, threads: workers) { _ in try start() }
+    return try ParallelEnergyCalculator(started)
   }
-}
-
-/// One worker's start, written by the thread that started it (read after the group's wait).
-private final class StartResult: @unchecked Sendable {
-  var value: Result<WorkerCalculator, Error>?
 }

@@ -1,8 +1,9 @@
 import CrystalCore
 
 /// Computes total energies (eV per cell) of structures. A structure whose energy cannot be
-/// computed gets NaN; the batch as a whole never fails because of one structure.
-public protocol EnergyCalculator: AnyObject {
+/// computed gets NaN; the batch as a whole never fails because of one structure. Calculators
+/// are `Sendable`: energy workers share batches across threads.
+public protocol EnergyCalculator: AnyObject, Sendable {
   /// A short name for logs and cache keys ("chgnet", "table:energies.csv").
   var identifier: String { get }
   /// Whether results are expensive enough to cache on disk (false for table lookups).

@@ -1,5 +1,6 @@
 import CrystalCore
 import Foundation
+import Parallelism
 
 /// Several calculators of one kind (CHGNet worker processes, `energy_workers`) sharing every
 /// batch: the batch is split into one contiguous part per calculator, the parts are computed at
@@ -35,37 +36,17 @@ public final class ParallelEnergyCalculator: EnergyCalculator {
 
   /// `body` on one contiguous part of `structures` per member (fewer when the batch is
   /// smaller), all parts at once, the results in the order of `structures`.
-  private func shared<T>(
-    _ structures: [Structure], _ body: @escaping (EnergyCalculator, [Structure]) -> [T]
+  private func shared<T: Sendable>(
+    _ structures: [Structure], _ body: @Sendable (EnergyCalculator, [Structure]) -> [T]
   ) -> [T] {
     let count = min(members.count, structures.count)
     guard count > 1 else { return structures.isEmpty ? [] : body(members[0], structures) }
     let bounds = (0...count).map { $0 * structures.count / count }
-    let results = PartResults<T>(count: count)
-    let done = DispatchGroup()
-    for index in 0..<count {
-      let (member, part) = (members[index], Array(structures[bounds[index]..<bounds[index + 1]]))
-      done.enter()
-      // A thread per part: each blocks on its worker process, so a thread pool sized to the
-      // cores must not hold the parts back.
-      Thread {
-        results.store(body(member, part), at: index)
-        done.leave()
-      }.start()
-    }
-    done.wait()
-    return results.joined
+    // A thread per part: each blocks on its worker process, so a thread pool sized to the
+    // cores must not hold the parts back.
+    let members = self.members
+    return Parallel.map(count, threads: count) { index in
+      body(members[index], Array(structures[bounds[index]..<bounds[index + 1]]))
+    }.flatMap { $0 }
   }
-}
-
-/// The parts' results, stored from their threads.
-private final class PartResults<T>: @unchecked Sendable {
-  private let lock = NSLock()
-  private var parts: [[T]]
-
-  init(count: Int) { parts = Array(repeating: [], count: count) }
-
-  func store(_ values: [T], at index: Int) { lock.withLock { parts[index] = values } }
-
-  var joined: [T] { lock.withLock { parts.flatMap { $0 } } }
 }

@@ -1,5 +1,6 @@
 import CrystalCore
 import Foundation
+import Synchronization
 import WorkerProcess
 
 /// An energy calculator backed by a long-lived Python worker process (scripts/chgnet_worker.py
@@ -19,18 +20,40 @@ import WorkerProcess
 public final class WorkerCalculator: EnergyCalculator {
   public let identifier: String
   public let worker: LineWorker
-  /// Seconds allowed per structure of a request (a request gets count × this, at least
-  /// `minimumTimeout`); relaxations get `relaxationFactor` times as long.
-  public var secondsPerStructure: Double
-  public var relaxationFactor = 30.0
   /// Relaxation stops at this largest force (eV/Å) or after `relaxationSteps` steps.
   public let relaxationForce: Double
   public let relaxationSteps: Int
-  public var minimumTimeout: Double = 30
   public let startTimeout: Double
+  private let settings: Mutex<Settings>
+
+  /// The settings that may change after the start.
+  private struct Settings {
+    var secondsPerStructure: Double
+    var relaxationFactor = 30.0
+    var minimumTimeout: Double = 30
+    var warn: @Sendable (String) -> Void = {
+      FileHandle.standardError.write(Data("warning: \($0)\n".utf8))
+    }
+  }
+
+  /// Seconds allowed per structure of a request (a request gets count × this, at least
+  /// `minimumTimeout`); relaxations get `relaxationFactor` times as long.
+  public var secondsPerStructure: Double {
+    get { settings.withLock { $0.secondsPerStructure } }
+    set { settings.withLock { $0.secondsPerStructure = newValue } }
+  }
+  public var relaxationFactor: Double {
+    get { settings.withLock { $0.relaxationFactor } }
+    set { settings.withLock { $0.relaxationFactor = newValue } }
+  }
+  public var minimumTimeout: Double {
+    get { settings.withLock { $0.minimumTimeout } }
+    set { settings.withLock { $0.minimumTimeout = newValue } }
+  }
   /// Receives warnings about failed structures (default: standard error).
-  public var warn: (String) -> Void = {
-    FileHandle.standardError.write(Data("warning: \($0)\n".utf8))
+  public var warn: @Sendable (String) -> Void {
+    get { settings.withLock { $0.warn } }
+    set { settings.withLock { $0.warn = newValue } }
   }
 
   /// Starts the worker and waits for its greeting; a worker that cannot start (missing
@@ -44,7 +67,7 @@ public final class WorkerCalculator: EnergyCalculator {
     self.relaxationForce = relaxationForce
     self.relaxationSteps = relaxationSteps
     self.worker = worker
-    self.secondsPerStructure = secondsPerStructure
+    settings = Mutex(Settings(secondsPerStructure: secondsPerStructure))
     self.startTimeout = startTimeout
     let greeting: String
     do { greeting = try worker.start(timeout: startTimeout) } catch {

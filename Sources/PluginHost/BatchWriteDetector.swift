@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// Names a plugin's write into the batch: in a worker, the batch is mapped read-only, so such
 /// a write is a SIGSEGV at an address inside the mapping. A SIGSEGV handler installed in the
@@ -6,21 +7,25 @@ import Glibc
 /// the faulting address is in the watched range, then lets the signal kill the worker as
 /// before. Only async-signal-safe calls (write, raise) run in the handler.
 enum BatchWriteDetector {
-  /// The line the worker prints before it dies of a write into the batch.
-  static let message = "crystalrl-plugin-worker: the plugin wrote into the read-only batch"
-  nonisolated(unsafe) private static var range: (start: UInt, end: UInt) = (0, 0)
-  nonisolated(unsafe) private static var line: UnsafeMutablePointer<CChar>?
+  /// The line the worker prints (with a newline) before it dies of a write into the batch.
+  private static let line: StaticString =
+    "crystalrl-plugin-worker: the plugin wrote into the read-only batch\n"
+  static let message = String(line.description.dropLast())
+  /// The watched range, read by the handler (lock-free atomics are async-signal-safe).
+  private static let start = Atomic<UInt>(0)
+  private static let end = Atomic<UInt>(0)
 
   /// Installs the handler (once, in the worker, before the plugin loads).
   static func install() {
-    line = strdup(message + "\n")
+    // Initialize the statics here: the handler must not run their lazy initializers.
+    _ = (line.utf8CodeUnitCount, start.load(ordering: .relaxed), end.load(ordering: .relaxed))
     var action = sigaction()
     action.__sigaction_handler.sa_sigaction = { signal, info, _ in
       let address = UInt(bitPattern: info?.pointee._sifields._sigfault.si_addr)
-      if let line = BatchWriteDetector.line, address >= BatchWriteDetector.range.start,
-        address < BatchWriteDetector.range.end
+      if address >= BatchWriteDetector.start.load(ordering: .relaxed),
+        address < BatchWriteDetector.end.load(ordering: .relaxed)
       {
-        _ = write(2, line, strlen(line))
+        _ = write(2, BatchWriteDetector.line.utf8Start, BatchWriteDetector.line.utf8CodeUnitCount)
       }
       // SA_RESETHAND restored the default action; the signal, pending until this returns,
       // kills the worker as before (also when it was raised, not a fault).
@@ -33,6 +38,7 @@ enum BatchWriteDetector {
   /// The batch is now mapped at `start` for `length` bytes.
   static func watch(_ start: UnsafeRawPointer, length: Int) {
     let base = UInt(bitPattern: start)
-    range = (base, base + UInt(length))
+    Self.start.store(base, ordering: .relaxed)
+    end.store(base + UInt(length), ordering: .relaxed)
   }
 }

@@ -4,13 +4,14 @@ import Foundation
 /// The services table (`crl_host_api`) handed to plugins: the ABI version the host speaks (or
 /// claims) and logging.
 /// Messages go to `sink`, prefixed with the plugin's name; the default prints to stderr.
-final class HostServices {
+final class HostServices: Sendable {
   /// Receives plugin log messages: level (crl_log_level) and text.
   typealias Sink = @Sendable (_ level: Int32, _ message: String) -> Void
 
   let sink: Sink
   /// Stable storage for the C struct; plugins may keep the pointer while loaded.
-  let api: UnsafeMutablePointer<crl_host_api>
+  // Safe to share: written only in init, before the pointer is handed out; only read after.
+  nonisolated(unsafe) let api: UnsafeMutablePointer<crl_host_api>
 
   init(sink: @escaping Sink, version: ABIVersion) {
     self.sink = sink

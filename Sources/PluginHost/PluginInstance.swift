@@ -22,8 +22,10 @@ final class PluginInstance: PluginRunner {
     info = try library.info.computation(subject)
     let entry = try library.entryPoints(of: subject)
     var created: UnsafeMutableRawPointer?
-    try Self.call(subject: subject, failure: PluginError.createFailed) { error in
-      entry.create(library.services.api, configJSON, &created, error, Self.errorCapacity)
+    try library.creatingInstance {
+      try Self.call(subject: subject, failure: PluginError.createFailed) { error in
+        entry.create(library.services.api, configJSON, &created, error, Self.errorCapacity)
+      }
     }
     self.library = library
     self.entry = entry

@@ -1,16 +1,19 @@
 import CrystalRLABI
 import Foundation
+import Synchronization
 
 /// A loaded plugin library: dlopen'ed, version-checked, its descriptors read and validated (see
 /// `DescriptorReader`). Loading runs the plugin's code (its constructors and entry point) in
 /// this process: use `PluginWorkerClient.describe` to look at an untrusted file. The library
 /// stays loaded for the life of the process (instances may outlive this object's users, and
 /// unloading code that may still run is never safe).
-public final class PluginLibrary {
+public final class PluginLibrary: Sendable {
   public let info: PluginInfo
   let services: HostServices
   private let components: [PluginEntryPoints]
   private let providers: [PluginEntryPoints]
+  /// Held while a create() runs: the ABI never calls create concurrently for one library.
+  private let creating = Mutex(())
 
   /// Loads the plugin at `path` (a file path; see `PluginLocator` for names). `hostVersion` is
   /// the ABI version this host claims in the handshake; only tests claim an older one.
@@ -49,6 +52,11 @@ public final class PluginLibrary {
   /// Looks up a metric provider by name; the error lists the providers the plugin has.
   public func provider(named name: String) throws -> PluginProviderInfo {
     try info.provider(named: name)
+  }
+
+  /// Runs `body` (a call of create()) while no other create() of this library runs.
+  func creatingInstance<T>(_ body: () throws -> T) rethrows -> T {
+    try creating.withLock { _ in try body() }
   }
 
   /// The validated functions of the component or provider `subject` names.

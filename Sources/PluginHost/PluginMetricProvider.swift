@@ -1,4 +1,5 @@
 import RewardPipeline
+import Synchronization
 
 /// A plugin's metric provider (ABI 1.1) as a `MetricProvider`, run in this process or, with
 /// `isolation: process`, in its own worker process with the same guarantees as an isolated
@@ -9,7 +10,9 @@ public final class PluginMetricProvider: MetricProvider {
   public let info: PluginProviderInfo
   public var name: String { info.name }
   public var requiredMetrics: [String] { info.requiredMetrics }
-  private let runner: any PluginRunner
+  /// The instance, computing one batch at a time (the ABI never computes an instance on two
+  /// threads at once).
+  private let runner: Mutex<any PluginRunner>
 
   /// Creates provider `name` of `library` in this process with `configJSON` (a JSON object of
   /// its own parameters).
@@ -29,14 +32,15 @@ public final class PluginMetricProvider: MetricProvider {
         workerExecutable: workerExecutable))
   }
 
-  private init(_ runner: any PluginRunner) {
+  private init(_ runner: sending any PluginRunner) {
     // The runner was created for a provider of this name, so the cast holds.
     info = runner.info as! PluginProviderInfo
-    self.runner = runner
+    self.runner = Mutex(runner)
   }
 
   public func compute(_ batch: StructureBatch, metrics: MetricTable) throws -> MetricColumn {
-    let values = try runner.run(batch, metrics: requiredMetrics.map { metrics[$0]! })
+    let columns = requiredMetrics.map { metrics[$0]! }
+    let values = try runner.withLock { try $0.run(batch, metrics: columns) }
     return MetricColumn(name: name, width: info.width, values: values)
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Parallelism
 import WorkerProcess
 
 /// The worker side of `WorkerProtocol`: loads one plugin file in this process (never in the
@@ -33,7 +34,7 @@ public enum PluginWorkerServer {
       do {
         while let frame = try frames.next() {
           let reply = server.handle(try WorkerRequest(kind: frame.kind, payload: frame.payload))
-          fflush(stdout)
+          fflush(nil)  // C stdio's buffers, stdout's among them
           guard sendAll(reply.frame(), to: replyDescriptor) else { return 0 }
         }
       } catch {
@@ -110,11 +111,13 @@ public enum PluginWorkerServer {
           let second = try PluginInstance(
             library: try load(), subject: instance.info.subject, configJSON: configJSON)
           let results = try batch.withBatch(header) { raw in
-            try concurrently({ try instance.compute(raw) }, { try second.compute(raw) })
+            // Safe: a read-only batch outliving the joined computes, one thread per instance.
+            nonisolated(unsafe) let (raw, instances) = (raw, [instance, second])
+            return try Parallel.map(2, threads: 2) { try instances[$0].compute(raw) }
           }
           return .rewardPair(
-            first: (results.0.count, results.0.values),
-            second: (results.1.count, results.1.values))
+            first: (results[0].count, results[0].values),
+            second: (results[1].count, results[1].values))
         }
       } catch let error as PluginError {
         return .failure(underLimit(error))
@@ -122,21 +125,6 @@ public enum PluginWorkerServer {
         return .failure(
           .computeFailed(subject: instance?.info.subject ?? .component("?"), message: "\(error)"))
       }
-    }
-
-    /// Runs `first` on a new thread and `second` on this one, at the same time.
-    private func concurrently<T>(_ first: @escaping () throws -> T, _ second: () throws -> T)
-      throws -> (T, T)
-    {
-      nonisolated(unsafe) var firstResult: Result<T, Error>?
-      let done = DispatchSemaphore(value: 0)
-      Thread.detachNewThread {
-        firstResult = Result(catching: first)
-        done.signal()
-      }
-      let secondResult = Result(catching: second)
-      done.wait()
-      return (try firstResult!.get(), try secondResult.get())
     }
 
     private func load() throws -> PluginLibrary {

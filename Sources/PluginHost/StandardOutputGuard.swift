@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// Keeps whatever an in-process plugin prints out of this process's standard output (where
 /// `crystalrl reward` writes its report): for the duration of every call into a plugin (entry
@@ -9,49 +10,43 @@ import Glibc
 /// call goes to stderr. Descriptors are per process: output another thread writes to stdout
 /// while a plugin call runs goes to stderr too.
 enum StandardOutputGuard {
+  /// Whether calls are guarded, how many guarded calls are running, and the descriptors saved
+  /// by the first of them.
+  private static let state = Mutex(
+    (isEnabled: true, depth: 0, saved: (output: Int32(-1), error: Int32(-1))))
+
   /// Off in the worker process, whose stdout and stderr are both forwarded to the host's
   /// standard error anyway.
-  nonisolated(unsafe) static var isEnabled = true
-  private static let lock = Mutex()
-  nonisolated(unsafe) private static var depth = 0
-  nonisolated(unsafe) private static var saved: (output: Int32, error: Int32) = (-1, -1)
+  static var isEnabled: Bool {
+    get { state.withLock { $0.isEnabled } }
+    set { state.withLock { $0.isEnabled = newValue } }
+  }
 
   /// Runs `body` (a call into plugin code) with standard output sent to standard error.
   static func run<T>(_ body: () throws -> T) rethrows -> T {
-    guard isEnabled else { return try body() }
-    lock.locked {
-      if depth == 0 {
-        fflush(stdout)
-        saved = (dup(1), dup(2))
+    let guarded = state.withLock { state in
+      guard state.isEnabled else { return false }
+      if state.depth == 0 {
+        fflush(nil)  // C stdio's buffers, stdout's among them
+        state.saved = (dup(1), dup(2))
         dup2(2, 1)
       }
-      depth += 1
+      state.depth += 1
+      return true
     }
+    guard guarded else { return try body() }
     defer {
-      lock.locked {
-        depth -= 1
-        if depth == 0 {
-          fflush(stdout)
-          if saved.output >= 0 { dup2(saved.output, 1) }
-          if saved.error >= 0 { dup2(saved.error, 2) }
-          close(saved.output)
-          close(saved.error)
+      state.withLock { state in
+        state.depth -= 1
+        if state.depth == 0 {
+          fflush(nil)
+          if state.saved.output >= 0 { dup2(state.saved.output, 1) }
+          if state.saved.error >= 0 { dup2(state.saved.error, 2) }
+          close(state.saved.output)
+          close(state.saved.error)
         }
       }
     }
-    return try body()
-  }
-}
-
-/// A pthread mutex usable from static state.
-final class Mutex: @unchecked Sendable {
-  private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-
-  init() { pthread_mutex_init(mutex, nil) }
-
-  func locked<T>(_ body: () throws -> T) rethrows -> T {
-    pthread_mutex_lock(mutex)
-    defer { pthread_mutex_unlock(mutex) }
     return try body()
   }
 }

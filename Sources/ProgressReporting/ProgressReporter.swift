@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Progress of a long wait, for the person watching: items done of the total, the rate and an
 /// estimate of the time left. When standard error is a terminal, one line redrawn in place
@@ -10,15 +11,15 @@ import Foundation
 /// for chunk in chunks { compute(chunk); progress.advance(by: chunk.count) }
 /// progress.finish()
 /// ```
-public final class ProgressReporter: @unchecked Sendable {
+public final class ProgressReporter: Sendable {
   /// Where reports go and how they are drawn.
-  public struct Output {
+  public struct Output: Sendable {
     /// Writes text as given (no newline added).
-    public let write: (String) -> Void
+    public let write: @Sendable (String) -> Void
     /// Whether to redraw one line with a bar (true) or print plain lines (false).
     public let isTerminal: Bool
 
-    public init(isTerminal: Bool, write: @escaping (String) -> Void) {
+    public init(isTerminal: Bool, write: @escaping @Sendable (String) -> Void) {
       self.isTerminal = isTerminal
       self.write = write
     }
@@ -33,18 +34,22 @@ public final class ProgressReporter: @unchecked Sendable {
   public let total: Int
   private let output: Output
   private let interval: TimeInterval
-  private let clock: () -> Date
+  private let clock: @Sendable () -> Date
   private let start: Date
-  private let lock = NSLock()
-  private var done = 0
-  private var lastReport: Date
-  private var shown = false
+  private let state: Mutex<State>
+
+  /// What changes as items are done.
+  private struct State {
+    var done = 0
+    var lastReport: Date
+    var shown = false
+  }
 
   /// Progress of `total` items. Reports are due every `interval` seconds (default: a second
   /// on a terminal, ten otherwise), the first one `interval` seconds after the start.
   public init(
     _ label: String, total: Int, output: Output = .standardError, interval: TimeInterval? = nil,
-    clock: @escaping () -> Date = Date.init
+    clock: @escaping @Sendable () -> Date = { Date() }
   ) {
     self.label = label
     self.total = total
@@ -52,31 +57,33 @@ public final class ProgressReporter: @unchecked Sendable {
     self.interval = interval ?? (output.isTerminal ? 1 : 10)
     self.clock = clock
     start = clock()
-    lastReport = start
+    state = Mutex(State(lastReport: start))
   }
 
   /// Counts `count` more items done, and reports when a report is due.
   public func advance(by count: Int = 1) {
-    lock.withLock {
-      done += count
+    state.withLock { state in
+      state.done += count
       let now = clock()
-      guard now.timeIntervalSince(lastReport) >= interval else { return }
-      lastReport = now
-      report(now)
+      guard now.timeIntervalSince(state.lastReport) >= interval else { return }
+      state.lastReport = now
+      report(now, &state)
     }
   }
 
   /// Ends the progress: a last report (ending the bar's line) when any was shown.
   public func finish() {
-    lock.withLock {
-      guard shown else { return }
-      report(clock())
+    state.withLock { state in
+      guard state.shown else { return }
+      report(clock(), &state)
       if output.isTerminal { output.write("\n") }
     }
   }
 
   /// The report at `now`: label, done/total (percent), rate and time left.
-  func text(at now: Date) -> String {
+  func text(at now: Date) -> String { text(at: now, done: state.withLock { $0.done }) }
+
+  private func text(at now: Date, done: Int) -> String {
     let elapsed = now.timeIntervalSince(start)
     let rate = elapsed > 0 ? Double(done) / elapsed : 0
     let percent = total > 0 ? 100 * done / total : 100
@@ -92,9 +99,10 @@ public final class ProgressReporter: @unchecked Sendable {
       + String(repeating: "-", count: width - filled) + "] \(counts)"
   }
 
-  private func report(_ now: Date) {
-    shown = true
-    output.write(output.isTerminal ? "\r\u{1B}[K" + text(at: now) : text(at: now) + "\n")
+  private func report(_ now: Date, _ state: inout State) {
+    state.shown = true
+    let text = text(at: now, done: state.done)
+    output.write(output.isTerminal ? "\r\u{1B}[K" + text : text + "\n")
   }
 
   private func rateText(_ rate: Double) -> String {

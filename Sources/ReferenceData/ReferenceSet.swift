@@ -6,7 +6,7 @@ import LocalCache
 /// distances, convex hull, diversity), indexed by reduced formula. Loaded from a CDVAE-layout
 /// CSV once and cached as a `StructureArchive` keyed by the file's content, so later runs
 /// load even a 45k-structure set in well under a second.
-public final class ReferenceSet: @unchecked Sendable {
+public final class ReferenceSet: Sendable {
   /// Where the reference came from (a path).
   public let source: String
   /// Content hash of the source file (the cache key).

@@ -6,7 +6,7 @@ import Foundation
 /// tagged with the key it was computed for; a file with another key counts as missing.
 ///
 /// Layout (little-endian): UInt64 key, then the values as Float64.
-public struct ValueCache {
+public struct ValueCache: Sendable {
   public let directory: URL
 
   public init(directory: URL) { self.directory = directory }

@@ -21,7 +21,7 @@ struct DNGMetricsSetup {
 
   /// The reference set of a dataset name or path, with its matcher's memos.
   let reference: (String) throws -> ReferenceContext
-  let log: (String) -> Void
+  let log: @Sendable (String) -> Void
   let cacheDirectory: URL
   /// The VAE whose latents give the diversity features; nil for descriptor features.
   let vae: () throws -> CrystalVAE?

@@ -2,6 +2,7 @@ import CrystalCore
 import EnergyCalculation
 import Foundation
 import RewardPipeline
+import Synchronization
 
 /// An energy calculator backed by a metric provider of `energy_per_atom` (eV/atom, width 1),
 /// such as a plugin's (`energy_calculator: plugin:PATH_OR_NAME:PROVIDER`): total energy =
@@ -15,9 +16,14 @@ public final class ProviderEnergyCalculator: EnergyCalculator {
   /// The metric the provider computes.
   public let metric: String
   private let registry: MetricRegistry
-  /// Receives warnings about failed structures (default: standard error).
-  public var warn: (String) -> Void = {
+  private let warning = Mutex<@Sendable (String) -> Void>({
     FileHandle.standardError.write(Data("warning: \($0)\n".utf8))
+  })
+
+  /// Receives warnings about failed structures (default: standard error).
+  public var warn: @Sendable (String) -> Void {
+    get { warning.withLock { $0 } }
+    set { warning.withLock { $0 = newValue } }
   }
 
   /// Uses the provider of `metric` in `registry` (with what it requires in turn).

@@ -38,8 +38,8 @@ public struct RewardFactory {
   /// Where a `_target_` alias points. A built-in reads its parameters from its entry. A plugin
   /// target's `libraries` are parameters naming a shared library: a name found on the plugin
   /// search path is passed as its path.
-  enum Target {
-    case builtin(parameters: [String], make: (ConfigNode) throws -> RewardComponent)
+  enum Target: Sendable {
+    case builtin(parameters: [String], make: @Sendable (ConfigNode) throws -> RewardComponent)
     case plugin(name: String, component: String, libraries: [String] = [])
   }
 
@@ -70,7 +70,7 @@ public struct RewardFactory {
   /// Finds a reference dataset's CSV from its name (configs/data/NAME.yaml) or path.
   public var resolveDataset: (String) throws -> URL
   /// Progress messages (loading references, computing reference energies).
-  public var log: (String) -> Void
+  public var log: @Sendable (String) -> Void
   /// Where parsed reference sets and their energies are cached.
   public var cacheDirectory: URL
   /// The VAE whose latents give the diversity rewards' features, as in Chemeleon2; asked for
@@ -85,7 +85,7 @@ public struct RewardFactory {
   public init(
     locator: PluginLocator = .standard, metrics: MetricRegistry = .standard,
     resolveDataset: @escaping (String) throws -> URL = { URL(fileURLWithPath: $0) },
-    log: @escaping (String) -> Void = { _ in },
+    log: @escaping @Sendable (String) -> Void = { _ in },
     cacheDirectory: URL = ReferenceSet.defaultCacheDirectory
   ) {
     self.cacheDirectory = cacheDirectory

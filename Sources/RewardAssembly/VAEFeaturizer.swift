@@ -5,6 +5,7 @@ import DNGMetrics
 /// Chemeleon2's diversity features, read from a trained VAE: for `structure_diversity` the mean
 /// over a structure's atoms of the encoder's latent mean, for `composition_diversity` the mean
 /// of its atoms' type embeddings.
+// Sendable: the VAE is only read (forward passes build new tensors; the buffer pool locks).
 public struct VAEFeaturizer: Featurizer, @unchecked Sendable {
   /// Which of the two feature sets.
   public enum Kind: Sendable {
@@ -12,7 +13,6 @@ public struct VAEFeaturizer: Featurizer, @unchecked Sendable {
     case composition
   }
 
-  // Only read (forward passes build new tensors), so sharing it across threads is safe.
   let vae: CrystalVAE
   public let kind: Kind
 

@@ -1,5 +1,6 @@
 import CrystalCore
 import Foundation
+import Synchronization
 
 /// Scores one batch whose structures arrive in parts, such as a rollout sampled chunk by
 /// chunk. `add` starts the part's per-structure metrics (`MetricRegistry.perStructure`: energies
@@ -21,8 +22,8 @@ public final class IncrementalScoring {
   public let aheadMetrics: [String]
   private let queue = DispatchQueue(label: "crystalrl.incremental-scoring")
   private var structures: [Structure] = []
-  /// Each part's metrics; appended on `queue` only.
-  private var parts: [Result<MetricTable, Error>] = []
+  /// Each part's metrics, appended on `queue`.
+  private let parts = PartMetrics()
   private var finished = false
 
   public init(_ reward: ReinforceReward) throws {
@@ -36,7 +37,7 @@ public final class IncrementalScoring {
     structures += part
     guard !aheadMetrics.isEmpty, !part.isEmpty else { return }
     let (registry, names) = (reward.metricRegistry, aheadMetrics)
-    queue.async { [self] in
+    queue.async { [parts] in
       parts.append(Result { try registry.compute(names, for: StructureBatch(part)) })
     }
   }
@@ -46,9 +47,17 @@ public final class IncrementalScoring {
   public func finish() throws -> RewardReport {
     precondition(!finished, "IncrementalScoring.finish called twice")
     finished = true
-    let computed = queue.sync { parts }
+    queue.sync {}  // every part's metrics are in
+    let computed = parts.all
     return try reward.score(
       StructureBatch(structures), precomputed: Self.joined(computed, aheadMetrics))
+  }
+
+  /// The metrics of the parts computed so far, in order.
+  private final class PartMetrics: Sendable {
+    private let results = Mutex<[Result<MetricTable, Error>]>([])
+    func append(_ result: Result<MetricTable, Error>) { results.withLock { $0.append(result) } }
+    var all: [Result<MetricTable, Error>] { results.withLock { $0 } }
   }
 
   /// The parts' columns of each of `names` joined into one; empty when a part failed or the

@@ -2,8 +2,9 @@ import CrystalCore
 
 /// Computes one named metric for a batch. The pipeline runs each required provider once per
 /// batch, after the metrics it requires in turn, and hands the column to every component (and
-/// provider) that asked for it.
-public protocol MetricProvider: AnyObject {
+/// provider) that asked for it. Providers are `Sendable`: per-structure metrics run on a
+/// background thread (`IncrementalScoring`).
+public protocol MetricProvider: AnyObject, Sendable {
   /// The metric's name as components request it (e.g. "density").
   var name: String { get }
   /// Metrics this provider needs (computed before it); none by default.
@@ -28,9 +29,9 @@ extension MetricProvider {
 public final class ScalarMetric: MetricProvider {
   public let name: String
   public var isPerStructure: Bool { true }
-  private let body: (Structure) -> Double
+  private let body: @Sendable (Structure) -> Double
 
-  public init(name: String, _ body: @escaping (Structure) -> Double) {
+  public init(name: String, _ body: @escaping @Sendable (Structure) -> Double) {
     self.name = name
     self.body = body
   }

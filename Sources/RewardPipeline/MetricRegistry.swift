@@ -1,5 +1,5 @@
 /// The metric providers a pipeline can draw on, by name, and the order they run in.
-public struct MetricRegistry {
+public struct MetricRegistry: Sendable {
   private var providers: [String: MetricProvider] = [:]
 
   public init(_ providers: [MetricProvider] = []) {

@@ -36,20 +36,16 @@ public final class AdamW {
     let (learningRate, weightDecay) = (learningRate, weightDecay)
     for (index, parameter) in parameters.enumerated() {
       guard let grad = parameter.grad else { continue }
-      grad.withUnsafeBufferPointer { grad in
-        firstMoments[index].withUnsafeMutableBufferPointer { first in
-          secondMoments[index].withUnsafeMutableBufferPointer { second in
-            parameter.data.withUnsafeMutableBufferPointer { data in
-              for i in grad.indices {
-                first[i] = beta1 * first[i] + (1 - beta1) * grad[i]
-                second[i] = beta2 * second[i] + (1 - beta2) * grad[i] * grad[i]
-                let mHat = first[i] / correction1
-                let vHat = second[i] / correction2
-                data[i] -=
-                  learningRate * (mHat / (vHat.squareRoot() + epsilon) + weightDecay * data[i])
-              }
-            }
-          }
+      withBuffers(
+        grad, writing: &firstMoments[index], &secondMoments[index], &parameter.data
+      ) { inputs, first, second, data in
+        let grad = inputs[0]
+        for i in grad.indices {
+          first[i] = beta1 * first[i] + (1 - beta1) * grad[i]
+          second[i] = beta2 * second[i] + (1 - beta2) * grad[i] * grad[i]
+          let mHat = first[i] / correction1
+          let vHat = second[i] / correction2
+          data[i] -= learningRate * (mHat / (vHat.squareRoot() + epsilon) + weightDecay * data[i])
         }
       }
     }

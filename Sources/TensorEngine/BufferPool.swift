@@ -1,4 +1,4 @@
-import Foundation
+import Synchronization
 
 /// Float buffers that tensors release when they are freed and ops take for their results, so
 /// a training step that repeats the shapes of the last one allocates nothing and touches no
@@ -10,16 +10,16 @@ public enum BufferPool {
   /// to spare); buffers beyond it are freed.
   public static let capacity = 16 << 20
 
-  private static let lock = NSLock()
-  private static var free: [Int: [[Float]]] = [:]
-  private static var pooled = 0
+  /// The free buffers by element count, and how many floats they hold in all.
+  private static let pool = Mutex((free: [Int: [[Float]]](), pooled: 0))
 
   /// A buffer of `count` floats with unspecified contents (for results written in full).
   public static func take(_ count: Int) -> [Float] {
-    lock.lock()
-    let buffer = free[count]?.popLast()
-    if buffer != nil { pooled -= count }
-    lock.unlock()
+    let buffer = pool.withLock { pool in
+      let buffer = pool.free[count]?.popLast()
+      if buffer != nil { pool.pooled -= count }
+      return buffer
+    }
     return buffer ?? [Float](repeating: 0, count: count)
   }
 
@@ -34,11 +34,10 @@ public enum BufferPool {
   public static func recycle(_ buffer: [Float]) {
     let count = buffer.count
     guard count >= 64 else { return }
-    lock.lock()
-    if pooled + count <= capacity {
-      free[count, default: []].append(buffer)
-      pooled += count
+    pool.withLock { pool in
+      guard pool.pooled + count <= capacity else { return }
+      pool.free[count, default: []].append(buffer)
+      pool.pooled += count
     }
-    lock.unlock()
   }
 }

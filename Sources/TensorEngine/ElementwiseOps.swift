@@ -7,23 +7,17 @@ func unary(
 ) -> Tensor {
   let input = x.data
   var out = BufferPool.take(x.count)
-  out.withUnsafeMutableBufferPointer { out in
-    input.withUnsafeBufferPointer { input in
-      for i in input.indices { out[i] = forward(input[i]) }
-    }
+  withBuffers(input, writing: &out) { inputs, out in
+    let input = inputs[0]
+    for i in input.indices { out[i] = forward(input[i]) }
   }
   let output = out
   return Tensor(shape: x.shape, data: out, parents: [x]) { result in
     guard x.requiresGrad else { return }
     var dx = BufferPool.take(x.count)
-    dx.withUnsafeMutableBufferPointer { dx in
-      result.grad!.withUnsafeBufferPointer { g in
-        input.withUnsafeBufferPointer { input in
-          output.withUnsafeBufferPointer { out in
-            for i in dx.indices { dx[i] = g[i] * derivative(input[i], out[i]) }
-          }
-        }
-      }
+    withBuffers(result.grad!, input, output, writing: &dx) { inputs, dx in
+      let (g, input, out) = (inputs[0], inputs[1], inputs[2])
+      for i in dx.indices { dx[i] = g[i] * derivative(input[i], out[i]) }
     }
     x.accumulate(dx)
   }
@@ -40,28 +34,25 @@ func geluForward(_ input: [Float], sigmoid: inout [Float], out: inout [Float]) {
     let s = 1 / (1 + vectorExp(-2 * c * (v + 0.044715 * v * v * v)))
     return (s, v * s)
   }
-  input.withUnsafeBufferPointer { input in
-    sigmoid.withUnsafeMutableBufferPointer { sigmoid in
-      out.withUnsafeMutableBufferPointer { out in
-        let full = input.count / 4 * 4
-        let (source, sigmoids, outputs) = (
-          UnsafeRawPointer(input.baseAddress!), UnsafeMutableRawPointer(sigmoid.baseAddress!),
-          UnsafeMutableRawPointer(out.baseAddress!)
-        )
-        for offset in stride(from: 0, to: full * 4, by: 16) {
-          let (s, y) = gelu(source.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self))
-          sigmoids.storeBytes(of: s, toByteOffset: offset, as: SIMD4<Float>.self)
-          outputs.storeBytes(of: y, toByteOffset: offset, as: SIMD4<Float>.self)
-        }
-        guard full < input.count else { return }
-        var v = SIMD4<Float>()
-        for i in full..<input.count { v[i - full] = input[i] }
-        let (s, y) = gelu(v)
-        for i in full..<input.count {
-          sigmoid[i] = s[i - full]
-          out[i] = y[i - full]
-        }
-      }
+  withBuffers(input, writing: &sigmoid, &out) { inputs, sigmoid, out in
+    let input = inputs[0]
+    let full = input.count / 4 * 4
+    let (source, sigmoids, outputs) = (
+      UnsafeRawPointer(input.baseAddress!), UnsafeMutableRawPointer(sigmoid.baseAddress!),
+      UnsafeMutableRawPointer(out.baseAddress!)
+    )
+    for offset in stride(from: 0, to: full * 4, by: 16) {
+      let (s, y) = gelu(source.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self))
+      sigmoids.storeBytes(of: s, toByteOffset: offset, as: SIMD4<Float>.self)
+      outputs.storeBytes(of: y, toByteOffset: offset, as: SIMD4<Float>.self)
+    }
+    guard full < input.count else { return }
+    var v = SIMD4<Float>()
+    for i in full..<input.count { v[i - full] = input[i] }
+    let (s, y) = gelu(v)
+    for i in full..<input.count {
+      sigmoid[i] = s[i - full]
+      out[i] = y[i - full]
     }
   }
 }
@@ -69,16 +60,11 @@ func geluForward(_ input: [Float], sigmoid: inout [Float], out: inout [Float]) {
 /// GELU backward: dx = g · d/dx x·σ(2u) = g·(σ + x·2σ(1-σ)·u').
 func geluBackward(_ g: [Float], input: [Float], sigmoid: [Float], into dx: inout [Float]) {
   let c = geluScale
-  g.withUnsafeBufferPointer { g in
-    input.withUnsafeBufferPointer { input in
-      sigmoid.withUnsafeBufferPointer { sigmoid in
-        dx.withUnsafeMutableBufferPointer { dx in
-          for i in dx.indices {
-            let (v, s) = (input[i], sigmoid[i])
-            dx[i] = g[i] * (s + 2 * v * s * (1 - s) * c * (1 + 3 * 0.044715 * v * v))
-          }
-        }
-      }
+  withBuffers(g, input, sigmoid, writing: &dx) { inputs, dx in
+    let (g, input, sigmoid) = (inputs[0], inputs[1], inputs[2])
+    for i in dx.indices {
+      let (v, s) = (input[i], sigmoid[i])
+      dx[i] = g[i] * (s + 2 * v * s * (1 - s) * c * (1 + 3 * 0.044715 * v * v))
     }
   }
 }
@@ -139,12 +125,9 @@ public func scale(_ x: Tensor, _ s: Float) -> Tensor {
 func signedSum(_ a: Tensor, _ b: Tensor, sign: Float) -> Tensor {
   precondition(a.shape == b.shape, "elementwise shapes differ: \(a.shape) vs \(b.shape)")
   var out = BufferPool.take(a.count)
-  out.withUnsafeMutableBufferPointer { out in
-    a.data.withUnsafeBufferPointer { left in
-      b.data.withUnsafeBufferPointer { right in
-        for i in out.indices { out[i] = left[i] + sign * right[i] }
-      }
-    }
+  withBuffers(a.data, b.data, writing: &out) { inputs, out in
+    let (left, right) = (inputs[0], inputs[1])
+    for i in out.indices { out[i] = left[i] + sign * right[i] }
   }
   return Tensor(shape: a.shape, data: out, parents: [a, b]) { result in
     let g = result.grad!
@@ -180,12 +163,9 @@ public func * (a: Tensor, b: Tensor) -> Tensor {
 
 /// out = left ⊙ right.
 private func product(_ left: [Float], _ right: [Float], into out: inout [Float]) {
-  out.withUnsafeMutableBufferPointer { out in
-    left.withUnsafeBufferPointer { left in
-      right.withUnsafeBufferPointer { right in
-        for i in out.indices { out[i] = left[i] * right[i] }
-      }
-    }
+  withBuffers(left, right, writing: &out) { inputs, out in
+    let (left, right) = (inputs[0], inputs[1])
+    for i in out.indices { out[i] = left[i] * right[i] }
   }
 }
 

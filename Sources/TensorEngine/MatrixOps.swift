@@ -41,11 +41,10 @@ private func matmulBackward(_ g: [Float], _ a: Tensor, _ b: Tensor, m: Int, k: I
 /// Column sums of g (rows × d): the gradient of a bias broadcast over rows.
 private func columnSums(_ g: [Float], width d: Int) -> [Float] {
   var sums = BufferPool.zeros(d)
-  sums.withUnsafeMutableBufferPointer { sums in
-    g.withUnsafeBufferPointer { g in
-      for row in stride(from: 0, to: g.count, by: d) {
-        for i in 0..<d { sums[i] += g[row + i] }
-      }
+  withBuffers(g, writing: &sums) { inputs, sums in
+    let g = inputs[0]
+    for row in stride(from: 0, to: g.count, by: d) {
+      for i in 0..<d { sums[i] += g[row + i] }
     }
   }
   return sums
@@ -94,12 +93,11 @@ public func linearGELU(_ x: Tensor, _ weight: Tensor, _ bias: Tensor) -> Tensor 
 private func biasRows(_ bias: [Float], rows: Int) -> [Float] {
   let d = bias.count
   var out = BufferPool.take(rows * d)
-  out.withUnsafeMutableBufferPointer { out in
-    bias.withUnsafeBufferPointer { bias in
-      for row in 0..<rows {
-        UnsafeMutableRawPointer(out.baseAddress! + row * d).copyMemory(
-          from: bias.baseAddress!, byteCount: d * MemoryLayout<Float>.stride)
-      }
+  withBuffers(bias, writing: &out) { inputs, out in
+    let bias = inputs[0]
+    for row in 0..<rows {
+      UnsafeMutableRawPointer(out.baseAddress! + row * d).copyMemory(
+        from: bias.baseAddress!, byteCount: d * MemoryLayout<Float>.stride)
     }
   }
   return out

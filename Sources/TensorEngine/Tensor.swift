@@ -70,10 +70,9 @@ public final class Tensor {
       grad = values
       return
     }
-    grad!.withUnsafeMutableBufferPointer { sum in
-      values.withUnsafeBufferPointer { values in
-        for index in values.indices { sum[index] += values[index] }
-      }
+    withBuffers(values, writing: &grad!) { inputs, sum in
+      let values = inputs[0]
+      for index in values.indices { sum[index] += values[index] }
     }
     BufferPool.recycle(values)
   }

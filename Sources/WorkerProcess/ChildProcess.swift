@@ -1,5 +1,6 @@
 import CProcessSpawn
 import Foundation
+import Synchronization
 
 /// How a child process ended.
 public enum Termination: Equatable, Sendable, CustomStringConvertible {
@@ -47,14 +48,14 @@ public final class ChildProcess {
     descriptors: [Int32]
   ) throws {
     let environment = environment ?? ProcessInfo.processInfo.environment
-    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer {
-      argv.forEach { free($0) }
-      envp.forEach { free($0) }
-    }
     let parent = getpid()
     let result: (pid: pid_t, error: Int32) = SpawnThread.shared.run {
+      let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+      let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+      defer {
+        argv.forEach { free($0) }
+        envp.forEach { free($0) }
+      }
       let pid = descriptors.withUnsafeBufferPointer { fds in
         crl_spawn(executable, argv, envp, fds.baseAddress, Int32(fds.count), parent)
       }
@@ -180,10 +181,9 @@ public enum Descriptors {
 /// when given a prefix, copying every line to this process's standard error with that prefix.
 /// The thread ends at end of file and is never waited for (a grandchild holding the pipe cannot
 /// block anyone); it closes the descriptor.
-public final class OutputCollector: @unchecked Sendable {
-  private let lock = NSLock()
-  private var bytes: [UInt8] = []
-  private let finished = DispatchSemaphore(value: 0)
+public final class OutputCollector: Sendable {
+  /// The last 4 KiB read, and whether the end of file was reached.
+  private let state = Mutex((bytes: [UInt8](), finished: false))
 
   /// Starts reading `descriptor` (taking ownership of it).
   public init(_ descriptor: Int32, forwardingPrefix prefix: String?) {
@@ -208,24 +208,25 @@ public final class OutputCollector: @unchecked Sendable {
       }
       if !pending.isEmpty { forward(pending[...]) }
       close(descriptor)
-      finished.signal()
+      state.withLock { $0.finished = true }
     }
     thread.name = "crystalrl-output"
     thread.start()
   }
 
   private func keep(_ data: ArraySlice<UInt8>) {
-    lock.withLock {
-      bytes += data
-      if bytes.count > 4096 { bytes.removeFirst(bytes.count - 4096) }
+    state.withLock { state in
+      state.bytes += data
+      if state.bytes.count > 4096 { state.bytes.removeFirst(state.bytes.count - 4096) }
     }
   }
 
   /// The last 4 KiB read, after waiting up to 0.2 s for the end of file (the child has ended,
   /// but its last words may still be in the pipe; a helper holding the pipe costs at most that).
   public var tail: String {
-    if finished.wait(timeout: .now() + 0.2) == .success { finished.signal() }
-    return lock.withLock { String(decoding: bytes, as: UTF8.self) }
+    let deadline = Date().addingTimeInterval(0.2)
+    while !state.withLock({ $0.finished }) && Date() < deadline { usleep(2_000) }
+    return state.withLock { String(decoding: $0.bytes, as: UTF8.self) }
       .trimmingCharacters(in: .whitespacesAndNewlines)
   }
 }
@@ -240,19 +241,17 @@ public enum WorkerLifetime {
 
 /// One long-lived thread that starts every child: PR_SET_PDEATHSIG fires when the *thread*
 /// that forked the child exits, so children must not be forked from short-lived threads.
-final class SpawnThread: @unchecked Sendable {
+final class SpawnThread: Sendable {
   static let shared = SpawnThread()
-  private let condition = NSCondition()
-  private var jobs: [() -> Void] = []
+  private let jobs = Mutex<[@Sendable () -> Void]>([])
+  /// Counts the jobs queued and not yet taken (a signal, not a lock).
+  private let queued = DispatchSemaphore(value: 0)
 
   private init() {
-    let thread = Thread { [unowned self] in
+    let thread = Thread { [self] in
       while true {
-        condition.lock()
-        while jobs.isEmpty { condition.wait() }
-        let job = jobs.removeFirst()
-        condition.unlock()
-        job()
+        queued.wait()
+        jobs.withLock { $0.removeFirst() }()
       }
     }
     thread.name = "crystalrl-spawn"
@@ -260,17 +259,22 @@ final class SpawnThread: @unchecked Sendable {
   }
 
   /// Runs `body` on the spawn thread and returns its result.
-  func run<T>(_ body: @escaping () -> T) -> T {
-    let done = DispatchSemaphore(value: 0)
-    var result: T?
-    condition.lock()
-    jobs.append {
-      result = body()
-      done.signal()
+  func run<T: Sendable>(_ body: @escaping @Sendable () -> T) -> T {
+    let outcome = Outcome<T>()
+    jobs.withLock {
+      $0.append {
+        outcome.value.withLock { $0 = body() }
+        outcome.done.signal()
+      }
     }
-    condition.signal()
-    condition.unlock()
-    done.wait()
-    return result!
+    queued.signal()
+    outcome.done.wait()
+    return outcome.value.withLock { $0! }
+  }
+
+  /// One job's result, and the signal that it is there.
+  private final class Outcome<T: Sendable>: Sendable {
+    let value = Mutex<T?>(nil)
+    let done = DispatchSemaphore(value: 0)
   }
 }

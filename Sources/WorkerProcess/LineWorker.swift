@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A long-lived child process spoken to in lines: one request line in, one response line out.
 /// The first line the process prints is its greeting. A process that dies is restarted on the
@@ -7,7 +8,7 @@ import Foundation
 /// The process runs as a `ChildProcess`: in its own process group, killed when this process
 /// dies, its whole group killed on timeout or stop, and reaped by pid (a helper that inherited
 /// its pipes cannot make a timeout wait).
-public final class LineWorker {
+public final class LineWorker: Sendable {
   /// How a worker request failed.
   public enum Failure: Error, CustomStringConvertible {
     case cannotStart(String)
@@ -35,8 +36,45 @@ public final class LineWorker {
   public let executable: String
   public let arguments: [String]
   public let environment: [String: String]?
+  /// The process and its pipes; one request at a time uses them.
+  private let connection: Mutex<Connection>
+
+  public init(executable: String, arguments: [String], environment: [String: String]? = nil) {
+    self.executable = executable
+    self.arguments = arguments
+    self.environment = environment
+    connection = Mutex(
+      Connection(executable: executable, arguments: arguments, environment: environment))
+  }
+
+  deinit { stop() }
+
   /// The greeting line of the current process.
-  public private(set) var greeting: String?
+  public var greeting: String? { connection.withLock { $0.greeting } }
+
+  /// Starts the process if it is not running and waits for its greeting.
+  @discardableResult
+  public func start(timeout: Double) throws -> String {
+    try connection.withLock { try $0.start(timeout: timeout) }
+  }
+
+  /// Sends one request line and returns the response line.
+  public func request(_ line: String, timeout: Double, startTimeout: Double) throws -> String {
+    try connection.withLock { try $0.request(line, timeout: timeout, startTimeout: startTimeout) }
+  }
+
+  /// Stops the process (if any) and every helper in its process group.
+  public func stop() { connection.withLock { $0.stop() } }
+}
+
+/// A `LineWorker`'s process and pipes, used under its lock only.
+private final class Connection {
+  typealias Failure = LineWorker.Failure
+  let executable: String
+  let arguments: [String]
+  let environment: [String: String]?
+  /// The greeting line of the current process.
+  private(set) var greeting: String?
 
   private var process: ChildProcess?
   private var input: Int32 = -1
@@ -44,17 +82,14 @@ public final class LineWorker {
   private var pending: [UInt8] = []
   private var errorOutput: OutputCollector?
 
-  public init(executable: String, arguments: [String], environment: [String: String]? = nil) {
+  init(executable: String, arguments: [String], environment: [String: String]?) {
     self.executable = executable
     self.arguments = arguments
     self.environment = environment
   }
 
-  deinit { stop() }
-
-  /// Starts the process if it is not running and waits for its greeting.
   @discardableResult
-  public func start(timeout: Double) throws -> String {
+  func start(timeout: Double) throws -> String {
     if let process, process.poll() == nil, let greeting { return greeting }
     stop()
     let stdin = try Descriptors.pipe()
@@ -78,8 +113,7 @@ public final class LineWorker {
     return line
   }
 
-  /// Sends one request line and returns the response line.
-  public func request(_ line: String, timeout: Double, startTimeout: Double) throws -> String {
+  func request(_ line: String, timeout: Double, startTimeout: Double) throws -> String {
     try start(timeout: startTimeout)
     let bytes = Array((line + "\n").utf8)
     var sent = 0
@@ -98,8 +132,7 @@ public final class LineWorker {
     return try nextLine(timeout: timeout)
   }
 
-  /// Stops the process (if any) and every helper in its process group.
-  public func stop() {
+  func stop() {
     process?.kill()
     process = nil
     if input >= 0 { close(input) }

@@ -146,8 +146,8 @@ extension GRPOTrainerTests {
     }
     final class Column: MetricProvider {
       let name: String
-      let value: (Int) -> Double
-      init(_ name: String, _ value: @escaping (Int) -> Double) {
+      let value: @Sendable (Int) -> Double
+      init(_ name: String, _ value: @escaping @Sendable (Int) -> Double) {
         self.name = name
         self.value = value
       }

@@ -3,23 +3,23 @@ import CrystalModels
 import CrystalTraining
 import Foundation
 import RewardPipeline
+import Synchronization
 import TensorEngine
 import XCTest
 
 /// A slow per-structure metric (a stand-in energy) that records the batch sizes it saw and
 /// whether it ran off the calling thread.
-final class SlowEnergy: MetricProvider, @unchecked Sendable {
+final class SlowEnergy: MetricProvider {
   let name = "energy"
   var isPerStructure: Bool { true }
-  private let lock = NSLock()
-  private var calls: [(count: Int, mainThread: Bool)] = []
+  private let calls = Mutex<[(count: Int, mainThread: Bool)]>([])
 
-  var batchSizes: [Int] { lock.withLock { calls.map(\.count) } }
-  var ranOnMainThread: [Bool] { lock.withLock { calls.map(\.mainThread) } }
+  var batchSizes: [Int] { calls.withLock { $0.map(\.count) } }
+  var ranOnMainThread: [Bool] { calls.withLock { $0.map(\.mainThread) } }
 
   func compute(_ batch: StructureBatch, metrics: MetricTable) throws -> MetricColumn {
     usleep(20_000)
-    lock.withLock { calls.append((batch.count, Thread.isMainThread)) }
+    calls.withLock { $0.append((batch.count, Thread.isMainThread)) }
     return MetricColumn(
       name: name,
       values: batch.structures.map { structure in

@@ -3,6 +3,7 @@ import DNGMetrics
 import EnergyCalculation
 import Foundation
 import ReferenceData
+import Synchronization
 import TestSupport
 import XCTest
 
@@ -14,7 +15,8 @@ final class HullReferenceTests: XCTestCase {
   /// A calculator that counts relaxations; energies follow from composition and volume.
   final class CountingCalculator: EnergyCalculator {
     let identifier: String
-    private(set) var relaxations = 0
+    private let relaxed = Atomic<Int>(0)
+    var relaxations: Int { relaxed.load(ordering: .relaxed) }
 
     init(identifier: String = "counting") { self.identifier = identifier }
 
@@ -25,7 +27,7 @@ final class HullReferenceTests: XCTestCase {
     }
 
     func relax(_ structures: [Structure]) -> [(structure: Structure, energy: Double)?] {
-      relaxations += structures.count
+      relaxed.add(structures.count, ordering: .relaxed)
       return zip(structures, totalEnergies(structures)).map { ($0, $1 - 0.1) }
     }
   }

@@ -1,18 +1,18 @@
 import CrystalCore
 import EnergyCalculation
 import Foundation
+import Synchronization
 import TestSupport
 import WorkerProcess
 import XCTest
 
 /// A calculator whose energy is minus the number in the structure's id, recording the ids of
 /// each batch; members of one test wait for each other (they must run at the same time).
-final class RecordingCalculator: EnergyCalculator, @unchecked Sendable {
+final class RecordingCalculator: EnergyCalculator {
   let identifier: String
   let rendezvous: Rendezvous?
-  private let lock = NSLock()
-  private var seen: [[String]] = []
-  var batches: [[String]] { lock.withLock { seen } }
+  private let seen = Mutex<[[String]]>([])
+  var batches: [[String]] { seen.withLock { $0 } }
 
   init(identifier: String = "recording", rendezvous: Rendezvous? = nil) {
     self.identifier = identifier
@@ -20,32 +20,30 @@ final class RecordingCalculator: EnergyCalculator, @unchecked Sendable {
   }
 
   func totalEnergies(_ structures: [Structure]) -> [Double] {
-    lock.withLock { seen.append(structures.map(\.id)) }
+    seen.withLock { $0.append(structures.map(\.id)) }
     rendezvous?.arrive()
     return structures.map { -Double($0.id.dropFirst())! }
   }
 }
 
 /// Lets `count` threads go on only once all have arrived (or 20 s passed, recorded as a miss).
-final class Rendezvous: @unchecked Sendable {
-  private let condition = NSCondition()
-  private var arrived = 0
+final class Rendezvous: Sendable {
+  private let arrived = Atomic<Int>(0)
+  private let missedAny = Atomic<Bool>(false)
   private let count: Int
-  private(set) var missed = false
+  var missed: Bool { missedAny.load(ordering: .relaxed) }
 
   init(count: Int) { self.count = count }
 
   func arrive() {
-    condition.lock()
-    defer { condition.unlock() }
-    arrived += 1
-    condition.broadcast()
+    arrived.add(1, ordering: .relaxed)
     let deadline = Date().addingTimeInterval(20)
-    while arrived < count {
-      if !condition.wait(until: deadline) {
-        missed = true
+    while arrived.load(ordering: .relaxed) < count {
+      guard Date() < deadline else {
+        missedAny.store(true, ordering: .relaxed)
         return
       }
+      usleep(200)
     }
   }
 }

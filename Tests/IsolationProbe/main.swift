@@ -10,7 +10,7 @@ let component = try PluginComponent(
   path: CommandLine.arguments[1], name: "count", configJSON: "{}",
   limits: WorkerLimits(timeout: 600))
 print("worker \(component.workerProcessID!)")
-fflush(stdout)
+fflush(nil)  // C stdio's buffers, stdout's among them
 let sodium = try Structure(
   lattice: try Lattice.cubic(3), elements: [Element(symbol: "Na")!], fractional: [.zero])
 _ = try ReinforceReward(components: [WeightedComponent(component)]).score([sodium])

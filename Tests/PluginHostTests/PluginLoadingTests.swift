@@ -2,6 +2,7 @@ import CrystalCore
 import Foundation
 import PluginHost
 import RewardPipeline
+import Synchronization
 import TestSupport
 import XCTest
 
@@ -151,9 +152,8 @@ final class PluginLoadingTests: XCTestCase {
 }
 
 /// Collects log messages from any thread.
-final class LockedMessages: @unchecked Sendable {
-  private let lock = NSLock()
-  private var storage: [String] = []
-  func append(_ message: String) { lock.withLock { storage.append(message) } }
-  var messages: [String] { lock.withLock { storage } }
+final class LockedMessages: Sendable {
+  private let storage = Mutex<[String]>([])
+  func append(_ message: String) { storage.withLock { $0.append(message) } }
+  var messages: [String] { storage.withLock { $0 } }
 }

@@ -1,5 +1,6 @@
 import CrystalCore
 import Foundation
+import Parallelism
 import PluginHost
 import RewardPipeline
 import TestSupport
@@ -62,20 +63,8 @@ enum TestPlugins {
   private static let built: Result<[String: String], Error> = {
     let names =
       variants.keys.sorted() + providerVariants.keys.sorted() + ["cxx_throw", "abi_1_0"]
-    let lock = NSLock()
-    var paths: [String: String] = [:]
-    var failure: Error?
-    DispatchQueue.concurrentPerform(iterations: names.count) { index in
-      let name = names[index]
-      do {
-        let path = try build(name)
-        lock.withLock { paths[name] = path }
-      } catch {
-        lock.withLock { failure = error }
-      }
-    }
-    if let failure { return .failure(failure) }
-    return .success(paths)
+    return Result { try Parallel.map(names.count) { try build(names[$0]) } }
+      .map { Dictionary(uniqueKeysWithValues: zip(names, $0)) }
   }()
 
   /// The path of the built variant `name` (e.g. "crash", "good", "cxx_throw", "abi_1_0",
@@ -111,8 +100,7 @@ func capturingStandardStreams(settle: Double = 0, _ body: () throws -> Void) ret
   let directory = FileManager.default.temporaryDirectory
   let outputPath = directory.appendingPathComponent("stdout-\(UUID().uuidString)").path
   let errorPath = directory.appendingPathComponent("stderr-\(UUID().uuidString)").path
-  fflush(stdout)
-  fflush(stderr)
+  fflush(nil)  // every C output stream: stdout and stderr
   let savedOutput = dup(1)
   let savedError = dup(2)
   let outputFile = open(outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
@@ -120,15 +108,14 @@ func capturingStandardStreams(settle: Double = 0, _ body: () throws -> Void) ret
   dup2(outputFile, 1)
   dup2(errorFile, 2)
   defer {
-    fflush(stdout)
-    fflush(stderr)
+    fflush(nil)
     dup2(savedOutput, 1)
     dup2(savedError, 2)
     [savedOutput, savedError, outputFile, errorFile].forEach { close($0) }
   }
   try body()
   if settle > 0 { usleep(useconds_t(settle * 1e6)) }
-  fflush(stdout)
+  fflush(nil)
   return (
     (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "",
     (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""

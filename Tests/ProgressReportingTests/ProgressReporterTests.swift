@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import XCTest
 
 @testable import ProgressReporting
@@ -6,12 +7,21 @@ import XCTest
 /// Progress reports with a fake clock: when they appear, what they say, how they are drawn.
 final class ProgressReporterTests: XCTestCase {
   /// A reporter whose clock the test moves, writing into `written`.
-  final class Harness {
-    var now = Date(timeIntervalSince1970: 0)
-    var written: [String] = []
-    lazy var output = ProgressReporter.Output(isTerminal: terminal) { self.written.append($0) }
+  final class Harness: Sendable {
+    private let state = Mutex((now: Date(timeIntervalSince1970: 0), written: [String]()))
     let terminal: Bool
     init(terminal: Bool) { self.terminal = terminal }
+
+    var now: Date {
+      get { state.withLock { $0.now } }
+      set { state.withLock { $0.now = newValue } }
+    }
+    var written: [String] { state.withLock { $0.written } }
+    var output: ProgressReporter.Output {
+      ProgressReporter.Output(isTerminal: terminal) { text in
+        self.state.withLock { $0.written.append(text) }
+      }
+    }
 
     func reporter(total: Int) -> ProgressReporter {
       ProgressReporter("energies", total: total, output: output, clock: { self.now })

@@ -5,6 +5,7 @@ import Foundation
 import ReferenceData
 import RewardAssembly
 import RewardPipeline
+import Synchronization
 import TestSupport
 import XCTest
 
@@ -143,9 +144,9 @@ final class EvaluationReportTests: XCTestCase {
   /// The reference set a reward's novelty uses and `evaluate`'s are one: loaded once, unique
   /// and novel taken from the pipeline, the same verdicts as computed apart.
   func testEvaluateSharesTheRewardsReferenceSet() throws {
-    var loaded: [String] = []
+    let loaded = Mutex<[String]>([])
     var factory = RewardFactory(
-      log: { if $0.hasPrefix("reference set") { loaded.append($0) } },
+      log: { line in if line.hasPrefix("reference set") { loaded.withLock { $0.append(line) } } },
       cacheDirectory: try SharedData.temporaryDirectory())
     let pipeline = try factory.makePipeline(
       try ConfigValue.parse(
@@ -157,7 +158,7 @@ final class EvaluationReportTests: XCTestCase {
     XCTAssertTrue(try factory.reference(named: "builtin") === reference)
     XCTAssertTrue(
       (pipeline.metricRegistry.provider("novel") as? NovelMetric)?.context === reference)
-    XCTAssertEqual(loaded.count, 1, "\(loaded)")
+    XCTAssertEqual(loaded.withLock { $0.count }, 1, "\(loaded.withLock { $0 })")
     let structures = Array(PrototypeLibrary.structures().prefix(6))
     let shared = try EvaluationReport(
       structures: structures + structures.prefix(2), reference: reference, pipeline: pipeline,

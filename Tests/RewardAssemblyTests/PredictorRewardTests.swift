@@ -100,7 +100,12 @@ final class PredictorRewardTests: XCTestCase {
                   struct_size: UInt32(MemoryLayout<crl_output>.size), reserved: 0,
                   rewards: rewards.baseAddress, capacity: UInt64(rewards.count), count: 0)
                 let status = component.compute(instance, &batch, &output, &message, 512)
-                return (status, String(cString: message))
+                return (
+                  status,
+                  String(
+                    decoding: message.prefix { $0 != 0 }.map(UInt8.init(bitPattern:)), as: UTF8.self
+                  )
+                )
               }
             }
           }

@@ -3,6 +3,7 @@ import EnergyCalculation
 import Foundation
 import RewardAssembly
 import RewardPipeline
+import Synchronization
 import TestSupport
 import XCTest
 
@@ -15,6 +16,13 @@ final class ProviderEnergyCalculatorTests: XCTestCase {
         Array(repeating: "Fe", count: count), edge: 3,
         at: (0..<count).map { Vector3(Double($0) / 4, 0, 0) }, id: "fe\(count)")
     }
+  }
+
+  /// The warnings a calculator gave, from any thread.
+  final class Warnings: Sendable {
+    private let lines = Mutex<[String]>([])
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+    var all: [String] { lines.withLock { $0 } }
   }
 
   /// A made-up energy per atom: -1 - 0.1 n (eV/atom); fails on a batch holding a 3-atom cell.
@@ -33,8 +41,8 @@ final class ProviderEnergyCalculatorTests: XCTestCase {
     let calculator = ProviderEnergyCalculator(
       metric: "energy_per_atom", registry: MetricRegistry([MadeUpEnergy()]),
       identifier: "made-up")
-    var warnings: [String] = []
-    calculator.warn = { warnings.append($0) }
+    let warned = Warnings()
+    calculator.warn = { warned.append($0) }
     let table = try SharedData.temporaryDirectory().appendingPathComponent("energies.csv")
     try
       (["id,energy_per_atom"]
@@ -47,6 +55,7 @@ final class ProviderEnergyCalculatorTests: XCTestCase {
     XCTAssertEqual(totals[1], expected[1])
     XCTAssertTrue(totals[2].isNaN)
     XCTAssertEqual(totals[3], expected[3])
+    let warnings = warned.all
     XCTAssertEqual(warnings.count, 2, "\(warnings)")  // the batch, then the one structure
     XCTAssertEqual(
       calculator.relax(structures).map { $0?.energy },

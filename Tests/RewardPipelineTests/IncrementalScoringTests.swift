@@ -1,23 +1,23 @@
 import CrystalCore
 import Foundation
 import RewardPipeline
+import Synchronization
 import TestSupport
 import XCTest
 
 /// A per-structure metric (volume per atom, or an error on a chosen structure) counting the
 /// batch sizes it computed.
-final class PerAtomVolume: MetricProvider, @unchecked Sendable {
+final class PerAtomVolume: MetricProvider {
   let name = "volume_per_atom"
   var isPerStructure: Bool { true }
   let failingID: String?
-  private let lock = NSLock()
-  private var sizes: [Int] = []
-  var batchSizes: [Int] { lock.withLock { sizes } }
+  private let sizes = Mutex<[Int]>([])
+  var batchSizes: [Int] { sizes.withLock { $0 } }
 
   init(failingID: String? = nil) { self.failingID = failingID }
 
   func compute(_ batch: StructureBatch, metrics: MetricTable) throws -> MetricColumn {
-    lock.withLock { sizes.append(batch.count) }
+    sizes.withLock { $0.append(batch.count) }
     if let failingID, batch.structures.contains(where: { $0.id == failingID }) {
       throw RewardError.metric(name: name, message: "cannot handle \(failingID)")
     }

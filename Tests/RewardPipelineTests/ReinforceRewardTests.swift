@@ -1,5 +1,6 @@
 import CrystalCore
 import RewardPipeline
+import Synchronization
 import TestSupport
 import XCTest
 
@@ -25,9 +26,10 @@ final class FixedReward: RewardComponent {
 /// Counts how often it computes.
 final class CountingMetric: MetricProvider {
   let name = "counted"
-  private(set) var calls = 0
+  private let computed = Atomic<Int>(0)
+  var calls: Int { computed.load(ordering: .relaxed) }
   func compute(_ batch: StructureBatch, metrics: MetricTable) throws -> MetricColumn {
-    calls += 1
+    computed.add(1, ordering: .relaxed)
     return MetricColumn(name: name, values: Array(repeating: 1, count: batch.count))
   }
 }

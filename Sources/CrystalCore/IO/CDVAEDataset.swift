@@ -1,4 +1,5 @@
 import Foundation
+import Parallelism
 
 /// One row of a CDVAE-layout dataset: its structure, id and every other column as text.
 public struct DatasetRecord: Sendable {
@@ -33,32 +34,32 @@ public enum CDVAEDataset {
       throw CrystalError.parse(location: url.path, message: "cannot read file: \(error)")
     }
     let name = url.lastPathComponent
-    return try data.withUnsafeBytes { raw in
+    let (header, rows) = try data.withUnsafeBytes { raw in
       let bytes = raw.bindMemory(to: UInt8.self)
-      var rows = try CSVScanner(bytes: bytes, source: name).rows(limit: limit.map { $0 + 1 })
-      guard !rows.isEmpty else { throw CrystalError.parse(location: name, message: "empty file") }
-      let header = rows.removeFirst().map { String(decoding: $0.bytes(in: bytes), as: UTF8.self) }
-      guard let cifColumn = header.firstIndex(of: "cif") else {
-        throw CrystalError.parse(
-          location: name, message: "no `cif` column (columns: \(header.joined(separator: ", ")))")
+      let rows = try CSVScanner(bytes: bytes, source: name).rows(limit: limit.map { $0 + 1 })
+      guard let first = rows.first else {
+        throw CrystalError.parse(location: name, message: "empty file")
       }
-      let idColumn = header.firstIndex(of: "material_id")
-      var results = [Result<DatasetRecord, Error>?](repeating: nil, count: rows.count)
-      let chunk = max(1, rows.count / 64)
-      results.withUnsafeMutableBufferPointer { output in
-        let output = output
-        DispatchQueue.concurrentPerform(iterations: (rows.count + chunk - 1) / chunk) { part in
-          for index in part * chunk..<min(rows.count, (part + 1) * chunk) {
-            output[index] = Result {
-              try record(
-                rows[index], index: index, header: header, cifColumn: cifColumn,
-                idColumn: idColumn, bytes: bytes, file: name)
-            }
-          }
+      return (first.map { String(decoding: $0.bytes(in: bytes), as: UTF8.self) }, rows.dropFirst())
+    }
+    guard let cifColumn = header.firstIndex(of: "cif") else {
+      throw CrystalError.parse(
+        location: name, message: "no `cif` column (columns: \(header.joined(separator: ", ")))")
+    }
+    let idColumn = header.firstIndex(of: "material_id")
+    let chunk = max(1, rows.count / 64)
+    // Each part reads the mapped file (which the rows' byte ranges index) on its own thread.
+    let parts = try Parallel.map((rows.count + chunk - 1) / chunk) { part in
+      try data.withUnsafeBytes { raw in
+        let bytes = raw.bindMemory(to: UInt8.self)
+        return try (part * chunk..<min(rows.count, (part + 1) * chunk)).map { index in
+          try record(
+            rows[rows.startIndex + index], index: index, header: header, cifColumn: cifColumn,
+            idColumn: idColumn, bytes: bytes, file: name)
         }
       }
-      return try results.map { try $0!.get() }
     }
+    return parts.flatMap { $0 }
   }
 
   private static func record(
