@@ -46,7 +46,7 @@ let package = Package(
     .target(name: "ProgressReporting"),
     .target(name: "StructureMatching", dependencies: ["CrystalCore"]),
     .target(
-      name: "DNGMetrics", dependencies: ["CrystalCore", "COpenBLAS", "Randomness", "Parallelism"]),
+      name: "DNGAlgorithms", dependencies: ["CrystalCore", "COpenBLAS", "Randomness", "Parallelism"]),
     // fork/exec with a new process group and a parent-death signal (prctl is variadic).
     .target(name: "CProcessSpawn"),
     .target(name: "WorkerProcess", dependencies: ["CProcessSpawn"]),
@@ -57,9 +57,9 @@ let package = Package(
       name: "ReferenceData",
       dependencies: ["CrystalCore", "BinaryCoding", "DurableFiles", "LocalCache"]),
     .target(
-      name: "DNGRewardMetrics",
+      name: "DNGMetricProviders",
       dependencies: [
-        "CrystalCore", "RewardPipeline", "StructureMatching", "DNGMetrics", "EnergyCalculation",
+        "CrystalCore", "RewardPipeline", "StructureMatching", "DNGAlgorithms", "EnergyCalculation",
         "ReferenceData", "ProgressReporting", "LocalCache", "Parallelism",
       ]),
     // Crash-safe file writes (temporary file, fsync, rename) for checkpoints and run logs.
@@ -72,7 +72,7 @@ let package = Package(
       name: "CrystalTraining",
       dependencies: [
         "CrystalModels", "TensorEngine", "CrystalCore", "RewardPipeline", "StructureMatching",
-        "CrystalConfig", "DurableFiles", "ProgressReporting", "DNGMetrics",
+        "CrystalConfig", "DurableFiles", "ProgressReporting", "DNGAlgorithms",
       ]),
     .target(name: "RewardPipeline", dependencies: ["CrystalCore"]),
     .target(
@@ -90,8 +90,8 @@ let package = Package(
     .target(
       name: "RewardAssembly",
       dependencies: [
-        "CrystalConfig", "CrystalCore", "RewardPipeline", "PluginHost", "DNGMetrics",
-        "DNGRewardMetrics", "EnergyCalculation", "ReferenceData", "CrystalModels",
+        "CrystalConfig", "CrystalCore", "RewardPipeline", "PluginHost", "DNGAlgorithms",
+        "DNGMetricProviders", "EnergyCalculation", "ReferenceData", "CrystalModels",
         "ProgressReporting", "LocalCache",
       ]),
     .target(
@@ -108,7 +108,7 @@ let package = Package(
     .executableTarget(
       name: "Benchmarks",
       dependencies: [
-        "CrystalCore", "RewardPipeline", "PluginHost", "StructureMatching", "DNGMetrics",
+        "CrystalCore", "RewardPipeline", "PluginHost", "StructureMatching", "DNGAlgorithms",
         "TensorEngine", "CrystalModels", "RewardAssembly", "CrystalConfig", "ReferenceOracles",
         "COpenBLAS", "CrystalTraining", "EnergyCalculation", "ReferenceData", "ProgressReporting",
         "LocalCache",
@@ -156,13 +156,13 @@ let package = Package(
       name: "StructureMatchingTests",
       dependencies: ["StructureMatching", "CrystalCore", "TestSupport"]),
     .testTarget(
-      name: "DNGRewardMetricsTests",
+      name: "DNGMetricProvidersTests",
       dependencies: [
-        "DNGRewardMetrics", "DNGMetrics", "ReferenceData", "RewardPipeline", "CrystalCore",
+        "DNGMetricProviders", "DNGAlgorithms", "ReferenceData", "RewardPipeline", "CrystalCore",
         "EnergyCalculation", "TestSupport", "LocalCache",
       ]),
     .testTarget(
-      name: "DNGMetricsTests", dependencies: ["DNGMetrics", "CrystalCore", "TestSupport"]),
+      name: "DNGAlgorithmsTests", dependencies: ["DNGAlgorithms", "CrystalCore", "TestSupport"]),
     .testTarget(
       name: "EnergyCalculationTests",
       dependencies: [
@@ -214,7 +214,7 @@ let package = Package(
       name: "RewardAssemblyTests",
       dependencies: [
         "RewardAssembly", "CrystalConfig", "PluginHost", "RewardPipeline", "CrystalCore",
-        "CrystalRLABI", "CrystalModels", "DNGMetrics", "DNGRewardMetrics", "EnergyCalculation",
+        "CrystalRLABI", "CrystalModels", "DNGAlgorithms", "DNGMetricProviders", "EnergyCalculation",
         "TensorEngine", "TestSupport", "LocalCache",
       ]),
     .testTarget(

@@ -1,6 +1,6 @@
 import CrystalCore
 import CrystalModels
-import DNGMetrics
+import DNGAlgorithms
 import Foundation
 import ProgressReporting
 import RewardPipeline

@@ -1,7 +1,7 @@
 import CrystalConfig
 import CrystalModels
-import DNGMetrics
-import DNGRewardMetrics
+import DNGAlgorithms
+import DNGMetricProviders
 import EnergyCalculation
 import Foundation
 import ReferenceData

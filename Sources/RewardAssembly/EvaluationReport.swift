@@ -1,6 +1,6 @@
 import CrystalCore
-import DNGMetrics
-import DNGRewardMetrics
+import DNGAlgorithms
+import DNGMetricProviders
 import Foundation
 import ProgressReporting
 import ReferenceData

@@ -1,4 +1,4 @@
-import DNGRewardMetrics
+import DNGMetricProviders
 import Foundation
 import ReferenceData
 

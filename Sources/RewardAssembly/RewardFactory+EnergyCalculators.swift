@@ -1,5 +1,5 @@
 import CrystalConfig
-import DNGRewardMetrics
+import DNGMetricProviders
 import EnergyCalculation
 import Foundation
 import LocalCache

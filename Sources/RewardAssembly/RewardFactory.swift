@@ -1,6 +1,6 @@
 import CrystalConfig
 import CrystalModels
-import DNGRewardMetrics
+import DNGMetricProviders
 import EnergyCalculation
 import Foundation
 import PluginHost

@@ -1,6 +1,6 @@
 import CrystalCore
 import CrystalModels
-import DNGMetrics
+import DNGAlgorithms
 
 /// Chemeleon2's diversity features, read from a trained VAE: for `structure_diversity` the mean
 /// over a structure's atoms of the encoder's latent mean, for `composition_diversity` the mean

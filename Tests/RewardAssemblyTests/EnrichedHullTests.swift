@@ -1,7 +1,7 @@
 import CrystalConfig
 import CrystalCore
-import DNGMetrics
-import DNGRewardMetrics
+import DNGAlgorithms
+import DNGMetricProviders
 import Foundation
 import LocalCache
 import ReferenceData

@@ -1,6 +1,6 @@
 import CrystalConfig
 import CrystalCore
-import DNGRewardMetrics
+import DNGMetricProviders
 import Foundation
 import ReferenceData
 import RewardAssembly

@@ -1,7 +1,7 @@
 import CrystalCore
 import CrystalModels
-import DNGMetrics
-import DNGRewardMetrics
+import DNGAlgorithms
+import DNGMetricProviders
 import RewardAssembly
 import RewardPipeline
 import TensorEngine

@@ -1,5 +1,5 @@
 import CrystalCore
-import DNGMetrics
+import DNGAlgorithms
 import Foundation
 
 /// Phase-diagram entries a user brings (`hull_references: [csv:PATH]`), e.g. exported from the

@@ -1,5 +1,5 @@
 import CrystalCore
-import DNGMetrics
+import DNGAlgorithms
 import EnergyCalculation
 import Foundation
 import ReferenceData
@@ -7,7 +7,7 @@ import Synchronization
 import TestSupport
 import XCTest
 
-@testable import DNGRewardMetrics
+@testable import DNGMetricProviders
 
 /// Prototype hull entries (decorations, on-disk cache, incremental growth, energy tables) and
 /// user hull-entry files.

@@ -1,5 +1,5 @@
 import CrystalCore
-import DNGMetrics
+import DNGAlgorithms
 import Foundation
 import Synchronization
 

@@ -1,4 +1,4 @@
-import DNGMetrics
+import DNGAlgorithms
 import RewardPipeline
 
 /// The validity checks `crystalrl evaluate` reports, as metric columns a reward component can

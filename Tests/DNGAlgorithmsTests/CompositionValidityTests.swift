@@ -2,7 +2,7 @@ import CrystalCore
 import TestSupport
 import XCTest
 
-@testable import DNGMetrics
+@testable import DNGAlgorithms
 
 /// SMACT composition validity against the `smact` package (`smact_validity` with the smact14
 /// oxidation states) on every composition of perov_5 and carbon_24, and on 1,500 made from

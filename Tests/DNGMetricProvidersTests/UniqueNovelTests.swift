@@ -1,5 +1,5 @@
 import CrystalCore
-import DNGRewardMetrics
+import DNGMetricProviders
 import Foundation
 import ReferenceData
 import RewardPipeline
