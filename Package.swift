@@ -46,7 +46,8 @@ let package = Package(
     .target(name: "ProgressReporting"),
     .target(name: "StructureMatching", dependencies: ["CrystalCore"]),
     .target(
-      name: "DNGAlgorithms", dependencies: ["CrystalCore", "COpenBLAS", "Randomness", "Parallelism"]),
+      name: "DNGAlgorithms",
+      dependencies: ["CrystalCore", "COpenBLAS", "Randomness", "Parallelism"]),
     // fork/exec with a new process group and a parent-death signal (prctl is variadic).
     .target(name: "CProcessSpawn"),
     .target(name: "WorkerProcess", dependencies: ["CProcessSpawn"]),

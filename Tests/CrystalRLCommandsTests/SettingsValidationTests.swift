@@ -13,14 +13,7 @@ final class SettingsValidationTests: XCTestCase {
   /// no ConfigError).
   func error(_ overrides: [String], read: (ComposedConfig) throws -> Void) throws -> ConfigError? {
     let config = ComposedConfig(root: try loader.compose(primary: "train_rl", overrides: overrides))
-    do {
-      try read(config)
-    } catch {
-      XCTAssertNotNil(error as? ConfigError, "\(error)")
-      return error as? ConfigError
-    }
-    XCTFail("\(overrides) was accepted")
-    return nil
+    return thrownError(ConfigError.self) { try read(config) }
   }
 
   func testSamplingSettings() throws {

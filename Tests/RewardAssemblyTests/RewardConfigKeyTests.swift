@@ -1,5 +1,6 @@
 import CrystalConfig
 import RewardAssembly
+import TestSupport
 import XCTest
 
 /// Reward config errors are `ConfigError`s naming the exact key: a value of the wrong type is
@@ -10,14 +11,7 @@ final class RewardConfigKeyTests: XCTestCase {
     var factory = RewardFactory()
     let config = ConfigNode(
       try ConfigValue.parse(yaml: yaml, source: "test"), path: "rl_module.reward_fn")
-    do {
-      _ = try factory.makePipeline(config)
-    } catch {
-      XCTAssertNotNil(error as? ConfigError, "\(error)")
-      return error as? ConfigError
-    }
-    XCTFail("accepted:\n\(yaml)")
-    return nil
+    return thrownError(ConfigError.self) { _ = try factory.makePipeline(config) }
   }
 
   func testAnEnergyCalculatorOfTheWrongTypeIsAnError() throws {
