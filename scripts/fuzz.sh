@@ -24,6 +24,9 @@ OUT=$ROOT/.build-fuzz
 SWIFTC=${SWIFTC:-swiftc}
 CLANG=${CLANG:-$(dirname "$(command -v "$SWIFTC")")/clang}
 SWIFT_FLAGS=(-O -g -sanitize=fuzzer,address -parse-as-library -use-ld=lld -DSWIFT_PACKAGE -enable-testing)
+# The package's own modules, as SwiftPM builds them: Swift 6 language mode, one package name
+# (for `package` access).
+OWN_SWIFT_FLAGS=(-swift-version 6 -package-name crystalrl)
 C_FLAGS=(-O1 -g -fsanitize=fuzzer-no-link,address -DSWIFT_PACKAGE)
 
 targets() {
@@ -124,11 +127,12 @@ build_module() {
       OBJECTS+=("$object")
     done
   else
-    [[ $owner == own ]] || quiet=(-suppress-warnings)
+    local settings=("${OWN_SWIFT_FLAGS[@]}")
+    [[ $owner == own ]] || { quiet=(-suppress-warnings); settings=(); }
     local object=$OUT/obj/$name.o
     if stale "$object" "${sources[@]}" "${OBJECTS[@]}"; then
       echo "fuzz: compiling $name" >&2
-      "$SWIFTC" "${SWIFT_FLAGS[@]}" "${quiet[@]}" -module-name "$name" -wmo -I "$OUT/modules" \
+      "$SWIFTC" "${SWIFT_FLAGS[@]}" "${settings[@]}" "${quiet[@]}" -module-name "$name" -wmo -I "$OUT/modules" \
         "${CLANG_IMPORTS[@]}" -emit-module -emit-module-path "$OUT/modules/$name.swiftmodule" \
         -c "${sources[@]}" -o "$object"
       touch "$object"  # swiftc leaves an unchanged object file's time as it was
