@@ -22,9 +22,6 @@ struct ConfigOptions: ParsableArguments {
       valueName: "override"))
   var overrides: [String] = []
 
-  /// Notes the launch directory before any plugin code can change it.
-  func validate() { _ = LaunchDirectory.path }
-
   /// The loader of the config directory in use.
   func loader() throws -> ConfigLoader {
     ConfigLoader(directory: try ConfigDirectory.locate(explicit: configDir?.url.path))

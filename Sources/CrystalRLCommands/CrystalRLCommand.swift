@@ -20,6 +20,7 @@ public struct CrystalRLCommand: ParsableCommand {
   /// Parses the process's arguments and runs the command; output that could not be written
   /// (standard output redirected to a full disk) is an error, like any failed write.
   public static func main() {
+    LaunchDirectory.capture()
     do {
       var command = try parseAsRoot()
       try command.run()

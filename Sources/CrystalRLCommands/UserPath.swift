@@ -6,8 +6,11 @@ import Foundation
 /// and the config read, before any plugin code runs, so an in-process plugin that changes the
 /// working directory (`chdir`) cannot redirect the command's inputs and outputs.
 enum LaunchDirectory {
-  /// Captured on first use: by `UserPath` and `ConfigOptions` while the arguments are parsed.
+  /// Captured on first use, which `capture()` makes the start of `main`, before anything else.
   static let path = FileManager.default.currentDirectoryPath
+
+  /// Notes the launch directory now (the first thing `CrystalRLCommand.main` does).
+  static func capture() { _ = path }
 
   /// `path` (absolute, or relative to the launch directory) as an absolute file URL.
   static func resolve(_ path: String) -> URL {
