@@ -7,6 +7,8 @@ let package = Package(
     .executable(name: "crystalrl", targets: ["crystalrl"]),
     .executable(name: "crystalrl-bench", targets: ["Benchmarks"]),
     .executable(name: "crystalrl-plugin-worker", targets: ["crystalrl-plugin-worker"]),
+    // The HTTP reward server (`crystalrl serve` runs it), built on its own: `make serve`.
+    .executable(name: "crystalrl-serve", targets: ["crystalrl-serve"]),
     // The host as a library: structures, the reward pipeline, plugins, configs, and the
     // assembly of a configured pipeline (what the command line and the benchmarks use).
     .library(
@@ -24,6 +26,13 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
   ],
   targets: [
     // The public C header of the plugin ABI, plus its frozen-layout guard.
@@ -103,6 +112,36 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "crystalrl", dependencies: ["CrystalRLCommands"]),
+    // Scoring requests for a served pipeline: decoding and checking structures, admission
+    // (concurrency, queue, deadlines), the replies; no HTTP in it.
+    .target(
+      name: "RewardService",
+      dependencies: [
+        "CrystalCore", "RewardPipeline", "RewardAssembly", "CrystalConfig", "PluginHost",
+        "Parallelism",
+      ]),
+    // The HTTP front of a RewardService: routes, limits, tokens, TLS, Prometheus metrics.
+    .target(
+      name: "RewardServer",
+      dependencies: [
+        "RewardService",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdCore", package: "hummingbird"),
+        .product(name: "HummingbirdTLS", package: "hummingbird"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ]),
+    .executableTarget(
+      name: "crystalrl-serve",
+      dependencies: [
+        "CrystalRLCommands", "RewardServer", "RewardService",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      path: "Sources/RewardServerCommand"),
     // Runs one plugin component or metric provider in its own process (isolation: process).
     .executableTarget(
       name: "crystalrl-plugin-worker", dependencies: ["PluginHost"], path: "Sources/PluginWorker"),

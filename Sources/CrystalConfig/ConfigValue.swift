@@ -2,7 +2,7 @@ import Foundation
 import Yams
 
 /// A configuration tree as read from YAML: the shape Hydra/OmegaConf users know.
-public indirect enum ConfigValue: Equatable, CustomStringConvertible {
+public indirect enum ConfigValue: Equatable, Sendable, CustomStringConvertible {
   case null
   case bool(Bool)
   case int(Int)

@@ -6,7 +6,7 @@ import RewardAssembly
 
 /// Options shared by commands that compose a configuration: the config directory, the
 /// primary config name and Hydra-style overrides.
-struct ConfigOptions: ParsableArguments {
+public struct ConfigOptions: ParsableArguments {
   @Option(
     help:
       "Directory of YAML configs (default: $CRYSTALRL_CONFIG_DIR, ./configs, the package's, or the built-in copy)."
@@ -22,6 +22,8 @@ struct ConfigOptions: ParsableArguments {
       valueName: "override"))
   var overrides: [String] = []
 
+  public init() {}
+
   /// The loader of the config directory in use.
   func loader() throws -> ConfigLoader {
     ConfigLoader(directory: try ConfigDirectory.locate(explicit: configDir?.url.path))
@@ -29,7 +31,7 @@ struct ConfigOptions: ParsableArguments {
 
   /// The composed configuration (`primary`, else `--config-name`) ready for typed reads;
   /// `${hub:NAME}` resolves against the checkpoint store.
-  func load(primary: String? = nil) throws -> ComposedConfig {
+  public func load(primary: String? = nil) throws -> ComposedConfig {
     let root = try loader().compose(primary: primary ?? configName, overrides: overrides)
     return ComposedConfig(
       root: root,
@@ -43,5 +45,14 @@ struct ConfigOptions: ParsableArguments {
       loader: try loader(),
       overrides: overrides.filter { $0.hasPrefix("paths.") || $0.hasPrefix("data.") })
     return { LaunchDirectory.resolve(try catalog.file($0).relativePath) }
+  }
+
+  /// The factory of the reward pipeline `config` describes, as `crystalrl reward` builds it:
+  /// datasets found through these options, progress on standard error, and the diversity
+  /// features of the configured VAE.
+  public func rewardFactory(_ config: ComposedConfig) throws -> RewardFactory {
+    var factory = RewardFactory(resolveDataset: try datasetResolver(), log: logToStandardError)
+    factory.diversityVAE = { config.trainedVAE() }
+    return factory
   }
 }

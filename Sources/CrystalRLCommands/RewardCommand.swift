@@ -26,9 +26,7 @@ struct RewardCommand: ParsableCommand {
 
   func run() throws {
     let config = try self.config.load()
-    var factory = RewardFactory(
-      resolveDataset: try self.config.datasetResolver(), log: logToStandardError)
-    factory.diversityVAE = { config.trainedVAE() }
+    var factory = try self.config.rewardFactory(config)
     let pipeline = try factory.makePipeline(try config.node("rl_module.reward_fn"))
     let limit = self.limit.map { max($0, 0) }
     let loaded =

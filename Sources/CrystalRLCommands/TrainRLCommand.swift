@@ -101,6 +101,6 @@ func printProgress(_ event: RLRun.Event) {
 
 /// Progress messages of the reward setup (reference sets, energies), on standard error so
 /// they never mix with a report on standard output.
-func logToStandardError(_ message: String) {
+public func logToStandardError(_ message: String) {
   FileHandle.standardError.write(Data("\(message)\n".utf8))
 }

@@ -5,12 +5,12 @@ import Foundation
 /// options and the config's paths) is made absolute against it while the arguments are parsed
 /// and the config read, before any plugin code runs, so an in-process plugin that changes the
 /// working directory (`chdir`) cannot redirect the command's inputs and outputs.
-enum LaunchDirectory {
+public enum LaunchDirectory {
   /// Captured on first use, which `capture()` makes the start of `main`, before anything else.
   static let path = FileManager.default.currentDirectoryPath
 
   /// Notes the launch directory now (the first thing `CrystalRLCommand.main` does).
-  static func capture() { _ = path }
+  public static func capture() { _ = path }
 
   /// `path` (absolute, or relative to the launch directory) as an absolute file URL.
   static func resolve(_ path: String) -> URL {
@@ -21,13 +21,13 @@ enum LaunchDirectory {
 
 /// A file or directory named on the command line, made absolute (`LaunchDirectory`) when the
 /// arguments are parsed.
-struct UserPath: ExpressibleByArgument {
+public struct UserPath: ExpressibleByArgument, Sendable {
   /// The path as the user wrote it, for messages.
-  let given: String
+  public let given: String
   /// The absolute path.
-  let url: URL
+  public let url: URL
 
-  init(argument: String) {
+  public init(argument: String) {
     given = argument
     url = LaunchDirectory.resolve(argument)
   }

@@ -105,6 +105,7 @@ package final class IsolatedPluginInstance: PluginRunner {
   /// The running worker, or a new one with the instance created again.
   private func currentWorker() throws -> PluginWorkerClient {
     if let worker, !worker.isStopped { return worker }
+    WorkerRestarts.record()
     let worker = try PluginWorkerClient(
       path: path, limits: limits, label: info.subject.name, workerExecutable: workerExecutable,
       batchMemory: memory.descriptor)

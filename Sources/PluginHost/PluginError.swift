@@ -22,6 +22,20 @@ public enum PluginError: Error, CustomStringConvertible, Equatable, Codable {
   /// The worker process that loads and describes an isolated plugin failed.
   case workerFailed(path: String, message: String)
 
+  /// The component or provider at fault, when the error is about one.
+  public var subject: PluginSubject? {
+    switch self {
+    case .createFailed(let subject, _), .computeFailed(let subject, _),
+      .wrongCount(let subject, _, _, _), .nanOutput(let subject, _),
+      .infiniteOutput(let subject, _, _), .outputOverrun(let subject, _),
+      .memoryLimit(let subject, _, _):
+      return subject
+    case .fileNotFound, .cannotOpen, .missingEntrySymbol, .refusedHost, .incompatibleVersion,
+      .malformedDescriptor, .unknownComponent, .unknownProvider, .workerFailed:
+      return nil
+    }
+  }
+
   /// What stands for the message of a plugin that failed without writing one.
   package static let noMessage = "(no message)"
 

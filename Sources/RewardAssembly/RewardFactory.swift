@@ -95,6 +95,20 @@ public struct RewardFactory {
     self.log = log
   }
 
+  /// A plugin library the factory has used, and whether it runs in worker processes.
+  public struct LoadedPlugin: Sendable {
+    public let info: PluginInfo
+    public let isolated: Bool
+  }
+
+  /// Every plugin the pipelines built so far use, in-process ones first, by path.
+  public var loadedPlugins: [LoadedPlugin] {
+    libraries.keys.sorted().map { LoadedPlugin(info: libraries[$0]!.info, isolated: false) }
+      + describedPlugins.keys.sorted().map {
+        LoadedPlugin(info: describedPlugins[$0]!, isolated: true)
+      }
+  }
+
   /// Builds the pipeline described by `config`, a `reward_fn` node parsed on its own (its
   /// errors name `reward_fn.KEY`).
   public mutating func makePipeline(_ config: ConfigValue) throws -> ReinforceReward {

@@ -100,9 +100,9 @@ public final class ReinforceReward {
 
 /// What the pipeline computed for a batch: every component's raw, normalized and weighted
 /// rewards, the totals, the metrics, and which structures abstained.
-public struct RewardReport {
+public struct RewardReport: Sendable {
   /// One component's rewards for the batch.
-  public struct ComponentScores {
+  public struct ComponentScores: Sendable {
     public let name: String
     public let raw: [Double]
     public let normalized: [Double]
@@ -110,7 +110,7 @@ public struct RewardReport {
   }
 
   /// A component that failed under `on_error: nan`, and its error.
-  public struct Failure: Equatable {
+  public struct Failure: Equatable, Sendable {
     public let component: String
     public let message: String
   }
@@ -131,14 +131,17 @@ public struct RewardReport {
   /// The components' names made unique, the one rule for every report, log and table that
   /// labels components: a repeated name gets `#2`, `#3`, ... in order (skipping a label another
   /// component already has).
-  public var componentLabels: [String] {
+  public var componentLabels: [String] { Self.labels(of: components.map(\.name)) }
+
+  /// The labels of components named `names`, made unique as `componentLabels` makes them.
+  public static func labels(of names: [String]) -> [String] {
     var used = Set<String>()
-    return components.map { scores in
-      var label = scores.name
+    return names.map { name in
+      var label = name
       var count = 1
       while used.contains(label) {
         count += 1
-        label = "\(scores.name)#\(count)"
+        label = "\(name)#\(count)"
       }
       used.insert(label)
       return label
