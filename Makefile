@@ -3,13 +3,22 @@
 # `make check` is the quick loop (under a minute after a build).
 SWIFT ?= swift
 
-.PHONY: run test check build deps bench
+.PHONY: run test check build deps bench serve
 
 deps:
 	@scripts/install-system-deps.sh
 
+# What `make run` needs: the command line, the plugin worker and the example plugins. The
+# reward server (crystalrl-serve) is left out: it brings Hummingbird and SwiftNIO, minutes to
+# compile; `make serve` builds it, and `crystalrl serve` does on first use.
+PRODUCTS = crystalrl crystalrl-plugin-worker AtomicDensity AtomicDensitySwift DNG Predictor \
+  FunctionReward PythonReward ToyPotential
+
 build: deps
-	$(SWIFT) build -c release
+	for product in $(PRODUCTS); do $(SWIFT) build -c release --product $$product || exit 1; done
+
+serve: build
+	$(SWIFT) build -c release --product crystalrl-serve
 
 run: build
 	.build/release/crystalrl quickstart
@@ -39,5 +48,6 @@ check:
 	CRYSTALRL_PYTHON=/nonexistent/python CRYSTALRL_CHGNET_PYTHON=/nonexistent/python \
 	  $(SWIFT) test --disable-swift-testing --skip-build $(addprefix --skip ,$(CHECK_SKIPS))
 
-bench: build
+bench: serve
+	$(SWIFT) build -c release --product crystalrl-bench
 	CRYSTALRL_PYTHON="$$(scripts/python-env.sh)" .build/release/crystalrl-bench

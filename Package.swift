@@ -258,6 +258,9 @@ let package = Package(
         "TensorEngine", "TestSupport", "LocalCache",
       ]),
     .testTarget(
+      name: "RewardServerTests", dependencies: ["CrystalCore", "TestSupport"],
+      exclude: ["Fixtures"]),
+    .testTarget(
       name: "CrystalRLCommandsTests",
       dependencies: [
         "CrystalRLCommands", "CrystalConfig", "CrystalModels", "CrystalTraining", "CrystalCore",

@@ -11,8 +11,8 @@ public struct CrystalRLCommand: ParsableCommand {
       QuickstartCommand.self, TrainVAECommand.self, TrainLDMCommand.self,
       TrainPredictorCommand.self,
       TrainRLCommand.self,
-      SampleCommand.self, EvaluateCommand.self, RewardCommand.self, PluginCommand.self,
-      ConfigCommand.self,
+      SampleCommand.self, EvaluateCommand.self, RewardCommand.self, ServeCommand.self,
+      PluginCommand.self, ConfigCommand.self,
     ])
 
   public init() {}

@@ -28,7 +28,7 @@ public struct BearerTokens: Sendable {
 
   /// Constant-time equality for the length of `token`.
   private static func equal(_ given: [UInt8], _ token: [UInt8]) -> Bool {
-    var difference = UInt8(truncatingIfNeeded: given.count ^ token.count)
+    var difference: UInt8 = given.count == token.count ? 0 : 1
     for index in token.indices {
       difference |= token[index] ^ (index < given.count ? given[index] : ~token[index])
     }

@@ -5,23 +5,40 @@ import RewardPipeline
 import Synchronization
 
 /// Replicas of one reward pipeline, each lent to one batch at a time and run on its own
-/// thread (a serial dispatch queue), so that scoring never blocks the server's event loops.
+/// thread, so that scoring never blocks the server's event loops.
 /// At most `maxQueue` batches wait for a replica, first come first served; beyond them a batch
 /// is refused at once. A batch past its deadline, waiting or running, is answered with
 /// `deadlineExpired`: a waiting batch leaves the queue; a running one cannot be stopped
 /// mid-computation, so its replica is lent again only once the computation ends, and its
 /// result is dropped.
 final class ReplicaPool: Sendable {
-  /// One pipeline and the queue it runs on.
+  /// One pipeline and the thread it runs on. A thread of its own, not a dispatch queue: a
+  /// long computation must not hold one of the few threads of Dispatch's pool, which the
+  /// deadlines' timers and the signal handlers need.
   private final class Replica: @unchecked Sendable {
-    // Unchecked: the pool lends a replica to one batch at a time, and its pipeline is used
-    // only from `queue`, a serial queue; nothing else touches it.
+    // Unchecked: the pool lends a replica to one batch at a time, and its pipeline is used only
+    // by the jobs run one after another on `thread`; the job list is under a mutex.
     let pipeline: ReinforceReward
-    let queue: DispatchQueue
+    private let jobs = Mutex<[@Sendable () -> Void]>([])
+    private let pending = DispatchSemaphore(value: 0)
 
     init(_ pipeline: ReinforceReward, index: Int) {
       self.pipeline = pipeline
-      queue = DispatchQueue(label: "crystalrl.replica.\(index)")
+      // The thread holds the replica for the life of the process, as the server does.
+      let thread = Thread { [self] in
+        while true {
+          pending.wait()
+          jobs.withLock { $0.removeFirst() }()
+        }
+      }
+      thread.name = "crystalrl-replica-\(index)"
+      thread.start()
+    }
+
+    /// Runs `job` on the replica's thread, after those given before it.
+    func run(_ job: @escaping @Sendable () -> Void) {
+      jobs.withLock { $0.append(job) }
+      pending.signal()
     }
   }
 
@@ -56,7 +73,7 @@ final class ReplicaPool: Sendable {
     let replica = replicas[index]
     let hand = Handoff<RewardReport> { _ in }  // a result past the deadline is dropped
     return try await hand.wait(deadline: deadline) {
-      replica.queue.async {
+      replica.run {
         let result = Result { try replica.pipeline.score(structures) }
         self.release(index)
         hand.give(result)
@@ -69,8 +86,10 @@ final class ReplicaPool: Sendable {
     let group = DispatchGroup()
     let errors = Mutex([Error?](repeating: nil, count: replicas.count))
     for (index, replica) in replicas.enumerated() {
-      replica.queue.async(group: group) {
+      group.enter()
+      replica.run {
         do { try body(replica.pipeline) } catch { errors.withLock { $0[index] = error } }
+        group.leave()
       }
     }
     group.wait()

@@ -32,7 +32,7 @@ public final class RewardService: Sendable {
     public let body: Data
     /// Seconds after which a refused caller may try again (503).
     public let retryAfter: Int?
-    /// Structures in the batch, when the body was a valid batch.
+    /// Structures in the batch, when the pipeline scored it (200) or failed on it (500).
     public let structures: Int?
     /// Components that failed on the batch (under `on_error: nan`, or the one of a 500).
     public let failedComponents: [String]
@@ -102,9 +102,7 @@ public final class RewardService: Sendable {
         status: 200, body: JSONCoding.encode(reply), retryAfter: nil,
         structures: request.structures.count, failedComponents: report.failures.map(\.component))
     } catch let refusal as RequestRefusal {
-      return answer(
-        refusal, retryAfter: refusal.status == .overloaded ? 1 : nil,
-        structures: request.structures.count)
+      return answer(refusal, retryAfter: refusal.status == .overloaded ? 1 : nil)
     } catch {
       let component = Self.component(of: error)
       return answer(

@@ -70,7 +70,7 @@ public struct ScoreRequest: Sendable {
     switch object["id"] {
     case nil, .null?: id = nil
     case .string(let text)?: id = text
-    case .number(let number)? where number == number.rounded(): id = String(Int(number))
+    case .number(let number)? where Int(exactly: number) != nil: id = String(Int(number))
     case let other?: throw path.key("id").refusal("must be a string, not \(other.kind)")
     }
     let structure: Structure
