@@ -6,7 +6,7 @@ content type (content_type_conformance) and headers (response_headers_conformanc
 on 503).
 
 Generation is made cheap and repeatable: at most 30 examples per operation, one worker,
-deterministic generation, no example database, and a copy of the spec whose batches have at most
+deterministic generation (no example database), and a copy of the spec whose batches have at most
 4 structures of at most 6 atoms (the real limits are server flags, documented in openapi.yaml).
 
 Run: CRYSTALRL_SERVER_URL=http://127.0.0.1:PORT python -m pytest schemathesis_run.py
@@ -47,7 +47,7 @@ def test_schemathesis_finds_no_server_error_and_no_departure_from_the_spec():
         command = [sys.executable, "-m", "schemathesis.cli", "run", str(small_batches_spec(directory)),
                    "--url", URL, "--checks", ",".join(CHECKS), "--phases", "examples,coverage,fuzzing",
                    "--mode", "all", "--max-examples", "30", "--workers", "1", "--generation-deterministic",
-                   "--generation-database", "none", "--request-timeout", "60", "--no-color"]
+                   "--request-timeout", "60", "--no-color"]
         if TOKEN:
             command += ["--header", f"Authorization: Bearer {TOKEN}"]
         if CA:
