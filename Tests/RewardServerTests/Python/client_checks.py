@@ -9,7 +9,8 @@ density reward, N/V), checked against openapi.yaml and the contract:
 - every bad input (malformed JSON, wrong types, unknown keys, an empty batch, no atoms, length
   mismatches, unknown elements, numbers a double cannot hold such as 1e400, singular lattices,
   CIFs that do not parse) gets 400 with the exact `field`, each limit gets 413 naming it, and
-  after each of them the valid batch still scores to the same totals;
+  after each of them the valid batch still scores to the same totals; so does an
+  X-Request-Timeout header that is not a positive number (field "X-Request-Timeout");
 - a rejected batch counts only as an error in /metrics.
 
 Run: CRYSTALRL_SERVER_URL=http://127.0.0.1:PORT python -m pytest client_checks.py
@@ -292,6 +293,15 @@ def test_bad_input_names_its_field_and_the_server_keeps_serving(http, baseline, 
     assert "field" in error and error["field"] == field, error
     again = http.post("/v1/score", json=VALID)
     assert again.status_code == 200 and again.json()["rewards"] == baseline["rewards"]
+
+
+def test_request_timeout_header(http, baseline):
+    ok = http.post("/v1/score", json=VALID, headers={"X-Request-Timeout": "30"})
+    assert ok.status_code == 200 and ok.json()["rewards"] == baseline["rewards"]
+    for value in ["soon", "0", "-5", "nan"]:
+        response = http.post("/v1/score", json=VALID, headers={"X-Request-Timeout": value})
+        assert response.status_code == 400 and response.json()["field"] == "X-Request-Timeout", response.text
+    assert http.post("/v1/score", json=VALID).json()["rewards"] == baseline["rewards"]
 
 
 def one_atom(i):
