@@ -8,7 +8,8 @@ density reward, N/V), checked against openapi.yaml and the contract:
   rewards equal to N/V, and equal totals for JSON and CIF;
 - every bad input (malformed JSON, wrong types, unknown keys, an empty batch, no atoms, length
   mismatches, unknown elements, numbers a double cannot hold such as 1e400, singular lattices,
-  CIFs that do not parse) gets 400 with the exact `field`, each limit gets 413 naming it, and
+  CIFs that do not parse, ids that are not strings) gets 400 with the exact `field` (a numeric
+  id too large for an integer may also be taken as an id, but must not crash the server), each limit gets 413 naming it, and
   after each of them the valid batch still scores to the same totals; so does an
   X-Request-Timeout header that is not a positive number (field "X-Request-Timeout");
 - a rejected batch counts only as an error in /metrics.
@@ -248,6 +249,8 @@ BAD_INPUTS = [  # (name, body text, field)
     ("structure a string", edited(put(["structures", 1], "NaCl")), "structures[1]"),
     ("unknown top-level key", edited(put(["requestid"], "x")), "requestid"),
     ("unknown structure key", edited(second(spins=[0, 0, 0, 0, 0])), "structures[1].spins"),
+    ("id a boolean", edited(second(id=True)), "structures[1].id"),
+    ("id a fraction", edited(second(id=2.5)), "structures[1].id"),
     ("request_id a number", edited(put(["request_id"], 7)), "request_id"),
     ("timeout zero", edited(put(["timeout"], 0)), "timeout"),
     ("timeout a string", edited(put(["timeout"], "10")), "timeout"),
@@ -293,6 +296,15 @@ def test_bad_input_names_its_field_and_the_server_keeps_serving(http, baseline, 
     assert "field" in error and error["field"] == field, error
     again = http.post("/v1/score", json=VALID)
     assert again.status_code == 200 and again.json()["rewards"] == baseline["rewards"]
+
+
+@pytest.mark.parametrize("number", ["1e19", "-1e19", "1e300"])
+def test_an_id_too_large_for_an_integer_is_no_crash(http, baseline, number):
+    response = http.post("/v1/score", content=edited(put(["structures", 1, "id"], MARK), number))
+    assert response.status_code in (200, 400), response.text
+    if response.status_code == 400:
+        assert response.json()["field"] == "structures[1].id"
+    assert http.post("/v1/score", json=VALID).json()["rewards"] == baseline["rewards"]
 
 
 def test_request_timeout_header(http, baseline):
