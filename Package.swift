@@ -258,8 +258,8 @@ let package = Package(
         "TensorEngine", "TestSupport", "LocalCache",
       ]),
     .testTarget(
-      name: "RewardServerTests", dependencies: ["CrystalCore", "TestSupport"],
-      exclude: ["Fixtures"]),
+      name: "RewardServerTests", dependencies: ["CrystalCore", "TestSupport", "ReferenceOracles"],
+      exclude: ["Fixtures", "Python"]),
     .testTarget(
       name: "CrystalRLCommandsTests",
       dependencies: [

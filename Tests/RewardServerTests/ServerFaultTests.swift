@@ -38,14 +38,16 @@ final class ServerFaultTests: XCTestCase {
       if batch % 3 == 0 {
         XCTAssertTrue(rewards.allSatisfy { $0 is NSNull }, "batch \(batch): \(rewards)")
         XCTAssertEqual(reply.json["abstained"] as? [Int], [0, 1, 2, 3])
-        XCTAssertEqual((reply.json["failures"] as? [[String: Any]])?.first?["component"] as? String, "flaky")
+        XCTAssertEqual(
+          (reply.json["failures"] as? [[String: Any]])?.first?["component"] as? String, "flaky")
       } else {
         XCTAssertEqual(rewards as? [Double], [1, 2, 3, 4], "batch \(batch)")
       }
       XCTAssertEqual(try server.get("/healthz").status, 200)
     }
     let metrics = String(decoding: try server.get("/metrics").body, as: UTF8.self)
-    XCTAssertTrue(metrics.contains(#"crystalrl_plugin_failures_total{component="flaky"} 3"#), metrics)
+    XCTAssertTrue(
+      metrics.contains(#"crystalrl_plugin_failures_total{component="flaky"} 3"#), metrics)
     // Each crashed worker is replaced before the next batch: after the crashes of batches 3
     // and 6; the one of batch 9 is replaced when a batch comes.
     XCTAssertTrue(metrics.contains("crystalrl_worker_restarts_total 2"), metrics)
@@ -128,7 +130,8 @@ final class ServerFaultTests: XCTestCase {
 
   func testTokensAreRequiredExceptForHealth() throws {
     let tokens = try SharedData.temporaryDirectory().appendingPathComponent("tokens")
-    try "# tokens\nfirst-secret\nsecond-secret\n".write(to: tokens, atomically: true, encoding: .utf8)
+    try "# tokens\nfirst-secret\nsecond-secret\n".write(
+      to: tokens, atomically: true, encoding: .utf8)
     let server = try ServerProcess(ServerScoringTests.overrides + ["--token-file", tokens.path])
     let body = try JSONSerialization.data(withJSONObject: ["structures": Self.structures])
     for headers in [[:], ["Authorization": "Bearer wrong"], ["Authorization": "first-secret"]] {

@@ -21,8 +21,12 @@ final class ServerProcess: @unchecked Sendable {
   private let errorFile: URL
   private let session: URLSession
 
-  /// Starts the server with `arguments` (overrides and options) and waits until it is ready.
-  init(_ arguments: [String], environment: [String: String] = [:], timeout: Double = 120) throws {
+  /// Starts the server with `arguments` (overrides and options) and waits until it listens,
+  /// and unless told not to, until it is ready.
+  init(
+    _ arguments: [String], environment: [String: String] = [:], timeout: Double = 120,
+    waitUntilReady: Bool = true
+  ) throws {
     process.executableURL = Self.executable
     process.arguments = ["--port", "0"] + arguments
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
@@ -52,7 +56,7 @@ final class ServerProcess: @unchecked Sendable {
       if address == nil { Thread.sleep(forTimeInterval: 0.05) }
     }
     url = URL(string: address!)!
-    while (try? get("/readyz").status) != 200 {
+    while waitUntilReady, (try? get("/readyz").status) != 200 {
       guard process.isRunning, Date().timeIntervalSince(start) < timeout else {
         throw SupportError(description: "the server never became ready: \(errors)")
       }

@@ -48,23 +48,65 @@ final class ServerScoringTests: XCTestCase {
       ("unknown key", try body(["structures": [good], "extra": 1]), 400, "extra"),
       ("empty batch", try body(["structures": []]), 400, "structures"),
       ("structures not a list", try body(["structures": "Na"]), 400, "structures"),
-      ("no atoms", try body(["structures": [good, with("species", []).merging(["frac_coords": []]) { $1 }]]), 400, "structures[1].species"),
-      ("lengths differ", try body(["structures": [with("species", ["Na"])]]), 400, "structures[0].frac_coords"),
-      ("unknown element", try body(["structures": [good, good, with("species", ["Na", "Na", "Na", "Na", "Cl", "Cl", "Cl", "Xx"])]]), 400, "structures[2].species[7]"),
-      ("bad atomic number", try body(["structures": [with("species", [11, 11, 11, 11, 17, 17, 17, 0])]]), 400, "structures[0].species[7]"),
-      ("wrong type", try body(["structures": [with("lattice", [[1, 0, 0], [0, "1", 0], [0, 0, 1]])]]), 400, "structures[0].lattice[1][1]"),
-      ("infinite number", Data(#"{"structures": [{"lattice": [[1,0,0],[0,1,0],[0,0,1]], "species": ["Na"], "frac_coords": [[0.5, 1e400, 0]]}]}"#.utf8), 400, "structures[0].frac_coords[0][1]"),
-      ("singular lattice", try body(["structures": [with("lattice", [[1, 0, 0], [2, 0, 0], [0, 0, 1]])]]), 400, "structures[0].lattice"),
-      ("unparsable CIF", try body(["structures": [good, ["cif": "data_x\n_cell_length_a 3\nloop_\n"]]]), 400, "structures[1].cif"),
-      ("CIF and lattice", try body(["structures": [with("cif", "data_x")]]), 400, "structures[0].lattice"),
+      (
+        "no atoms",
+        try body(["structures": [good, with("species", []).merging(["frac_coords": []]) { $1 }]]),
+        400, "structures[1].species"
+      ),
+      (
+        "lengths differ", try body(["structures": [with("species", ["Na"])]]), 400,
+        "structures[0].frac_coords"
+      ),
+      (
+        "unknown element",
+        try body([
+          "structures": [
+            good, good, with("species", ["Na", "Na", "Na", "Na", "Cl", "Cl", "Cl", "Xx"]),
+          ]
+        ]), 400, "structures[2].species[7]"
+      ),
+      (
+        "bad atomic number",
+        try body(["structures": [with("species", [11, 11, 11, 11, 17, 17, 17, 0])]]), 400,
+        "structures[0].species[7]"
+      ),
+      (
+        "wrong type",
+        try body(["structures": [with("lattice", [[1, 0, 0], [0, "1", 0], [0, 0, 1]])]]), 400,
+        "structures[0].lattice[1][1]"
+      ),
+      (
+        "infinite number",
+        Data(
+          #"{"structures": [{"lattice": [[1,0,0],[0,1,0],[0,0,1]], "species": ["Na"], "frac_coords": [[0.5, 1e400, 0]]}]}"#
+            .utf8), 400, "structures[0].frac_coords[0][1]"
+      ),
+      (
+        "singular lattice",
+        try body(["structures": [with("lattice", [[1, 0, 0], [2, 0, 0], [0, 0, 1]])]]), 400,
+        "structures[0].lattice"
+      ),
+      (
+        "unparsable CIF",
+        try body(["structures": [good, ["cif": "data_x\n_cell_length_a 3\nloop_\n"]]]), 400,
+        "structures[1].cif"
+      ),
+      (
+        "CIF and lattice", try body(["structures": [with("cif", "data_x")]]), 400,
+        "structures[0].lattice"
+      ),
       ("bad timeout", try body(["structures": [good], "timeout": -1]), 400, "timeout"),
-      ("too many structures", try body(["structures": Array(repeating: good, count: 5)]), 413, "structures"),
+      (
+        "too many structures", try body(["structures": Array(repeating: good, count: 5)]), 413,
+        "structures"
+      ),
       ("too many atoms", try body(["structures": [Self.chain(of: 41)]]), 413, "structures[0]"),
       ("body too large", Data(repeating: 32, count: 40_000), 413, nil),
     ]
     for (name, data, status, field) in cases {
       let reply = try server.post("/v1/score", data)
-      XCTAssertEqual(reply.status, status, "\(name): \(String(decoding: reply.body, as: UTF8.self))")
+      XCTAssertEqual(
+        reply.status, status, "\(name): \(String(decoding: reply.body, as: UTF8.self))")
       XCTAssertEqual(reply.json["field"] as? String, field, name)
       XCTAssertFalse((reply.json["error"] as? String ?? "").isEmpty, name)
       if status == 413 { XCTAssertNotNil(reply.json["limit"] as? String, name) }

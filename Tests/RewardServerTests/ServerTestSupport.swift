@@ -35,7 +35,8 @@ enum ServerTestSupport {
     let raw = reply["raw"] as? [String: [Any]] ?? [:]
     XCTAssertFalse(components.isEmpty, "no components in \(reply)", file: file, line: line)
     for (index, record) in records.enumerated() where index < rewards.count {
-      XCTAssertEqual(bits(rewards[index]), bits(record["total"]), "total \(index)", file: file, line: line)
+      XCTAssertEqual(
+        bits(rewards[index]), bits(record["total"]), "total \(index)", file: file, line: line)
       for (label, values) in components {
         XCTAssertEqual(
           bits(values[index]), bits(record["\(label)_weighted"]), "\(label) \(index)", file: file,

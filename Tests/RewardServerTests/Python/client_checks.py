@@ -182,7 +182,8 @@ def test_cif_batch(http, baseline):
     reply = response.json()
     check_reply(reply, 3)
     assert "request_id" not in reply
-    assert reply["ids"] == ["0", "1", "2"], "without an id a structure is named by its index"
+    # Without an id, a CIF's structure is named by its data block, as `crystalrl reward` names it.
+    assert reply["ids"] == ["NaCl", "SrTiO3", "ZnO"]
     assert reply["raw"]["atomic_density"] == pytest.approx(DENSITIES, rel=1e-9)
     assert reply["rewards"] == pytest.approx(baseline["rewards"], rel=1e-9, abs=1e-12)
 
