@@ -41,7 +41,8 @@ CHECK_SKIPS = PymatgenCrossCheckTests TorchParityTests WorkflowTests GRPOObjecti
   IncrementalDNGScoringTests PluginMetricsConfigTests PredictorRewardTests PythonRewardTests \
   VAEFeaturizerTests StructureMatcherAgreementTests StructureMatcherGroupingTests \
   OptimizerTests OutputGoldenTests ShippedPluginConformanceTests PluginNewCommandTests \
-  GRPOTrainerTests PropertyPredictorTests KillAndResumeTests UnreliablePluginTrainingTests
+  GRPOTrainerTests PropertyPredictorTests KillAndResumeTests UnreliablePluginTrainingTests \
+  ServerDNGTests ServerPythonClientTests ServerFaultTests
 
 check:
 	$(SWIFT) build --build-tests
