@@ -142,6 +142,15 @@ final class ServerScoringTests: XCTestCase {
     ]
   }
 
+  func testCrystalRLServeRunsTheServer() throws {
+    let run = try ProgramRun(ProgramRun.crystalrl, ["serve", "--help"])
+    XCTAssertEqual(run.status, 0, run.errors)
+    XCTAssertTrue(run.output.contains("--max-queue"), run.output)
+    let refused = try ProgramRun(ProgramRun.crystalrl, ["serve", "--port", "70000"])
+    XCTAssertNotEqual(refused.status, 0)
+    XCTAssertTrue(refused.errors.contains("--port must be 0 ... 65535"), refused.errors)
+  }
+
   private func body(_ object: [String: Any]) throws -> Data {
     try JSONSerialization.data(withJSONObject: object)
   }
