@@ -105,9 +105,9 @@ public final class RewardService: Sendable {
       return answer(refusal, retryAfter: refusal.status == .overloaded ? 1 : nil)
     } catch {
       let component = Self.component(of: error)
+      let message = component.map { "component '\($0)' failed: \(error)" } ?? "\(error)"
       return answer(
-        RequestRefusal(
-          .componentFailed, "the batch could not be scored: \(error)", component: component),
+        RequestRefusal(.componentFailed, message, component: component),
         structures: request.structures.count, failed: component.map { [$0] } ?? [])
     }
   }
