@@ -37,7 +37,7 @@ def main() -> None:
     for index, path in enumerate(files):
         row = [result.rewards[index]] + [result.components[label][index] for label in labels]
         print(path.name.ljust(16) + f"{row[0]:12.6f}" + "".join(f"{value:24.6f}" for value in row[1:]))
-    print(f"pipeline {result.pipeline}; metrics: {', '.join(sorted(result.metrics)) or 'none'}")
+    print(f"metrics: {', '.join(sorted(result.metrics)) or 'none'}")
 
 
 if __name__ == "__main__":

@@ -26,14 +26,14 @@ def rock_salt(a: float) -> dict:
 def main() -> None:
     overrides = sys.argv[1:] or ["custom_reward=target_density"]
     rng = np.random.default_rng(0)
-    mean, spread, rate, group = 6.5, 0.3, 0.05, 16
+    mean, spread, rate, group = 6.5, 0.2, 0.05, 16
     with crystalrl.serve_local(*overrides) as client:
-        for step in range(40):
+        for step in range(60):
             edges = mean + spread * rng.standard_normal(group)           # sample a group
             rewards = client.score([rock_salt(a) for a in edges]).rewards  # score it as one batch
             advantages = (rewards - rewards.mean()) / (rewards.std() + 1e-4)
             mean += rate * float(np.mean(advantages * (edges - mean) / spread))  # policy step
-            if step % 10 == 9:
+            if step % 20 == 19:
                 print(f"step {step + 1}: a = {mean:.3f} Å, mean reward {rewards.mean():.5f}")
     print(f"learned a = {mean:.2f} Å (target 5.43 Å)")
 
