@@ -218,6 +218,14 @@ def test_serve_local_leaves_no_process_behind_also_when_the_body_raises():
     assert group_members(group) == []
 
 
+def test_serve_local_reports_a_server_that_cannot_start():
+    before = crystalrl_children()
+    with pytest.raises(RuntimeError, match="exited with status"):
+        with crystalrl.serve_local("custom_reward=no_such_reward", binary=BINARY):
+            pytest.fail("the body ran")
+    assert crystalrl_children() == before
+
+
 def test_serve_local_finds_the_binary_from_the_environment(monkeypatch):
     monkeypatch.setenv("CRYSTALRL_BINARY", BINARY)
     assert crystalrl.find_binary() == [BINARY]

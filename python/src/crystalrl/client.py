@@ -153,6 +153,7 @@ class RewardClient:
         self._rotation = itertools.count()
         self._http = httpx.Client(headers=self._headers, timeout=self.timeout, verify=verify)
         self._async_http: httpx.AsyncClient | None = None
+        self._async_loop: asyncio.AbstractEventLoop | None = None
         try:
             self.pipeline_hash = self._check_pipelines()
         except BaseException:
@@ -300,9 +301,12 @@ class RewardClient:
                 return done.value
 
     async def _async_send(self, send: _Send) -> _Outcome:
-        if self._async_http is None:
+        loop = asyncio.get_running_loop()
+        if self._async_http is None or self._async_loop is not loop:
+            # Connections belong to one event loop: a new loop (asyncio.run again) gets its own.
             self._async_http = httpx.AsyncClient(headers=self._headers, timeout=self.timeout,
                                                  verify=self._verify)
+            self._async_loop = loop
         try:
             response = await self._async_http.request(send.method, send.replica.url + send.path,
                                                       content=send.body,

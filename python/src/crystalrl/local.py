@@ -79,17 +79,11 @@ class LocalServer:
         threading.Thread(target=read, daemon=True).start()
         deadline = time.monotonic() + self.startup_timeout
         while not found:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"crystalrl serve exited with status {self.process.returncode}: "
-                                   f"{self.errors()}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"crystalrl serve did not listen within {self.startup_timeout} s: "
-                                   f"{self.errors()}")
+            self._check_starting(deadline, "did not listen")
             time.sleep(0.02)
         return found[0]
 
     def _wait_ready(self) -> None:
-        assert self.process is not None
         deadline = time.monotonic() + self.startup_timeout
         while True:
             try:
@@ -97,13 +91,19 @@ class LocalServer:
                     return
             except httpx.HTTPError:
                 pass
-            if self.process.poll() is not None:
-                raise RuntimeError(f"crystalrl serve exited with status {self.process.returncode}: "
-                                   f"{self.errors()}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"crystalrl serve not ready within {self.startup_timeout} s: "
-                                   f"{self.errors()}")
+            self._check_starting(deadline, "was not ready")
             time.sleep(0.1)
+
+    def _check_starting(self, deadline: float, failure: str) -> None:
+        """Raises RuntimeError, with what the server wrote to standard error, when it has exited
+        or `deadline` has passed."""
+        assert self.process is not None
+        if self.process.poll() is not None:
+            raise RuntimeError(f"crystalrl serve exited with status {self.process.returncode}: "
+                               f"{self.errors()}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"crystalrl serve {failure} within {self.startup_timeout} s: "
+                               f"{self.errors()}")
 
     def errors(self) -> str:
         """What the server wrote to standard error so far (its last 4000 characters)."""
