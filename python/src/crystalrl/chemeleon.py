@@ -67,12 +67,13 @@ class ReinforceReward(torch.nn.Module):
     ) -> None:
         super().__init__()
         if (urls is None) == (overrides is None):
-            raise ValueError("ReinforceReward needs either urls (running servers) or overrides "
-                             "(to start one here), not both")
+            raise ValueError("ReinforceReward needs exactly one of urls (running servers) and "
+                             "overrides (to start a server here)")
         self._server: LocalServer | None = None
         if overrides is not None:
             self._server = LocalServer(list(overrides), binary=binary)
             urls = self._server.start()
+        assert urls is not None
         try:
             self.client = RewardClient(urls, token=token, timeout=timeout)
             description = self.client.pipeline()

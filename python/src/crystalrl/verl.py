@@ -46,6 +46,6 @@ def compute_score(data_source: Any = None, solution_str: str | None = None, grou
     `invalid_score`."""
     client = _client(urls)
     batched = solution_strs is not None
-    texts = list(solution_strs) if batched else [solution_str]
+    texts = list(solution_strs) if solution_strs is not None else [solution_str]
     scores = [invalid_score if total is None else total for total in score_texts(client, texts)]
     return scores if batched else scores[0]
