@@ -130,3 +130,22 @@ def poscar_records(structures: list, directory: Path, *overrides: str) -> list[d
     each structure by itself (the default, validity)."""
     return [reward_records(write_poscar(s, directory / f"s{i}.vasp"), *overrides)[0]
             for i, s in enumerate(structures)]
+
+
+@pytest.fixture(scope="session")
+def unreliable_plugin(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The reward server tests' C plugin (Tests/RewardServerTests/Fixtures): its component
+    "flaky" scores the number of atoms and crashes on every third batch, counted in the file
+    named by $CRYSTALRL_FLAKY_COUNTER."""
+    output = tmp_path_factory.mktemp("plugin") / "libunreliable.so"
+    command = ["cc", "-shared", "-fPIC", "-I", str(ROOT / "Sources/CrystalRLABI/include"),
+               str(ROOT / "Tests/RewardServerTests/Fixtures/unreliable_plugin.c"), "-o", str(output)]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, f"{command}: {run.stderr}"
+    return output
+
+
+def flaky_pipeline(plugin: Path, on_error: str) -> str:
+    """The override serving only the plugin's "flaky" component, isolated, with `on_error`."""
+    return (f"rl_module.reward_fn.components=[{{plugin: {plugin}, component: flaky, "
+            f"isolation: process, on_error: {on_error}}}]")

@@ -13,7 +13,7 @@ torch = pytest.importorskip("torch")
 
 import numpy as np  # noqa: E402
 
-from conftest import BINARY, poscar_records, random_structures, record_column  # noqa: E402
+from conftest import BINARY, flaky_pipeline, poscar_records, random_structures, record_column  # noqa: E402
 from crystalrl.chemeleon import ReinforceReward  # noqa: E402
 
 
@@ -122,3 +122,23 @@ def test_normalize_is_chemeleon_normalize_with_the_served_eps(tmp_path):
         reward_fn.close()
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+def test_abstentions_come_back_as_nan_only_when_the_pipeline_allows_them(unreliable_plugin, start_server,
+                                                                         tmp_path, monkeypatch):
+    counter = tmp_path / "batches"
+    monkeypatch.setenv("CRYSTALRL_FLAKY_COUNTER", str(counter))
+    server = start_server(flaky_pipeline(unreliable_plugin, "nan"), options=("--max-concurrency", "1"))
+    counter.write_text("2\n")  # the next batch is the third: the component fails on it
+    reward_fn = ReinforceReward(urls=[server.url])
+    try:
+        assert reward_fn.may_abstain
+        structures = random_structures(4)
+        rewards = reward_fn(StandInBatch(structures))
+        assert torch.isnan(rewards).all()
+        assert torch.isnan(reward_fn.normalize(rewards)).all()
+        rewards = reward_fn(StandInBatch(structures))
+        assert rewards.tolist() == [float(len(s)) for s in structures]
+        assert reward_fn.component_means == {"flaky": pytest.approx(float(np.mean([len(s) for s in structures])))}
+    finally:
+        reward_fn.close()
