@@ -145,7 +145,11 @@ def unreliable_plugin(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return output
 
 
+def plugin_pipeline(plugin: Path, component: str, settings: str) -> str:
+    """The override serving only `component` of the unreliable plugin, with `settings`."""
+    return f"rl_module.reward_fn.components=[{{plugin: {plugin}, component: {component}, {settings}}}]"
+
+
 def flaky_pipeline(plugin: Path, on_error: str) -> str:
-    """The override serving only the plugin's "flaky" component, isolated, with `on_error`."""
-    return (f"rl_module.reward_fn.components=[{{plugin: {plugin}, component: flaky, "
-            f"isolation: process, on_error: {on_error}}}]")
+    """The plugin's "flaky" component alone, isolated, with `on_error`."""
+    return plugin_pipeline(plugin, "flaky", f"isolation: process, on_error: {on_error}")

@@ -1,15 +1,18 @@
-"""A component that fails (the unreliable test plugin's "flaky", which crashes on every third
-batch): under ``on_error: nan`` the batch comes back with those structures abstained (NaN, None
-for TRL); under ``on_error: fail`` the server's 500 naming it raises ComponentFailed and is not
-sent to another replica."""
+"""Faults of the server as the client sees them, with the unreliable test plugin: a component
+that fails ("flaky", which crashes on every third batch) under ``on_error: nan`` leaves those
+structures abstained (NaN, None for TRL), under ``on_error: fail`` its 500 raises
+ComponentFailed and is not sent to another replica; a full queue (503) is; tokens."""
 
 from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
 
 import crystalrl
-from conftest import flaky_pipeline, random_structures
+from conftest import flaky_pipeline, plugin_pipeline, random_structures
 from crystalrl.trl import reward_function
 
 
@@ -50,3 +53,33 @@ def test_a_failed_component_raises_and_is_not_sent_elsewhere(unreliable_plugin, 
         assert counter.read_text().strip() == "3", "the batch was sent once"
         assert not [r for r in caplog.records if "failover" in r.getMessage()]
         assert client.score(structures).rewards.tolist() == [float(len(s)) for s in structures]
+
+
+def test_a_full_queue_sends_the_batch_to_another_replica(unreliable_plugin, start_server, caplog):
+    slow = plugin_pipeline(unreliable_plugin, "slow", "sleep_ms: 600")
+    # One batch runs on the first replica, one waits, a third is refused with 503.
+    busy = start_server(slow, options=("--max-concurrency", "1", "--max-queue", "1"))
+    roomy = start_server(slow, options=("--max-concurrency", "4"))
+    caplog.set_level(logging.INFO, logger="crystalrl")
+    structures = random_structures(3)
+    with crystalrl.RewardClient([busy.url, roomy.url]) as client:
+        with ThreadPoolExecutor(6) as pool:  # in turn: 3 batches to each replica
+            results = list(pool.map(lambda _: client.score(structures), range(6)))
+    assert all(r.rewards.tolist() == [float(len(s)) for s in structures] for r in results)
+    messages = [record.getMessage() for record in caplog.records if record.name == "crystalrl"]
+    assert any(f"replica {busy.url} failed: 503" in m for m in messages), messages
+    assert any(m.startswith("failover:") and roomy.url in m for m in messages), messages
+    assert sum(r.replica == roomy.url for r in results) >= 4
+
+
+def test_a_token_is_needed_where_the_server_asks_for_one(start_server, tmp_path):
+    tokens = tmp_path / "tokens.txt"
+    tokens.write_text("# accepted tokens\nsecret-token-1\n")
+    server = start_server(options=("--token-file", str(tokens)))
+    with pytest.raises(crystalrl.BadRequest) as refused:
+        crystalrl.RewardClient(server.url)
+    assert refused.value.status == 401
+    with pytest.raises(crystalrl.BadRequest):
+        crystalrl.RewardClient(server.url, token="wrong")
+    with crystalrl.RewardClient(server.url, token="secret-token-1") as client:
+        assert client.ready() and len(client.score(random_structures(2))) == 2
