@@ -7,7 +7,10 @@ from __future__ import annotations
 import asyncio
 import csv
 import os
+import signal
 import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -216,6 +219,24 @@ def test_serve_local_leaves_no_process_behind_also_when_the_body_raises():
             client.score(random_structures(2))
             raise RuntimeError("the body failed")
     assert group_members(group) == []
+
+
+def test_serve_local_stops_the_server_on_ctrl_c():
+    script = ("import sys, time, crystalrl\n"
+              "with crystalrl.serve_local(binary=sys.argv[1]) as client:\n"
+              "    print('ready', flush=True)\n"
+              "    time.sleep(120)\n")
+    trainer = subprocess.Popen([sys.executable, "-c", script, BINARY], stdout=subprocess.PIPE, text=True)
+    try:
+        assert trainer.stdout is not None and trainer.stdout.readline().strip() == "ready"
+        servers = [int(pid) for pid in os.listdir("/proc") if pid.isdigit() and _parent(int(pid)) == trainer.pid]
+        assert len(servers) == 1 and group_members(servers[0])
+        trainer.send_signal(signal.SIGINT)  # what Ctrl-C sends the foreground process
+        assert trainer.wait(30) != 0  # KeyboardInterrupt
+        assert group_members(servers[0]) == []
+    finally:
+        trainer.kill()
+        trainer.wait()
 
 
 def test_serve_local_reports_a_server_that_cannot_start():
