@@ -26,6 +26,9 @@ log = logging.getLogger("crystalrl")
 API = "/v1"
 """The server API this client speaks."""
 
+PROBE_SECONDS = 5.0
+"""The longest wait for a ``/readyz`` probe of a replica that failed."""
+
 
 @dataclass(frozen=True)
 class ScoreResult:
@@ -88,6 +91,10 @@ class _Send:
     method: str
     path: str
     body: bytes | None = None
+
+    @property
+    def is_probe(self) -> bool:
+        return self.path == "/readyz"
 
 
 @dataclass(frozen=True)
@@ -242,11 +249,11 @@ class RewardClient:
                                _retry_after(probe))
                     continue
                 self._recover(replica)
+            if sends > self.retries:
+                raise Unavailable({r.url: r.last_error for r in self._replicas})
             if previous is not None and previous is not replica:
                 log.warning("failover: sending %s %s to %s after %s failed", method, path,
                             replica.url, previous.url)
-            if sends > self.retries:
-                raise Unavailable({r.url: r.last_error for r in self._replicas})
             sends += 1
             outcome = yield _Send(replica, method, path, body)
             assert outcome is not None
@@ -282,7 +289,7 @@ class RewardClient:
     def _send(self, send: _Send) -> _Outcome:
         try:
             response = self._http.request(send.method, send.replica.url + send.path, content=send.body,
-                                          headers=self._deadline_header(send))
+                                          headers=self._deadline_header(send), timeout=self._timeout(send))
         except httpx.HTTPError as error:
             return _Outcome(error=_describe(error))
         return _Outcome(response.status_code, response.content, dict(response.headers))
@@ -310,7 +317,8 @@ class RewardClient:
         try:
             response = await self._async_http.request(send.method, send.replica.url + send.path,
                                                       content=send.body,
-                                                      headers=self._deadline_header(send))
+                                                      headers=self._deadline_header(send),
+                                                      timeout=self._timeout(send))
         except httpx.HTTPError as error:
             return _Outcome(error=_describe(error))
         return _Outcome(response.status_code, response.content, dict(response.headers))
@@ -330,6 +338,10 @@ class RewardClient:
 
     def _deadline_header(self, send: _Send) -> dict[str, str]:
         return {"X-Request-Timeout": repr(self.timeout)} if send.path.endswith("/score") else {}
+
+    def _timeout(self, send: _Send) -> float:
+        # A probe of a replica that came back needs no more than a few seconds.
+        return min(self.timeout, PROBE_SECONDS) if send.is_probe else self.timeout
 
     # The API.
 
