@@ -50,7 +50,7 @@ def group_normalized(reward_fn, rewards, group: int):
     return torch.cat([reward_fn.normalize(rewards[i:i + group]) for i in range(0, len(rewards), group)])
 
 
-def test_forward_gives_the_totals_of_reward_command_on_the_device(default_server, tmp_path):
+def test_forward_gives_the_totals_of_reward_command_on_the_device(default_server, tmp_path, caplog):
     structures = random_structures(16, seed=5)
     records = poscar_records(structures, tmp_path)
     expected = record_column(records, "total")
@@ -68,6 +68,9 @@ def test_forward_gives_the_totals_of_reward_command_on_the_device(default_server
         assert reward_fn.last_result is not None and len(reward_fn.last_result) == 16
         # The served pipeline decides the normalization, whatever Chemeleon2's YAML says.
         assert reward_fn.normalize_fn == "std" and reward_fn.eps == 1e-4
+        ignored = [r.getMessage() for r in caplog.records if "is ignored" in r.getMessage()]
+        assert any("reward_fn.normalize_fn='norm'" in m and "'std'" in m for m in ignored), ignored
+        assert any("reward_fn.reward_type='custom'" in m for m in ignored), ignored
         with pytest.raises(ValueError, match="crystals"):
             reward_fn(type("Short", (StandInBatch,), {"__len__": lambda self: 3})(structures))
     finally:
