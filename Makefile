@@ -3,7 +3,7 @@
 # `make check` is the quick loop (under a minute after a build).
 SWIFT ?= swift
 
-.PHONY: run test check build deps bench serve
+.PHONY: run test test-python check build deps bench serve
 
 deps:
 	@scripts/install-system-deps.sh
@@ -28,7 +28,21 @@ test: deps
 	CRYSTALRL_PYTHON="$$(scripts/python-env.sh)" \
 	CRYSTALRL_CHGNET_PYTHON="$$(scripts/python-env.sh chgnet)" \
 	  $(SWIFT) test --disable-swift-testing
+	$(MAKE) test-python
 	FUZZ_FRESH=1 scripts/fuzz.sh --all 10
+
+# The Python client (python/) against real servers of the debug build (`make test` builds
+# it first): installed with pip into the test environment (pymatgen, ASE) for its tests and the
+# examples' commands, and into the CHGNet environment (torch) for the Chemeleon2 adapter and
+# its example.
+test-python:
+	PY="$$(scripts/python-env.sh)" && TORCH_PY="$$(scripts/python-env.sh chgnet)" && \
+	  export CRYSTALRL_BINARY="$(CURDIR)/.build/debug/crystalrl-serve" && \
+	  "$$PY" -m pip install -q --disable-pip-version-check ./python && \
+	  "$$TORCH_PY" -m pip install -q --disable-pip-version-check ./python && \
+	  rm -rf python/build python/src/*.egg-info && \
+	  "$$PY" -m pytest -q python/tests && \
+	  "$$TORCH_PY" -m pytest -q python/tests -k chemeleon
 
 # Test classes that need the Python oracle environments or ../shared/data, and the slow
 # end-to-end training runs: `make test` runs them, `make check` leaves them out. The oracle
