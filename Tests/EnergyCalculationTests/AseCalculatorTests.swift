@@ -1,6 +1,7 @@
 import CrystalCore
 import EnergyCalculation
 import Foundation
+import Synchronization
 import TestSupport
 import XCTest
 
@@ -97,7 +98,7 @@ final class AseCalculatorTests: XCTestCase {
     let ours = startError(AseCalculator(module: "crystalrl_test_calculators", callable: "emt"))
     XCTAssertTrue(
       ours.contains(
-        "what looks like a calculator there: EMT, PickyEMT, downloading_model, "
+        "what looks like a calculator there: DyingEMT, EMT, PickyEMT, downloading_model, "
           + "not_a_calculator"), ours)
   }
 
@@ -131,6 +132,35 @@ final class AseCalculatorTests: XCTestCase {
     }
     XCTAssertEqual(calculator.relax([structures[2]]).count, 1)
     XCTAssertNil(calculator.relax([structures[2]])[0], "a failed relaxation is nil")
+  }
+
+  /// A calculator that kills its worker on one structure: the batch is retried one structure at
+  /// a time on restarted workers, so only that structure is NaN, and the worker serves on.
+  func testAWorkerThatDiesIsRestartedAndCostsOneStructure() throws {
+    let reference = try AseReference.emt(count: 8)
+    let structures = try reference.structures.map { try $0.structure() }
+    let fatal = structures[3].count
+    let calculator = try AseCalculator(
+      module: "crystalrl_test_calculators", callable: "DyingEMT",
+      kwargs: "{\"die_atoms\": \(fatal)}"
+    ).start()
+    let warnings = Mutex<[String]>([])
+    calculator.warn = { message in warnings.withLock { $0.append(message) } }
+    let energies = calculator.totalEnergies(structures)
+    for (index, structure) in structures.enumerated() {
+      if structure.count == fatal {
+        XCTAssertTrue(energies[index].isNaN, "\(structure.id)")
+      } else {
+        XCTAssertEqual(energies[index], reference.energies[index], accuracy: 1e-9 * 24)
+      }
+    }
+    XCTAssertTrue(
+      warnings.withLock { $0.contains { $0.contains("worker exited with status 11") } },
+      "\(warnings.withLock { $0 })")
+    let survivor = try XCTUnwrap(structures.firstIndex { $0.count != fatal })
+    XCTAssertEqual(
+      calculator.totalEnergies([structures[survivor]])[0], reference.energies[survivor],
+      accuracy: 1e-9 * 24)
   }
 
   /// A model that must be downloaded while no network is reachable: the error says the model

@@ -1,5 +1,6 @@
 """ASE calculator factories for the tests of energy_calculator: ase:MODULE:CALLABLE, each a way a
 real model can go wrong (Tests/EnergyCalculationTests/AseCalculatorTests.swift)."""
+import os
 import urllib.request
 
 from ase.calculators.emt import EMT
@@ -15,6 +16,20 @@ class PickyEMT(EMT):
     def calculate(self, atoms=None, properties=("energy",), system_changes=("positions",)):
         if atoms is not None and len(atoms) == self.refuse_atoms:
             raise RuntimeError(f"PickyEMT refuses {len(atoms)}-atom structures")
+        super().calculate(atoms, properties, system_changes)
+
+
+class DyingEMT(EMT):
+    """ASE's EMT, except that the whole worker process dies on structures of `die_atoms` atoms,
+    as a model that segfaults would."""
+
+    def __init__(self, die_atoms, **kwargs):
+        super().__init__(**kwargs)
+        self.die_atoms = die_atoms
+
+    def calculate(self, atoms=None, properties=("energy",), system_changes=("positions",)):
+        if atoms is not None and len(atoms) == self.die_atoms:
+            os._exit(11)
         super().calculate(atoms, properties, system_changes)
 
 
