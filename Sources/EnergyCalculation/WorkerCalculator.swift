@@ -18,8 +18,8 @@ import WorkerProcess
 ///                     "structures": [S or null, ...]}   (relax only)
 ///
 /// A greeting's `version` (the model's package and version) joins the identifier, so caches
-/// keyed by it never mix two versions. A batch whose worker crashes or times out is retried one structure at a time on a fresh
-/// worker, so only the structures that really fail get NaN.
+/// keyed by it never mix two versions. A batch whose worker crashes or times out is retried one
+/// structure at a time on a fresh worker, so only the structures that really fail get NaN.
 public final class WorkerCalculator: EnergyCalculator {
   public let identifier: String
   public let worker: LineWorker
