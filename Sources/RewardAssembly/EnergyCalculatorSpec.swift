@@ -1,5 +1,6 @@
 import CrystalConfig
 import EnergyCalculation
+import Foundation
 
 /// An `energy_calculator` setting behind `e_above_hull` (`rl_module.reward_fn.energy_calculator`,
 /// `evaluation.energy_calculator`): `chgnet`, `table:PATH` (a CSV of id and energy),
@@ -49,7 +50,8 @@ public struct EnergyCalculatorSpec {
   }
 
   /// Parses the setting at `node` (absent means `chgnet`); anything else is an error naming the
-  /// key and listing the valid forms. `kwargs` (a map) and `python` (a path) apply to
+  /// key and listing the valid forms. `kwargs` (a map) and `python` (a path; `~` is the home
+  /// directory) apply to
   /// `ase:MODULE:CALLABLE` only: given with another calculator they are an error; absent or
   /// null, they are `{}` and the CHGNet environment's interpreter.
   public init(
@@ -69,7 +71,8 @@ public struct EnergyCalculatorSpec {
         AseCalculator(
           module: String(parts[0]), callable: String(parts[1]),
           kwargs: kwargs.isNull ? "{}" : kwargs.value!.json,
-          python: python.isNull ? nil : try python.string()))
+          python: python.isNull
+            ? nil : NSString(string: try python.string()).expandingTildeInPath))
       return
     }
     for extra in [kwargs, python] where !extra.isNull {

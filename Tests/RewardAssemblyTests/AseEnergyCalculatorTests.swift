@@ -41,6 +41,12 @@ final class AseEnergyCalculatorConfigTests: XCTestCase {
     XCTAssertNotEqual(emt.key, other.key)
     XCTAssertNotEqual(
       emt.key, try spec("energy_calculator: ase:ase.calculators.emt:EMT\nenergy_python: /p").key)
+    let home = try spec("energy_calculator: ase:m:C\nenergy_python: ~/mace/bin/python")
+    guard case .ase(let inHome) = home.calculator else { return XCTFail("\(home.calculator)") }
+    XCTAssertEqual(
+      inHome.python,
+      FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent("mace/bin/python")
+        .path)
   }
 
   func testBadSettingsNameTheirKey() {
