@@ -111,25 +111,45 @@ final class AseCalculatorTests: XCTestCase {
           + "it must return an ASE calculator"), message)
   }
 
+  /// A worker with `callable` of crystalrl_test_calculators, which fails (as its `parameter`
+  /// says) on structures as large as the one at `index` of 8 carbon_24 structures; the
+  /// structures, their EMT energies and that size.
+  func failingEMT(_ callable: String, _ parameter: String, onSizeOf index: Int) throws -> (
+    WorkerCalculator, AseReference, [Structure], Int
+  ) {
+    let reference = try AseReference.emt(count: 8)
+    let structures = try reference.structures.map { try $0.structure() }
+    let atoms = structures[index].count
+    let calculator = try AseCalculator(
+      module: "crystalrl_test_calculators", callable: callable,
+      kwargs: "{\"\(parameter)\": \(atoms)}"
+    ).start()
+    return (calculator, reference, structures, atoms)
+  }
+
+  /// `energies` are NaN for the structures of `atoms` atoms and EMT's (`reference`) for the
+  /// others.
+  func assertNaN(
+    only atoms: Int, _ energies: [Double], _ reference: AseReference, _ structures: [Structure],
+    line: UInt = #line
+  ) {
+    for (index, structure) in structures.enumerated() {
+      if structure.count == atoms {
+        XCTAssertTrue(energies[index].isNaN, "\(structure.id): \(energies[index])", line: line)
+      } else {
+        XCTAssertEqual(
+          energies[index], reference.energies[index], accuracy: 1e-9 * 24, line: line)
+      }
+    }
+  }
+
   /// A calculator that raises on one structure costs that structure only: NaN, in order, and
   /// the worker goes on.
   func testACalculatorRaisingOnOneStructureGivesItNaN() throws {
-    let reference = try AseReference.emt(count: 8)
-    let structures = try reference.structures.map { try $0.structure() }
-    let refused = structures[2].count
-    let calculator = try AseCalculator(
-      module: "crystalrl_test_calculators", callable: "PickyEMT",
-      kwargs: "{\"refuse_atoms\": \(refused)}"
-    ).start()
+    let (calculator, reference, structures, refused) = try failingEMT(
+      "PickyEMT", "refuse_atoms", onSizeOf: 2)
     calculator.warn = { _ in }
-    let energies = calculator.totalEnergies(structures)
-    for (index, structure) in structures.enumerated() {
-      if structure.count == refused {
-        XCTAssertTrue(energies[index].isNaN, "\(structure.id): \(energies[index])")
-      } else {
-        XCTAssertEqual(energies[index], reference.energies[index], accuracy: 1e-9 * 24)
-      }
-    }
+    assertNaN(only: refused, calculator.totalEnergies(structures), reference, structures)
     XCTAssertEqual(calculator.relax([structures[2]]).count, 1)
     XCTAssertNil(calculator.relax([structures[2]])[0], "a failed relaxation is nil")
   }
@@ -137,23 +157,11 @@ final class AseCalculatorTests: XCTestCase {
   /// A calculator that kills its worker on one structure: the batch is retried one structure at
   /// a time on restarted workers, so only that structure is NaN, and the worker serves on.
   func testAWorkerThatDiesIsRestartedAndCostsOneStructure() throws {
-    let reference = try AseReference.emt(count: 8)
-    let structures = try reference.structures.map { try $0.structure() }
-    let fatal = structures[3].count
-    let calculator = try AseCalculator(
-      module: "crystalrl_test_calculators", callable: "DyingEMT",
-      kwargs: "{\"die_atoms\": \(fatal)}"
-    ).start()
+    let (calculator, reference, structures, fatal) = try failingEMT(
+      "DyingEMT", "die_atoms", onSizeOf: 3)
     let warnings = Mutex<[String]>([])
     calculator.warn = { message in warnings.withLock { $0.append(message) } }
-    let energies = calculator.totalEnergies(structures)
-    for (index, structure) in structures.enumerated() {
-      if structure.count == fatal {
-        XCTAssertTrue(energies[index].isNaN, "\(structure.id)")
-      } else {
-        XCTAssertEqual(energies[index], reference.energies[index], accuracy: 1e-9 * 24)
-      }
-    }
+    assertNaN(only: fatal, calculator.totalEnergies(structures), reference, structures)
     XCTAssertTrue(
       warnings.withLock { $0.contains { $0.contains("worker exited with status 11") } },
       "\(warnings.withLock { $0 })")
