@@ -56,7 +56,8 @@ CHECK_SKIPS = PymatgenCrossCheckTests TorchParityTests WorkflowTests GRPOObjecti
   VAEFeaturizerTests StructureMatcherAgreementTests StructureMatcherGroupingTests \
   OptimizerTests OutputGoldenTests ShippedPluginConformanceTests PluginNewCommandTests \
   GRPOTrainerTests PropertyPredictorTests KillAndResumeTests UnreliablePluginTrainingTests \
-  ServerDNGTests ServerPythonClientTests ServerFaultTests
+  ServerDNGTests ServerPythonClientTests ServerFaultTests AseCalculatorTests \
+  AseChgnetParityTests AseMaceTests AseEnergyAboveHullTests
 
 check:
 	$(SWIFT) build --build-tests

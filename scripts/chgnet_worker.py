@@ -1,24 +1,9 @@
-"""CHGNet energy worker for CrystalRL (see Sources/EnergyCalculation/WorkerCalculator.swift).
-
-Speaks one JSON object per line on stdin/stdout:
-  greeting:  {"ready": true, "model": "..."} or {"error": "..."}
-  request:   {"op": "energy" | "relax", "structures": [{"lattice": [9], "numbers": [...], "frac": [...]}],
-              "fmax": eV/Å, "steps": N}   (fmax and steps: relax only)
-  response:  {"energies": [eV per cell or null], "structures": [... or null]}  (structures: relax only)
-Everything else (library banners, warnings) goes to stderr so the protocol stays clean.
+"""CHGNet energy worker for CrystalRL: the line protocol of energy_worker_protocol.py, with CHGNet's
+own batched predictions and StructOptimizer (see Sources/EnergyCalculation/WorkerCalculator.swift).
 """
-import json
 import sys
-import warnings
 
-protocol = sys.stdout
-sys.stdout = sys.stderr  # libraries print banners; keep them off the protocol channel
-warnings.filterwarnings("ignore")
-
-
-def reply(obj):
-    protocol.write(json.dumps(obj) + "\n")
-    protocol.flush()
+from energy_worker_protocol import reply, serve
 
 
 def main():
@@ -57,27 +42,11 @@ def main():
                 return [None]
             return [e for s in structures for e in energies_of([s])]
 
-    for line in sys.stdin:
-        request = json.loads(line)
-        structures = [structure(spec) for spec in request["structures"]]
-        if request["op"] == "energy":
-            reply({"energies": energies_of(structures)})
-        elif request["op"] == "relax":
-            energies, relaxed = [], []
-            for s in structures:
-                try:
-                    result = optimizer.relax(s, fmax=request.get("fmax", 0.1),
-                                             steps=request.get("steps", 150), verbose=False)
-                    energies.append(float(result["trajectory"].energies[-1]))
-                    relaxed.append(encode(result["final_structure"]))
-                except Exception as error:  # one bad structure must not end the worker
-                    print(f"relaxation failed: {error}", file=sys.stderr)
-                    energies.append(None)
-                    relaxed.append(None)
-            reply({"energies": energies, "structures": relaxed})
-        else:
-            reply({"error": f"unknown op {request['op']!r}"})
-    return 0
+    def relax_one(s, fmax, steps):
+        result = optimizer.relax(s, fmax=fmax, steps=steps, verbose=False)
+        return result["trajectory"].energies[-1], result["final_structure"]
+
+    return serve(structure, energies_of, relax_one, encode)
 
 
 if __name__ == "__main__":

@@ -57,13 +57,20 @@ rl_module:
     normalize_fn: std
     eps: 1e-4
     reference_dataset: ${data.name}
-    # chgnet (needs scripts/python-env.sh chgnet), table:PATH (a CSV of id,energy), or
+    # chgnet (needs scripts/python-env.sh chgnet), table:PATH (a CSV of id,energy),
     # plugin:PATH_OR_NAME:PROVIDER (a plugin's metric provider of energy per atom in eV/atom,
     # e.g. plugin:ToyPotential:energy_per_atom; its parameters come from a reward_fn.metrics
-    # entry naming the same plugin and provider, if there is one).
+    # entry naming the same plugin and provider, if there is one), or ase:MODULE:CALLABLE (any
+    # ASE calculator, MODULE.CALLABLE(**energy_calculator_kwargs), e.g. Chemeleon2's MACE:
+    # ase:mace.calculators:mace_mp with {model: medium-mpa-0, default_dtype: float64}; see
+    # Docs/science.md for the MLIPs).
     energy_calculator: chgnet
-    # CHGNet worker processes sharing each batch of energies (split in order, gathered in
-    # order); each holds about 3 GB. Only chgnet takes more than 1.
+    # ase: only. The callable's keyword arguments (a map; null for none), and the Python
+    # interpreter that runs it (null: the CHGNet environment's, which has ASE).
+    energy_calculator_kwargs: null
+    energy_python: null
+    # Worker processes sharing each batch of energies (split in order, gathered in order);
+    # a CHGNet worker holds about 3 GB. Only chgnet and ase: take more than 1.
     energy_workers: 1
     # Phase-diagram entries beside the reference set's (perov_5 has no elemental or binary
     # phases): a list of `prototypes` (the built-in binary and ternary prototypes decorated with
@@ -87,6 +94,8 @@ rl_module:
 # crystalrl evaluate computes e_above_hull with the reward's calculator.
 evaluation:
   energy_calculator: ${rl_module.reward_fn.energy_calculator}
+  energy_calculator_kwargs: ${rl_module.reward_fn.energy_calculator_kwargs}
+  energy_python: ${rl_module.reward_fn.energy_python}
   hull_references: ${rl_module.reward_fn.hull_references}
 
 """#,
@@ -181,9 +190,14 @@ batch_size: 5
 # computes e_above_hull.
 stable_threshold: 0.0
 metastable_threshold: 0.1
-# Energies for e_above_hull: none (no energy columns), chgnet or table:PATH (a CSV of
-# id,energy); the hull is data.reference_file's. custom_reward=rl_dng uses its reward's.
+# Energies for e_above_hull: none (no energy columns), chgnet, table:PATH (a CSV of
+# id,energy), plugin:PATH_OR_NAME:PROVIDER or ase:MODULE:CALLABLE (any ASE calculator); the hull
+# is data.reference_file's. custom_reward=rl_dng uses its reward's.
 energy_calculator: none
+# ase: only: the callable's keyword arguments (a map) and the interpreter that runs it (null:
+# the CHGNet environment's), as rl_module.reward_fn's.
+energy_calculator_kwargs: null
+energy_python: null
 # Phase-diagram entries beside data.reference_file's: `prototypes` and/or csv:PATH, as
 # rl_module.reward_fn.hull_references (custom_reward=rl_dng uses its reward's); [] adds nothing.
 hull_references: []

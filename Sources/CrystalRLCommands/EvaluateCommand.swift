@@ -24,9 +24,10 @@ struct EvaluateCommand: ParsableCommand {
     let reference: String
     let rewardConfig: ConfigNode
     let thresholds: EvaluationReport.Thresholds
-    /// The calculator of `evaluation.energy_calculator`; nil for `none`.
+    /// The calculator of `evaluation.energy_calculator` (with `evaluation.energy_calculator_kwargs`
+    /// and `evaluation.energy_python`); nil for `none`.
     let energyCalculator: EnergyCalculatorSpec?
-    /// CHGNet worker processes, as the reward's (`rl_module.reward_fn.energy_workers`).
+    /// Energy worker processes, as the reward's (`rl_module.reward_fn.energy_workers`).
     let energyWorkers: Int
     /// Phase-diagram entries beside the reference set's (`evaluation.hull_references`).
     let hullReferences: HullReferences
@@ -37,9 +38,10 @@ struct EvaluateCommand: ParsableCommand {
       thresholds = .init(
         stable: try config.double("evaluation.stable_threshold"),
         metastable: try config.double("evaluation.metastable_threshold"))
-      let calculator = try config.node("evaluation.energy_calculator")
+      let evaluation = try config.node("evaluation")
       energyCalculator =
-        try calculator.string() == "none" ? nil : try EnergyCalculatorSpec(calculator)
+        try evaluation["energy_calculator"].string() == "none"
+        ? nil : try EnergyCalculatorSpec(settingsIn: evaluation)
       energyWorkers = try RewardFactory.energyWorkers(of: rewardConfig)
       hullReferences = try HullReferences(try config.node("evaluation.hull_references"))
     }

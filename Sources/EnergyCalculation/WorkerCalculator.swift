@@ -4,9 +4,11 @@ import Synchronization
 import WorkerProcess
 
 /// An energy calculator backed by a long-lived Python worker process (scripts/chgnet_worker.py
-/// for CHGNet) that speaks this line protocol, one JSON object per line:
+/// for CHGNet, scripts/ase_worker.py for ASE calculators; both use
+/// scripts/energy_worker_protocol.py) that speaks this line protocol, one JSON object per line:
 ///
-///     worker → host (once, at start): {"ready": true, "model": "chgnet 0.3.0"}
+///     worker → host (once, at start): {"ready": true, "model": "chgnet 0.3.0",
+///                                      "version": "mace-torch 0.3.16"}   (version: optional)
 ///                                  or {"error": "why it cannot start"}
 ///     host → worker: {"op": "energy" | "relax", "structures": [S, ...],
 ///                     "fmax": eV/Å, "steps": N}          (fmax, steps: relax only)
@@ -15,8 +17,9 @@ import WorkerProcess
 ///     worker → host: {"energies": [eV per cell or null, ...],
 ///                     "structures": [S or null, ...]}   (relax only)
 ///
-/// A batch whose worker crashes or times out is retried one structure at a time on a fresh
-/// worker, so only the structures that really fail get NaN.
+/// A greeting's `version` (the model's package and version) joins the identifier, so caches
+/// keyed by it never mix two versions. A batch whose worker crashes or times out is retried one
+/// structure at a time on a fresh worker, so only the structures that really fail get NaN.
 public final class WorkerCalculator: EnergyCalculator {
   public let identifier: String
   public let worker: LineWorker
@@ -62,8 +65,6 @@ public final class WorkerCalculator: EnergyCalculator {
     identifier: String, worker: LineWorker, secondsPerStructure: Double = 5,
     startTimeout: Double = 300, relaxationForce: Double = 0.2, relaxationSteps: Int = 60
   ) throws {
-    // The relaxation settings change relaxed energies, so they are part of the identity.
-    self.identifier = "\(identifier) (relax: fmax \(relaxationForce), \(relaxationSteps) steps)"
     self.relaxationForce = relaxationForce
     self.relaxationSteps = relaxationSteps
     self.worker = worker
@@ -80,6 +81,10 @@ public final class WorkerCalculator: EnergyCalculator {
     guard object?["ready"] as? Bool == true else {
       throw CalculatorError("\(identifier): unexpected worker greeting '\(greeting)'")
     }
+    let version = (object?["version"] as? String).map { " (\($0))" } ?? ""
+    // The relaxation settings change relaxed energies, so they are part of the identity.
+    self.identifier =
+      "\(identifier)\(version) (relax: fmax \(relaxationForce), \(relaxationSteps) steps)"
   }
 
   public func totalEnergies(_ structures: [Structure]) -> [Double] {

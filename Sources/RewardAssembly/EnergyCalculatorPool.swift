@@ -1,9 +1,10 @@
 import EnergyCalculation
 import Foundation
 
-/// The energy calculators of one factory, by their `energy_calculator` setting (with the number
-/// of CHGNet workers): each is started once and shared, so a reward and `evaluate`'s hull that
-/// name the same calculator use the same CHGNet workers (or one plugin provider).
+/// The energy calculators of one factory, by their `energy_calculator` setting (with an ASE
+/// calculator's kwargs and interpreter, and the number of workers; see
+/// `EnergyCalculatorSpec.key`): each is started once and shared, so a reward and `evaluate`'s
+/// hull that name the same calculator use the same workers (or one plugin provider).
 final class EnergyCalculatorPool {
   private var calculators: [String: EnergyCalculator] = [:]
 

@@ -7,8 +7,9 @@ import PluginHost
 import ReferenceData
 import RewardPipeline
 
-/// `energy_calculator`: CHGNet, an energy table or a plugin's metric provider behind
-/// `e_above_hull`, one per setting, shared by the factory's pipelines and `energyAboveHull`.
+/// `energy_calculator`: CHGNet, an energy table, a plugin's metric provider or an ASE calculator
+/// behind `e_above_hull`, one per setting, shared by the factory's pipelines and
+/// `energyAboveHull`.
 extension RewardFactory {
   /// For `plugin:PATH_OR_NAME:PROVIDER`: an energy calculator on that provider, taken from
   /// `reward_fn.metrics` when an entry names the same file and provider (its parameters and
@@ -36,32 +37,36 @@ extension RewardFactory {
     return ProviderEnergyCalculator(metric: name, registry: registry, identifier: identity)
   }
 
-  /// How many CHGNet worker processes share each batch, from `energy_workers` of the
-  /// `reward_fn` node `config`: a positive integer (1 when absent); more than 1 only with
-  /// `energy_calculator: chgnet`, since the other calculators run in the host.
+  /// How many worker processes share each batch, from `energy_workers` of the `reward_fn` node
+  /// `config`: a positive integer (1 when absent); more than 1 only with `energy_calculator:
+  /// chgnet` or `ase:MODULE:CALLABLE`, since the other calculators run in the host.
   public static func energyWorkers(of config: ConfigNode) throws -> Int {
     let setting = config["energy_workers"]
     guard let workers = try setting.optional({ try $0.positiveInt() }) else { return 1 }
-    let spec = try EnergyCalculatorSpec(config["energy_calculator"])
-    guard workers == 1 || spec.calculator == .chgnet else {
+    let spec = try EnergyCalculatorSpec(settingsIn: config)
+    guard workers == 1 || spec.calculator.runsInWorkers else {
       throw setting.refusal(
-        "\(workers) worker processes need energy_calculator: chgnet; '\(spec.setting)' runs in "
-          + "the host, so give 1")
+        "\(workers) worker processes need energy_calculator: chgnet or ase:MODULE:CALLABLE; "
+          + "'\(spec.setting)' runs in the host, so give 1")
     }
     return workers
   }
 
-  /// The calculator `spec` names (`chgnet`, with `workers` worker processes; `table:PATH`;
-  /// `plugin:PATH_OR_NAME:PROVIDER`), started once per factory and shared by its pipelines and
-  /// `energyAboveHull`.
+  /// The calculator `spec` names (`chgnet` or `ase:MODULE:CALLABLE`, with `workers` worker
+  /// processes; `table:PATH`; `plugin:PATH_OR_NAME:PROVIDER`), started once per factory and
+  /// shared by its pipelines and `energyAboveHull`.
   mutating func energyCalculator(
     _ spec: EnergyCalculatorSpec, workers: Int, _ configured: [ConfiguredMetric]
   ) throws -> EnergyCalculator {
     let pool = calculators
-    let workers = spec.calculator == .chgnet ? workers : 1
-    return try pool.calculator(workers > 1 ? "\(spec.setting) × \(workers)" : spec.setting) {
+    let workers = spec.calculator.runsInWorkers ? workers : 1
+    return try pool.calculator(workers > 1 ? "\(spec.key) × \(workers)" : spec.key) {
       switch spec.calculator {
       case .chgnet: return try ChgnetCalculator.start(workers: workers)
+      case .ase(let ase):
+        let calculator = try ase.start(workers: workers)
+        log("energy calculator: \(calculator.identifier) with \(ase.interpreter)")
+        return calculator
       case .table(let path): return try TableEnergyCalculator(url: URL(fileURLWithPath: path))
       case .plugin(let plugin, let provider):
         return try pluginEnergyCalculator(
@@ -84,7 +89,7 @@ extension RewardFactory {
 
   /// `e_above_hull` against the hull of `reference` (its energies and relaxed elemental
   /// references, computed once and cached) and the entries `hullReferences` add, with the
-  /// calculator `spec` names and `workers` CHGNet worker processes (see
+  /// calculator `spec` names and `workers` worker processes (see
   /// `energyWorkers(of:)`); a calculator the factory's pipelines use too is shared.
   public mutating func energyAboveHull(
     reference: ReferenceSet, calculator spec: EnergyCalculatorSpec, workers: Int = 1,

@@ -24,7 +24,8 @@ public struct RewardFactory {
   /// Keys the pipeline itself reads from `reward_fn`.
   static let pipelineKeys = [
     "_target_", "normalize_fn", "eps", "reference_dataset", "energy_calculator",
-    "energy_workers", "hull_references", "components", "metrics",
+    "energy_calculator_kwargs", "energy_python", "energy_workers", "hull_references",
+    "components", "metrics",
   ]
   /// Keys the pipeline reads from each component entry; all others are parameters.
   static let componentKeys = [
@@ -131,7 +132,7 @@ public struct RewardFactory {
     let required = components.flatMap(\.component.requiredMetrics)
     let needed = Self.closure(of: required, over: configured.map(\.provider))
     // Every energy setting is checked, even when no component needs energies.
-    let calculatorSpec = try EnergyCalculatorSpec(config["energy_calculator"])
+    let calculatorSpec = try EnergyCalculatorSpec(settingsIn: config)
     let workers = try Self.energyWorkers(of: config)
     let hullReferences = try HullReferences(config["hull_references"])
     let calculator =

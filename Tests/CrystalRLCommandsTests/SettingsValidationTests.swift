@@ -72,8 +72,8 @@ final class SettingsValidationTests: XCTestCase {
       try error(["evaluation.energy_calculator=dft"], read: evaluate),
       ConfigError(
         key: "evaluation.energy_calculator",
-        "evaluation.energy_calculator must be chgnet, table:PATH or "
-          + "plugin:PATH_OR_NAME:PROVIDER, got 'dft'"))
+        "evaluation.energy_calculator must be chgnet, table:PATH, "
+          + "plugin:PATH_OR_NAME:PROVIDER or ase:MODULE:CALLABLE, got 'dft'"))
     // rl_dng's evaluation.energy_calculator is ${rl_module.reward_fn.energy_calculator}.
     XCTAssertEqual(
       try error(
@@ -100,5 +100,20 @@ final class SettingsValidationTests: XCTestCase {
     XCTAssertEqual(settings.energyWorkers, 2)
     let plain = ComposedConfig(root: try loader.compose(primary: "train_rl"))
     XCTAssertNil(try EvaluateCommand.Settings(plain).energyCalculator)
+    // An ASE calculator comes with its kwargs and interpreter.
+    let ase = ComposedConfig(
+      root: try loader.compose(
+        primary: "train_rl",
+        overrides: [
+          "custom_reward=rl_dng",
+          "rl_module.reward_fn.energy_calculator=ase:mace.calculators:mace_mp",
+          "rl_module.reward_fn.energy_calculator_kwargs={model: medium-mpa-0}",
+          "rl_module.reward_fn.energy_python=/opt/mace/bin/python",
+        ]))
+    guard case .ase(let mace)? = try EvaluateCommand.Settings(ase).energyCalculator?.calculator
+    else { return XCTFail("evaluate did not read the ASE calculator") }
+    XCTAssertEqual(
+      [mace.module, mace.callable, mace.kwargs, mace.python],
+      ["mace.calculators", "mace_mp", "{\"model\": \"medium-mpa-0\"}", "/opt/mace/bin/python"])
   }
 }

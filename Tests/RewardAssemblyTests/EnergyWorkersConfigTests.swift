@@ -5,7 +5,8 @@ import RewardPipeline
 import TestSupport
 import XCTest
 
-/// `reward_fn.energy_workers`: a positive integer, more than 1 only for CHGNet.
+/// `reward_fn.energy_workers`: a positive integer, more than 1 only for worker calculators
+/// (CHGNet, ASE).
 final class EnergyWorkersConfigTests: XCTestCase {
   /// The worker count of a reward config with `workers` and `calculator`, after the factory
   /// has built its pipeline (which checks the setting too).
@@ -37,11 +38,14 @@ final class EnergyWorkersConfigTests: XCTestCase {
     XCTAssertThrowsError(try workers("2", calculator: "table:energies.csv")) { error in
       XCTAssertEqual((error as? ConfigError)?.key, "reward_fn.energy_workers")
       XCTAssertTrue(
-        "\(error)".contains("energy_workers: 2 worker processes need energy_calculator: chgnet"),
+        "\(error)".contains(
+          "energy_workers: 2 worker processes need energy_calculator: chgnet or "
+            + "ase:MODULE:CALLABLE"),
         "\(error)")
     }
     XCTAssertEqual(try workers("1", calculator: "table:energies.csv"), 1)
     XCTAssertEqual(try workers("3"), 3)
+    XCTAssertEqual(try workers("2", calculator: "ase:ase.calculators.emt:EMT"), 2)
   }
 
   func testDefaultIsOneWorker() throws {

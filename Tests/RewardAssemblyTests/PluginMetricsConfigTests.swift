@@ -86,7 +86,7 @@ final class PluginMetricsConfigTests: XCTestCase {
       reference_dataset: builtin
       components: [{_target_: EnergyReward}]
       """,
-      mentions: "must be chgnet, table:PATH or plugin:PATH_OR_NAME:PROVIDER")
+      mentions: "must be chgnet, table:PATH, plugin:PATH_OR_NAME:PROVIDER or ase:MODULE:CALLABLE")
   }
 
   /// The plugin calculator and a table of the plugin's own numbers give the same hull.

@@ -46,7 +46,9 @@ final class RewardFactoryTests: XCTestCase {
     assertError(
       "reference_dataset: builtin\nenergy_calculator: dft\ncomponents:\n"
         + "  - _target_: src.rl_module.components.EnergyReward\n",
-      mentions: "energy_calculator must be chgnet, table:PATH or plugin:PATH_OR_NAME:PROVIDER")
+      mentions:
+        "energy_calculator must be chgnet, table:PATH, plugin:PATH_OR_NAME:PROVIDER or "
+        + "ase:MODULE:CALLABLE")
   }
 
   func testConfigurationErrorsListWhatIsValid() {
