@@ -144,6 +144,7 @@ final class Handoff<Value: Sendable>: Sendable {
     var continuation: CheckedContinuation<Value, Error>?
     var early: Result<Value, Error>?
     var done = false
+    var timer: Task<Void, Never>?
   }
 
   private let state = Mutex(State())
@@ -162,6 +163,8 @@ final class Handoff<Value: Sendable>: Sendable {
       }
       state.done = true
       state.continuation = nil
+      state.timer?.cancel()
+      state.timer = nil
       return (continuation, false)
     }
     if late { onLate(result) }
@@ -188,19 +191,35 @@ final class Handoff<Value: Sendable>: Sendable {
         continuation.resume(with: ready)
         return
       }
-      DispatchQueue.global().asyncAfter(deadline: deadline) {
-        let expired = self.state.withLock { state -> CheckedContinuation<Value, Error>? in
-          guard !state.done else { return nil }
-          state.done = true
-          defer { state.continuation = nil }
-          return state.continuation
+      // A task that sleeps until the deadline, cancelled when the value comes first, so that
+      // nothing of a batch answered in time stays scheduled until its deadline.
+      let timer = Task { [self] in
+        let now = DispatchTime.now().uptimeNanoseconds
+        if deadline.uptimeNanoseconds > now {
+          try? await Task.sleep(nanoseconds: deadline.uptimeNanoseconds - now)
         }
-        guard let expired else { return }
-        onExpiry()
-        expired.resume(
-          throwing: RequestRefusal(
-            .deadlineExpired, "the batch passed its deadline before it was scored; it was dropped"))
+        guard !Task.isCancelled else { return }
+        expire(onExpiry)
+      }
+      state.withLock { state in
+        if state.done { timer.cancel() } else { state.timer = timer }
       }
     }
+  }
+
+  /// Answers the waiter with `deadlineExpired`, unless the value came first.
+  private func expire(_ onExpiry: @Sendable () -> Void) {
+    let expired = state.withLock { state -> CheckedContinuation<Value, Error>? in
+      guard !state.done else { return nil }
+      state.done = true
+      state.timer = nil
+      defer { state.continuation = nil }
+      return state.continuation
+    }
+    guard let expired else { return }
+    onExpiry()
+    expired.resume(
+      throwing: RequestRefusal(
+        .deadlineExpired, "the batch passed its deadline before it was scored; it was dropped"))
   }
 }
