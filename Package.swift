@@ -151,7 +151,7 @@ let package = Package(
         "CrystalCore", "RewardPipeline", "PluginHost", "StructureMatching", "DNGAlgorithms",
         "TensorEngine", "CrystalModels", "RewardAssembly", "CrystalConfig", "ReferenceOracles",
         "COpenBLAS", "CrystalTraining", "EnergyCalculation", "ReferenceData", "ProgressReporting",
-        "LocalCache",
+        "LocalCache", "CrystalRLCommands", "Parallelism", "WorkerProcess",
       ]),
 
     // Example plugins.

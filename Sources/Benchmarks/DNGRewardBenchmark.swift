@@ -19,21 +19,38 @@ let dngRewardBenchmark = Benchmark(name: "dng-reward") {
   let pipeline = try factory.makePipeline(
     try ConfigValue.parse(
       yaml: dngRewardYAML(reference: source, energies: table), source: "benchmark"))
-  // A batch of 320 structures: every 11th reference, half of them with a lattice strain so
-  // some are novel.
-  let batch = (0..<320).map { index -> Structure in
-    let structure = records[index * 11].structure
-    guard index % 2 == 1 else { return structure }
-    let m = structure.lattice.matrix
-    let strained = try! Lattice(matrix: Matrix3(m[0] * 1.07, m[1], m[2] * 0.95))
-    return try! Structure(lattice: strained, sites: structure.sites, id: structure.id + "-strained")
-  }
+  let batch = dngBatch(records, count: 320)
   _ = try pipeline.score(Array(batch.prefix(8)))  // warm caches of the reference side only
   var total = 0.0
   let seconds = try medianSeconds(repetitions: 3) {
     total = try pipeline.score(batch).total.reduce(0, +)
   }
-  let python = try pythonSeconds(
+  let python = try pythonDNGReward(reference: source, energies: table, count: batch.count)
+  report(
+    "structures", count: batch.count, ours: seconds, theirs: python.seconds,
+    note: String(format: "Σ total: ours %.6f, Python %.6f", total, python.total))
+}
+
+/// `count` structures of `records` for the DNG reward: every 11th from `start` (wrapping
+/// around), the odd ones with a lattice strain (and an id the energy table lacks), so that some
+/// are novel.
+func dngBatch(_ records: [DatasetRecord], count: Int, start: Int = 0) -> [Structure] {
+  (0..<count).map { index -> Structure in
+    let structure = records[(start + index * 11) % records.count].structure
+    guard index % 2 == 1 else { return structure }
+    let m = structure.lattice.matrix
+    let strained = try! Lattice(matrix: Matrix3(m[0] * 1.07, m[1], m[2] * 0.95))
+    return try! Structure(lattice: strained, sites: structure.sites, id: structure.id + "-strained")
+  }
+}
+
+/// The DNG reward of `dngBatch(records of reference, count: count)` computed with pymatgen + amd
+/// + numpy against `reference`, energies from the table at `energies`: the seconds of the
+/// scoring (the reference side is prepared before timing) and the sum of the totals.
+func pythonDNGReward(reference: URL, energies: URL, count: Int) throws -> (
+  seconds: Double, total: Double
+) {
+  let numbers = try pythonSeconds(
     """
     import json, collections
     import numpy as np
@@ -47,9 +64,9 @@ let dngRewardBenchmark = Benchmark(name: "dng-reward") {
     for line in open(sys.argv[2]).read().split("\\n")[1:]:
         key, value = line.split(",")
         energies[key] = float(value)
-    # The same batch: every 11th reference, odd ones strained.
+    # The same batch as dngBatch: every 11th reference, odd ones strained.
     batch, ids = [], []
-    for index in range(320):
+    for index in range(int(sys.argv[3])):
         key, s = refs[index * 11]
         if index % 2 == 1:
             m = s.lattice.matrix.copy(); m[0] *= 1.07; m[2] *= 0.95
@@ -116,8 +133,6 @@ let dngRewardBenchmark = Benchmark(name: "dng-reward") {
     cd = mmd_reward(np.array([comp_features(s) for s in batch]), ref_comp_f)
     total = np.array(creativity) + norm(energy) + 0.1 * norm(sd) + norm(cd)
     print(time.perf_counter() - start, total.sum())
-    """, arguments: [source.path, table.path])
-  report(
-    "structures", count: batch.count, ours: seconds, theirs: python[0],
-    note: String(format: "Σ total: ours %.6f, Python %.6f", total, python[1]))
+    """, arguments: [reference.path, energies.path, String(count)])
+  return (numbers[0], numbers[1])
 }

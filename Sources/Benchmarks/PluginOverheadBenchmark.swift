@@ -41,12 +41,21 @@ let pluginOverheadBenchmark = Benchmark(name: "plugin-overhead") {
 /// Median wall time of `body` over `repetitions` runs, after one warm-up.
 func medianSeconds(repetitions: Int, _ body: () throws -> Void) rethrows -> Double {
   try body()
-  var times: [Double] = []
-  times.reserveCapacity(repetitions)
-  for _ in 0..<repetitions {
-    let start = DispatchTime.now().uptimeNanoseconds
-    try body()
-    times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-  }
-  return times.sorted()[times.count / 2]
+  return median(try (0..<repetitions).map { _ in try wallSeconds(body) })
+}
+
+/// Wall seconds of one call of `body`.
+func wallSeconds(_ body: () throws -> Void) rethrows -> Double {
+  let start = DispatchTime.now().uptimeNanoseconds
+  try body()
+  return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+/// The median of `values` (the upper one of an even count).
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+/// The `fraction` quantile of `values` by nearest rank (p99 of 100 values: the 99th smallest).
+func percentile(_ values: [Double], _ fraction: Double) -> Double {
+  let sorted = values.sorted()
+  return sorted[max(0, Int((Double(sorted.count) * fraction).rounded(.up)) - 1)]
 }

@@ -10,7 +10,7 @@ struct Benchmark {
 
 let benchmarks: [Benchmark] = [
   pluginOverheadBenchmark, functionRewardBenchmark, parsingBenchmark, matcherBenchmark,
-  amdBenchmark, hullBenchmark, dngRewardBenchmark, engineBenchmark, rlStepBenchmark,
+  amdBenchmark, hullBenchmark, dngRewardBenchmark, engineBenchmark, rlStepBenchmark, serveBenchmark,
 ]
 
 let requested = Set(CommandLine.arguments.dropFirst())
