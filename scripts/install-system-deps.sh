@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs the system packages CrystalRL builds against (OpenBLAS, libffi) when missing.
+# Installs the system packages CrystalRL builds against (OpenBLAS, libffi) when missing, and
+# openssl, with which the reward server's TLS test makes its certificate.
 set -euo pipefail
 missing=()
-for pkg in libopenblas-dev libffi-dev; do
+for pkg in libopenblas-dev libffi-dev openssl; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
