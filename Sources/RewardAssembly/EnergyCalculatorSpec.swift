@@ -51,9 +51,8 @@ public struct EnergyCalculatorSpec {
 
   /// Parses the setting at `node` (absent means `chgnet`); anything else is an error naming the
   /// key and listing the valid forms. `kwargs` (a map) and `python` (a path; `~` is the home
-  /// directory) apply to
-  /// `ase:MODULE:CALLABLE` only: given with another calculator they are an error; absent or
-  /// null, they are `{}` and the CHGNet environment's interpreter.
+  /// directory) apply to `ase:MODULE:CALLABLE` only: given with another calculator they are an
+  /// error; absent or null, they are `{}` and the CHGNet environment's interpreter.
   public init(
     _ node: ConfigNode, kwargs: ConfigNode = ConfigNode(nil, path: "energy_calculator_kwargs"),
     python: ConfigNode = ConfigNode(nil, path: "energy_python")
