@@ -28,7 +28,8 @@ final class ServerDNGTests: XCTestCase {
     let description = try server.get("/v1/pipeline").json
     XCTAssertEqual(
       description["energy_calculator"] as? String, "plugin:ToyPotential:energy_per_atom")
-    XCTAssertEqual((description["hull"] as? [String: Any])?["reference_dataset"] as? String, "perov_5")
+    XCTAssertEqual(
+      (description["hull"] as? [String: Any])?["reference_dataset"] as? String, "perov_5")
   }
 
   func testSoakOfEightClientsLosesNothingAndMemoryLevelsOff() throws {
@@ -50,7 +51,11 @@ final class ServerDNGTests: XCTestCase {
         while case let batch = next.add(1, ordering: .relaxed).oldValue, batch < total {
           let status = (try? server.post("/v1/score", batches[batch % 10]).status) ?? -1
           answered.withLock { $0[batch] = status }
-          if batch % 20 == 19 { resident.withLock { $0.append(Self.residentKiB(server)) } }
+          if batch % 20 == 19 {
+            resident.withLock {
+              $0.append(ProcessTable.residentKiB(of: server.process.processIdentifier))
+            }
+          }
         }
       }
     }
@@ -65,14 +70,5 @@ final class ServerDNGTests: XCTestCase {
     let metrics = String(decoding: try server.get("/metrics").body, as: UTF8.self)
     XCTAssertTrue(metrics.contains(#"crystalrl_requests_total{status="200"} "#), metrics)
     XCTAssertEqual(server.stop(), 0)
-  }
-
-  /// The server's VmRSS.
-  private static func residentKiB(_ server: ServerProcess) -> Int {
-    let status =
-      (try? String(contentsOfFile: "/proc/\(server.process.processIdentifier)/status", encoding: .utf8))
-      ?? ""
-    let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
-    return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
   }
 }

@@ -56,33 +56,12 @@ final class ServerFaultTests: XCTestCase {
 
   func testPluginWorkersNeverOutliveTheServer() throws {
     let server = try ServerProcess(try Self.pipeline("slow", "isolation: process"))
-    let workers = Self.children(of: server.process.processIdentifier)
+    let workers = ProcessTable.liveChildren(of: server.process.processIdentifier)
     XCTAssertEqual(workers.count, 2, "one worker per replica")
     XCTAssertEqual(server.stop(SIGKILL), 9)
     let deadline = Date().addingTimeInterval(5)
-    while workers.contains(where: Self.isAlive) && Date() < deadline { usleep(20_000) }
-    XCTAssertEqual(workers.filter(Self.isAlive), [], "workers left behind")
-  }
-
-  /// Live processes whose parent is `parent`, from /proc.
-  static func children(of parent: pid_t) -> [pid_t] {
-    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-    return entries.compactMap { entry -> pid_t? in
-      guard let pid = pid_t(entry), isAlive(pid),
-        let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-        let close = stat.lastIndex(of: ")")
-      else { return nil }
-      let fields = stat[stat.index(after: close)...].split(separator: " ")
-      return fields.count > 1 && pid_t(fields[1]) == parent ? pid : nil
-    }.sorted()
-  }
-
-  /// Whether process `pid` exists and is not a zombie.
-  static func isAlive(_ pid: pid_t) -> Bool {
-    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-      let close = stat.lastIndex(of: ")")
-    else { return false }
-    return stat[stat.index(after: close)...].split(separator: " ").first != "Z"
+    while workers.contains(where: ProcessTable.isAlive) && Date() < deadline { usleep(20_000) }
+    XCTAssertEqual(workers.filter(ProcessTable.isAlive), [], "workers left behind")
   }
 
   func testFailingComponentUnderFailIsA500NamingIt() throws {
