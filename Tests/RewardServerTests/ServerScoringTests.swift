@@ -151,6 +151,25 @@ final class ServerScoringTests: XCTestCase {
     XCTAssertTrue(refused.errors.contains("--port must be 0 ... 65535"), refused.errors)
   }
 
+  func testUnusableSettingsAreRefusedBeforeListening() throws {
+    let directory = try SharedData.temporaryDirectory()
+    let empty = directory.appendingPathComponent("tokens")
+    try "# no token here\n".write(to: empty, atomically: true, encoding: .utf8)
+    let missing = directory.appendingPathComponent("missing.pem").path
+    for (arguments, message) in [
+      (["--token-file", empty.path], "holds no token"),
+      (["--tls-cert", missing, "--tls-key", missing], "cannot serve HTTPS with"),
+      (["--tls-cert", missing], "--tls-cert and --tls-key go together"),
+      (["--max-queue=-1"], "--max-queue must be 0 or more"),
+      (["rl_module.reward_fn.nonsense=1"], "nonsense"),
+    ] {
+      let run = try ProgramRun(ServerProcess.executable.path, ["--port", "0"] + arguments)
+      XCTAssertNotEqual(run.status, 0, "\(arguments)")
+      XCTAssertTrue(run.errors.contains(message), "\(arguments): \(run.errors)")
+      XCTAssertFalse(run.output.contains("listening on"), "\(arguments)")
+    }
+  }
+
   private func body(_ object: [String: Any]) throws -> Data {
     try JSONSerialization.data(withJSONObject: object)
   }
